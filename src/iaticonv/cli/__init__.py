@@ -1,0 +1,1 @@
+"""The ``iaticonv`` command line: a thin click layer over the library."""

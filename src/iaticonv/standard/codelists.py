@@ -1,0 +1,270 @@
+"""The 70 IATI codelists as Python objects: lookup by code, by name (en/fr), withdrawn codes, categories.
+
+Codelists are parsed once per process and only when first asked for (``load_codelists`` is cached),
+so commands that never touch a code pay nothing. Names from the project's crosswalk files in
+``schemas/crosswalk/`` (older OECD wording, donors' own wording, French country names) are searched
+as aliases of the official names, never in place of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from lxml import etree
+
+from .._paths import project_schemas
+from .._xml import parse_file
+from ..errors import UsageError
+from ._names import normalise_name
+from .store import require_store
+
+__all__ = ["Code", "Codelist", "Codelists", "Match", "load_codelists"]
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+DEFAULT_VERSION = "2.03"
+
+# When one name exists in several codelists ("Bilateral", "Closed"), the lists a project record uses
+# most come first; anything not listed ranks after these, alphabetically.
+PREFERRED_CODELISTS = (
+    "ActivityStatus", "Country", "Region", "Sector", "SectorCategory", "AidType", "FinanceType",
+    "FlowType", "CollaborationType", "TiedStatus", "PolicyMarker", "PolicySignificance", "Currency",
+    "OrganisationType", "OrganisationRole", "TransactionType", "BudgetType", "BudgetStatus",
+    "ActivityDateType", "Language", "DocumentCategory",
+)
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Code:
+    """One codelist item. ``names`` maps a language code to the name in that language."""
+
+    codelist: str
+    code: str
+    names: dict[str, str]
+    description: str = ""
+    category: str | None = None
+    status: str = "active"
+    activation_date: dt.date | None = None
+    withdrawal_date: dt.date | None = None
+
+    @property
+    def name(self) -> str:
+        return self.names.get("en") or next(iter(self.names.values()), "")
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.status == "withdrawn"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Match:
+    """A name lookup answer: the code, the text that matched, and how close it was (1.0 = exact)."""
+
+    code: Code
+    matched: str
+    score: float
+    via: str = "codelist"
+
+
+@dataclass(slots=True)
+class Codelist:
+    name: str
+    version: str
+    embedded: bool
+    category_codelist: str | None
+    title: str
+    codes: dict[str, Code] = field(default_factory=dict)
+
+    def get(self, code: str) -> Code | None:
+        return self.codes.get(code)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.codes
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __iter__(self) -> Iterator[Code]:
+        return iter(self.codes.values())
+
+    def withdrawn(self) -> list[Code]:
+        return [code for code in self.codes.values() if code.withdrawn]
+
+
+def _narratives(element: etree._Element | None) -> dict[str, str]:
+    names: dict[str, str] = {}
+    if element is None:
+        return names
+    for narrative in element.iterfind("narrative"):
+        lang = narrative.get(XML_LANG, "en").lower()
+        text = (narrative.text or "").strip()
+        if text and lang not in names:
+            names[lang] = text
+    return names
+
+
+def _load_codelist(path: Path, version: str) -> Codelist:
+    root = parse_file(path).getroot()
+    name = root.get("name", path.stem)
+    meta_name = _narratives(root.find("metadata/name"))
+    codelist = Codelist(
+        name=name,
+        version=version,
+        embedded=root.get("embedded") == "1",
+        category_codelist=root.get("category-codelist"),
+        title=meta_name.get("en", name),
+    )
+    for item in root.iterfind("codelist-items/codelist-item"):
+        code_text = (item.findtext("code") or "").strip()
+        if not code_text:
+            continue
+        codelist.codes[code_text] = Code(
+            codelist=name,
+            code=code_text,
+            names=_narratives(item.find("name")),
+            description=_narratives(item.find("description")).get("en", ""),
+            category=(item.findtext("category") or "").strip() or None,
+            status=item.get("status", "active"),
+            activation_date=_parse_date(item.get("activation-date")),
+            withdrawal_date=_parse_date(item.get("withdrawal-date")),
+        )
+    return codelist
+
+
+class Codelists:
+    """All codelists of one IATI version, with lookups by code and by name."""
+
+    def __init__(self, lists: dict[str, Codelist], aliases: list[tuple[str, str, str, str]]) -> None:
+        self._lists = lists
+        # (normalised name, codelist, code, original text, source) rows searched by ``find``.
+        self._index: list[tuple[str, str, str, str, str]] = []
+        for codelist in lists.values():
+            for code in codelist:
+                for text in code.names.values():
+                    self._index.append((normalise_name(text), codelist.name, code.code, text, "codelist"))
+        for list_name, code_text, text, source in aliases:
+            if list_name in lists and code_text in lists[list_name]:
+                self._index.append((normalise_name(text), list_name, code_text, text, source))
+        self._exact: dict[str, list[int]] = {}
+        for position, row in enumerate(self._index):
+            self._exact.setdefault(row[0], []).append(position)
+
+    def names(self) -> list[str]:
+        return sorted(self._lists)
+
+    def __getitem__(self, name: str) -> Codelist:
+        try:
+            return self._lists[name]
+        except KeyError:
+            close = difflib.get_close_matches(name, self._lists, n=3)
+            hint = f"did you mean {', '.join(close)}?" if close else "see: iaticonv codelist list"
+            raise UsageError(f"no codelist named {name!r}", hint=hint) from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._lists
+
+    def get(self, codelist: str, code: str) -> Code | None:
+        found = self._lists.get(codelist)
+        return found.get(code) if found else None
+
+    def category_of(self, codelist: str, code: str) -> Code | None:
+        """The category item of a code (Sector 15112 → SectorCategory 151), if the list has categories."""
+        item = self.get(codelist, code)
+        parent = self._lists.get(codelist)
+        if item is None or parent is None or not parent.category_codelist or item.category is None:
+            return None
+        return self.get(parent.category_codelist, item.category)
+
+    def _rank(self, codelist: str) -> int:
+        try:
+            return PREFERRED_CODELISTS.index(codelist)
+        except ValueError:
+            return len(PREFERRED_CODELISTS)
+
+    def find(self, text: str, *, in_: str | None = None, limit: int = 10, cutoff: float = 0.6) -> list[Match]:
+        """Codes whose name matches ``text``, best first: exact (normalised) matches, then close ones.
+
+        Close matches are how "did you mean" suggestions are made for typos ("Donor countri personel").
+        """
+        if in_ is not None:
+            self[in_]  # raises a UsageError with suggestions for an unknown list
+        key = normalise_name(text)
+        seen: set[tuple[str, str]] = set()
+        matches: list[Match] = []
+
+        def add(row: tuple[str, str, str, str, str], score: float) -> None:
+            _, list_name, code_text, original, source = row
+            if (list_name, code_text) in seen or (in_ is not None and list_name != in_):
+                return
+            seen.add((list_name, code_text))
+            code = self._lists[list_name].codes[code_text]
+            matches.append(Match(code=code, matched=original, score=score, via=source))
+
+        exact_rows = [self._index[i] for i in self._exact.get(key, [])]
+        exact_rows.sort(key=lambda r: (self._lists[r[1]].codes[r[2]].withdrawn, self._rank(r[1]), r[1]))
+        for row in exact_rows:
+            add(row, 1.0)
+        code_key = text.strip()
+        for list_name, codelist in self._lists.items():
+            if code_key in codelist and (in_ is None or in_ == list_name) and not matches:
+                add(("", list_name, code_key, code_key, "code"), 0.99)
+        if len(matches) < limit:
+            scored: list[tuple[float, int, tuple[str, str, str, str, str]]] = []
+            matcher = difflib.SequenceMatcher(autojunk=False)
+            matcher.set_seq2(key)
+            for row in self._index:
+                if in_ is not None and row[1] != in_:
+                    continue
+                matcher.set_seq1(row[0])
+                if matcher.real_quick_ratio() < cutoff or matcher.quick_ratio() < cutoff:
+                    continue
+                ratio = matcher.ratio()
+                if ratio >= cutoff:
+                    scored.append((ratio, self._rank(row[1]), row))
+            scored.sort(key=lambda s: (-s[0], s[1], s[2][1], s[2][2]))
+            for ratio, _, row in scored:
+                add(row, round(min(ratio, 0.98), 3))
+                if len(matches) >= limit:
+                    break
+        return matches[:limit]
+
+
+def _crosswalk_aliases(folder: Path) -> list[tuple[str, str, str, str]]:
+    """Alias names from ``schemas/crosswalk/*.json`` (each: {"codelist", "aliases": [{code, name}]})."""
+    aliases: list[tuple[str, str, str, str]] = []
+    if not folder.is_dir():
+        return aliases
+    for path in sorted(folder.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for entry in data.get("aliases", []):
+            aliases.append((entry["codelist"], str(entry["code"]), entry["name"], f"crosswalk:{path.stem}"))
+    return aliases
+
+
+@cache
+def load_codelists(version: str = DEFAULT_VERSION) -> Codelists:
+    """Every codelist of ``version``: embedded lists from that version, the others shared from 2.03."""
+    root = require_store() / "codelists"
+    lists: dict[str, Codelist] = {}
+    for path in sorted((root / DEFAULT_VERSION).glob("*.xml")):
+        if path.name != "mapping.xml":
+            lists[path.stem] = _load_codelist(path, DEFAULT_VERSION)
+    if version != DEFAULT_VERSION:
+        for path in sorted((root / version).glob("*.xml")):
+            if path.name != "mapping.xml":
+                lists[path.stem] = _load_codelist(path, version)
+    return Codelists(lists, _crosswalk_aliases(project_schemas() / "crosswalk"))

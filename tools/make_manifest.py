@@ -50,7 +50,7 @@ def raw(pin: tuple[str, str], path: str) -> str:
     return f"{RAW}/{pin[0]}/{pin[1]}/{path}"
 
 
-def upstream(store_path: str) -> dict[str, str]:  # noqa: PLR0911, C901 - one branch per component
+def upstream(store_path: str) -> dict[str, str]:
     """Where a store file comes from: its URL at the pinned commit, or how it is derived."""
     parts = store_path.split("/")
     name = parts[-1]
@@ -127,6 +127,7 @@ def main(mirror: Path) -> None:
             "js-validator-api": JS_VALIDATOR[1],
             "extra-documentation": EXTRA_DOCS[1],
             "org-id-register": ORG_ID[1],
+            "iati-guidance": GUIDANCE[1],
         },
         "licence": "IATI Standard data: CC BY 4.0, attribute 'IATI Standard (http://iatistandard.org/)'; "
         "org-id register: ODbL. Not redistributed by iaticonv: installed from the sources above.",

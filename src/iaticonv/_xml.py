@@ -35,6 +35,8 @@ def safe_parser(**overrides: Any) -> etree.XMLParser:
 
 def parse_bytes(data: bytes, *, base_url: str | None = None) -> etree._Element:
     """Parse a whole document held in memory; raises ``etree.XMLSyntaxError`` on bad XML."""
+    if base_url is None:
+        return etree.fromstring(data, parser=safe_parser())
     return etree.fromstring(data, parser=safe_parser(), base_url=base_url)
 
 
@@ -51,7 +53,7 @@ def iterparse(
 ) -> Iterator[tuple[str, Any]]:
     """``lxml.etree.iterparse`` with the safe settings: the streaming entry point for big files."""
     src = str(source) if isinstance(source, Path) else source
-    return etree.iterparse(  # type: ignore[no-any-return,call-overload]
+    return etree.iterparse(  # type: ignore[no-any-return]
         src,
         events=events,
         tag=tag,

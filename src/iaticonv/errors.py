@@ -15,8 +15,8 @@ __all__ = [
     "InputError",
     "OutputError",
     "RegistryError",
-    "StandardMissingError",
     "StandardIntegrityError",
+    "StandardMissingError",
     "UsageError",
 ]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..standard import Code, load_codelists
 from ..errors import InputError
+from ..standard import Code, load_codelists
 from .common import echo_json, format_option
 
 

@@ -250,15 +250,25 @@ def _crosswalk_aliases(folder: Path) -> list[tuple[str, str, str, str]]:
         return aliases
     for path in sorted(folder.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
-        for entry in data.get("aliases", []):
-            aliases.append((entry["codelist"], str(entry["code"]), entry["name"], f"crosswalk:{path.stem}"))
+        for entry in data.get("aliases", []) if isinstance(data, dict) else []:
+            # Other crosswalk shapes (e.g. a donor's own vocabulary) live beside these; only
+            # {codelist, code, name} rows are aliases of official codes.
+            if isinstance(entry, dict) and {"codelist", "code", "name"} <= entry.keys():
+                aliases.append((entry["codelist"], str(entry["code"]), entry["name"], f"crosswalk:{path.stem}"))
     return aliases
 
 
-@cache
 def load_codelists(version: str = DEFAULT_VERSION) -> Codelists:
-    """Every codelist of ``version``: embedded lists from that version, the others shared from 2.03."""
-    root = require_store() / "codelists"
+    """Every codelist of ``version``: embedded lists from that version, the others shared from 2.03.
+
+    Parsed once per store and version (a process that switches ``IATICONV_HOME`` gets the other store's).
+    """
+    return _load_codelists_from(require_store(), version)
+
+
+@cache
+def _load_codelists_from(store: Path, version: str) -> Codelists:
+    root = store / "codelists"
     lists: dict[str, Codelist] = {}
     for path in sorted((root / DEFAULT_VERSION).glob("*.xml")):
         if path.name != "mapping.xml":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from .._xml import parse_file
 from .store import require_store
@@ -56,9 +57,14 @@ class CodelistMapping:
         return vocabulary == self.vocabulary
 
 
-@cache
 def load_mappings(version: str = "2.03") -> tuple[CodelistMapping, ...]:
-    root = parse_file(require_store() / "codelists" / version / "mapping.xml").getroot()
+    """The mappings of one version, parsed once per store."""
+    return _load_mappings_from(require_store(), version)
+
+
+@cache
+def _load_mappings_from(store: Path, version: str) -> tuple[CodelistMapping, ...]:
+    root = parse_file(store / "codelists" / version / "mapping.xml").getroot()
     mappings: list[CodelistMapping] = []
     for item in root.iterfind("mapping"):
         path = (item.findtext("path") or "").strip()

@@ -93,7 +93,8 @@ def _http_get(url: str) -> bytes:
     try:
         response = httpx.get(url, timeout=httpx.Timeout(30.0, connect=10.0), follow_redirects=True)
     except httpx.HTTPError as exc:
-        raise EnvironmentProblem(f"could not download {url}: {exc}", hint="check the network, or use --from DIR") from exc
+        hint = "check the network, or install from a local mirror with --from DIR"
+        raise EnvironmentProblem(f"could not download {url}: {exc}", hint=hint) from exc
     if response.status_code != 200:
         raise EnvironmentProblem(f"could not download {url}: HTTP {response.status_code}")
     return response.content
@@ -205,7 +206,7 @@ def installed_info() -> dict[str, Any]:
     from .codelists import load_codelists
 
     root = require_store()
-    state = json.loads((root / STATE_FILE).read_text(encoding="utf-8"))
+    state: dict[str, Any] = json.loads((root / STATE_FILE).read_text(encoding="utf-8"))
     codelists = load_codelists()
     with contextlib.suppress(OSError):
         state["bytes"] = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())

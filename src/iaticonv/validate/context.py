@@ -1,0 +1,93 @@
+"""The small types checks share: options, the record being checked, and a raw ``Hit``.
+
+A check sees one activity or organisation (``RecordContext``) and yields ``Hit``s: the rule id, the
+element (still alive at that moment) and the values for the message. The walker turns hits into
+``Finding``s at one place, attaching the file, line, XPath and identifier, so checks never compute
+locations themselves and never keep an element past the record they were given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from lxml import etree
+
+__all__ = [
+    "ActivityLookup",
+    "Check",
+    "Hit",
+    "RecordContext",
+    "RecordKind",
+    "ValidateOptions",
+]
+
+RecordKind = Literal["activity", "organisation"]
+
+
+class ActivityLookup(Protocol):
+    """Answers "does this activity identifier exist somewhere?" for the 1000.0.* advisories.
+
+    The default answers from the files given to one run only; a caller can plug a local index or
+    a Datastore client in. It receives every unresolved identifier at once, so batching is easy.
+    """
+
+    def existing(self, identifiers: Iterable[str]) -> set[str]:
+        """The subset of ``identifiers`` that exist."""
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ValidateOptions:
+    """How to validate.
+
+    ``fiscal_year_start`` (month, day) turns on the fiscal-year budget check (2005.1.1);
+    ``extra=False`` keeps to the official validator's checks only (no 2000.* findings);
+    ``today`` fixes "now" for the date checks (reproducible reports); ``lookup`` resolves activity
+    links the files themselves do not hold (advisories).
+    """
+
+    fiscal_year_start: tuple[int, int] | None = None
+    extra: bool = True
+    today: dt.date | None = None
+    lookup: ActivityLookup | None = None
+
+    def now(self) -> dt.date:
+        return self.today or dt.datetime.now(dt.UTC).date()
+
+
+@dataclass(slots=True, kw_only=True)
+class Hit:
+    """A raw finding from a check, before the walker locates it.
+
+    Give ``node`` (and ``attribute`` for ``@name``) so the walker computes the XPath and line, or
+    give ``line`` and ``relpath`` (a path below the record, e.g. from libxml) when there is no node.
+    """
+
+    rule_id: str
+    node: etree._Element | None = None
+    attribute: str | None = None
+    value: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    line: int | None = None
+    column: int | None = None
+    relpath: str | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class RecordContext:
+    """One activity or organisation while it is checked (the element is cleared right after)."""
+
+    element: etree._Element
+    kind: RecordKind
+    position: int
+    identifier: str
+    version: str
+    file: str
+    options: ValidateOptions
+    root_attrib: Mapping[str, str] = field(default_factory=dict)
+
+
+Check = Callable[[RecordContext], Iterable[Hit]]

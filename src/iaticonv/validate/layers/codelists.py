@@ -1,0 +1,177 @@
+"""Layer 3: codelist values, by the official codelist rules (``validator/2.0x/rule_mapping.xml``).
+
+Each mapping says: the value at this path must be a code of this codelist, optionally only under a
+vocabulary (``@vocabulary = '1' or not(@vocabulary)``, or the parent's ``../@vocabulary``). The
+official semantics are kept: allowed codes are all codes of the list, withdrawn ones included (iaticonv
+reports those separately as 2002.1.1 warnings); a value under a vocabulary that has no mapping
+(sector 99, policy-marker 99…) is not checked at all.
+
+The mappings are compiled once per version into a trie of element names below the record, so one
+pass over a record visits only the branches some mapping can match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+
+from lxml import etree
+
+from ..._xml import parse_file
+from ...standard.codelists import load_codelists
+from ...standard.store import require_store
+from ..context import Hit, RecordContext
+
+__all__ = ["CodelistRule", "check_record", "check_root", "load_rules"]
+
+_CONDITION = re.compile(r"^(?P<parent>\.\./)?@vocabulary = '(?P<vocab>[^']+)'(?P<default> or not\(@vocabulary\))?$")
+RECORD_TAGS = {"iati-activity": "activity", "iati-organisation": "organisation"}
+ROOT_TAGS = {"iati-activities", "iati-organisations"}
+
+
+@dataclass(frozen=True, slots=True)
+class CodelistRule:
+    """One codelist rule: ``attribute`` (None: the element's text) must be in ``codes``."""
+
+    rule_id: str
+    attribute: str | None
+    codelist: str
+    codes: frozenset[str]
+    withdrawn: dict[str, str]
+    message: str
+    vocabulary: str | None = None
+    vocabulary_on_parent: bool = False
+    is_default: bool = False
+
+    def applies(self, element: etree._Element) -> bool:
+        if self.vocabulary is None:
+            return True
+        holder = element.getparent() if self.vocabulary_on_parent else element
+        vocab = holder.get("vocabulary") if holder is not None else None
+        if not vocab:
+            return self.is_default
+        return vocab == self.vocabulary
+
+
+@dataclass(slots=True)
+class Node:
+    """A trie node: rules for the element at this path, and the child element names below it."""
+
+    rules: list[CodelistRule] = field(default_factory=list)
+    children: dict[str, Node] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class CodelistRules:
+    records: dict[str, Node]  # "activity" / "organisation" → trie rooted at the record element
+    root: dict[str, list[CodelistRule]]  # root tag → rules on the root's attributes
+
+
+def _split(path: str) -> tuple[str, list[str], str | None] | None:
+    """``//iati-activity/sector/@code`` → ("iati-activity", ["sector"], "code")."""
+    steps = path.lstrip("/").split("/")
+    last = steps[-1]
+    if last.startswith("@"):
+        attribute: str | None = last[1:]
+        steps = steps[:-1]
+    elif last == "text()":
+        attribute = None
+        steps = steps[:-1]
+    else:
+        return None
+    if not steps or ":" in (attribute or ""):
+        return None  # //@xml:lang (9.95.1): the official rule never fires; iaticonv's 2004.1.1 does it
+    return steps[0], steps[1:], attribute
+
+
+@cache
+def load_rules(version: str) -> CodelistRules:
+    """Compile ``rule_mapping.xml`` of ``version`` into tries (cached per version)."""
+    codelists = load_codelists(version)
+    records: dict[str, Node] = {"activity": Node(), "organisation": Node()}
+    root_rules: dict[str, list[CodelistRule]] = {tag: [] for tag in ROOT_TAGS}
+    tree = parse_file(require_store() / "validator" / version / "rule_mapping.xml")
+    for mapping in tree.getroot().iterfind("mapping"):
+        split = _split((mapping.findtext("path") or "").strip())
+        ref = mapping.find("codelist")
+        if split is None or ref is None:
+            continue
+        head, steps, attribute = split
+        name = ref.get("ref", "")
+        if name not in codelists:
+            continue
+        codelist = codelists[name]
+        condition = (mapping.findtext("condition") or "").strip()
+        parsed = _CONDITION.match(condition) if condition else None
+        for rule in mapping.iterfind("validation-rules/validation-rule"):
+            entry = CodelistRule(
+                rule_id=(rule.findtext("id") or "").strip(),
+                attribute=attribute,
+                codelist=name,
+                codes=frozenset(code.code for code in codelist),
+                withdrawn={c.code: str(c.withdrawal_date or "") for c in codelist.withdrawn()},
+                message=(rule.findtext("message") or "").strip(),
+                vocabulary=parsed["vocab"] if parsed else None,
+                vocabulary_on_parent=bool(parsed and parsed["parent"]),
+                is_default=bool(parsed and parsed["default"]),
+            )
+            if head == "iati-organisations":
+                continue  # 9.97.1: the official path never matches, so it never fires (0.6.1 covers it)
+            if head in ROOT_TAGS and not steps:
+                root_rules[head].append(entry)
+            elif head in RECORD_TAGS:
+                node = records[RECORD_TAGS[head]]
+                for step in steps:
+                    node = node.children.setdefault(step, Node())
+                node.rules.append(entry)
+    return CodelistRules(records=records, root=root_rules)
+
+
+def _check(element: etree._Element, rules: list[CodelistRule], extra: bool) -> Iterator[Hit]:
+    for rule in rules:
+        if rule.attribute is None:
+            value: str | None = (element.text or "").strip()
+            attr = None
+        else:
+            value = element.get(rule.attribute)
+            attr = rule.attribute
+        if value is None or not rule.applies(element):
+            continue
+        vocab = element.get("vocabulary") if rule.vocabulary and not rule.vocabulary_on_parent else None
+        if value not in rule.codes:
+            yield Hit(
+                rule_id=rule.rule_id, node=element, attribute=attr, value=value,
+                params={"codelist": rule.codelist, "rule_message": rule.message,
+                        "vocab": f" (vocabulary {vocab or rule.vocabulary})" if rule.vocabulary else ""},
+            )
+        elif extra and value in rule.withdrawn:
+            since = rule.withdrawn[value]
+            yield Hit(
+                rule_id="2002.1.1", node=element, attribute=attr, value=value,
+                params={"codelist": rule.codelist, "since": f" (withdrawn {since})" if since else ""},
+            )
+
+
+def _walk(element: etree._Element, node: Node, extra: bool) -> Iterator[Hit]:
+    for child in element:
+        sub = node.children.get(child.tag) if isinstance(child.tag, str) else None
+        if sub is None:
+            continue  # comments, foreign elements, and branches no mapping reaches
+        if sub.rules:
+            yield from _check(child, sub.rules, extra)
+        if sub.children:
+            yield from _walk(child, sub, extra)
+
+
+def check_record(ctx: RecordContext) -> Iterator[Hit]:
+    """Codelist findings for one record, in document order."""
+    node = load_rules(ctx.version).records[ctx.kind]
+    yield from _check(ctx.element, node.rules, ctx.options.extra)
+    yield from _walk(ctx.element, node, ctx.options.extra)
+
+
+def check_root(root: etree._Element, version: str, extra: bool) -> Iterator[Hit]:
+    """Codelist findings on the root element's attributes (9.1.1 version number)."""
+    yield from _check(root, load_rules(version).root.get(str(root.tag), []), extra)

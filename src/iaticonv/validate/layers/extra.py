@@ -1,0 +1,129 @@
+"""Layer 6: iaticonv's own checks (ids 2001–2006, declared in ``own_rules.py``), beyond the official.
+
+Each one closes a gap users of the official validator run into: a future date in any transaction but
+the first goes unseen (2001), ``xml:lang`` is never checked (2004), a vocabulary-99 policy marker
+without ``vocabulary-uri`` is unreadable to others (2003), budgets that straddle the publisher's
+fiscal year (2005, only with ``--fiscal-year-start``), and percentages that miss 100 by a rounding
+error (2006), which the official strict sum reports without saying why. Withdrawn codes (2002) are
+found by the codelist layer, which already holds the value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+
+from lxml import etree
+
+from ...standard.codelists import load_codelists
+from .._xpath import elements
+from ..context import Hit, RecordContext
+
+__all__ = ["check_record", "check_root"]
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_LANG_NODES = etree.XPath("descendant-or-self::*[@xml:lang]")
+_POLICY_99 = etree.XPath("policy-marker[@vocabulary='99'][not(@vocabulary-uri)]")
+_BUDGETS = {
+    "activity": etree.XPath("budget"),
+    "organisation": etree.XPath("total-budget | recipient-org-budget | recipient-region-budget "
+                                "| recipient-country-budget | total-expenditure"),
+}
+
+
+def _date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def _future_transactions(ctx: RecordContext) -> Iterator[Hit]:
+    today = ctx.options.now()
+    for position, transaction in enumerate(ctx.element.iterfind("transaction"), start=1):
+        if position == 1:
+            continue  # the official 11.2.1 / 11.2.2 already read the first transaction
+        for rule_id, path, attribute in (("2001.1.1", "transaction-date", "iso-date"),
+                                         ("2001.1.2", "value", "value-date")):
+            node = transaction.find(path)
+            value = node.get(attribute) if node is not None else None
+            when = _date(value)
+            if node is not None and when is not None and when > today:
+                yield Hit(rule_id=rule_id, node=node, attribute=attribute, value=value,
+                          params={"position": position})
+
+
+def _languages(element: etree._Element, version: str) -> Iterator[Hit]:
+    codes = load_codelists(version)["Language"]
+    for node in elements(_LANG_NODES, element):
+        value = node.get(XML_LANG)
+        if value is not None and value not in codes:
+            yield Hit(rule_id="2004.1.1", node=node, attribute="xml:lang", value=value)
+
+
+def _fiscal_years(ctx: RecordContext) -> Iterator[Hit]:
+    if ctx.options.fiscal_year_start is None:
+        return
+    month, day = ctx.options.fiscal_year_start
+    for budget in elements(_BUDGETS[ctx.kind], ctx.element):
+        start_node, end_node = budget.find("period-start"), budget.find("period-end")
+        start = _date(start_node.get("iso-date") if start_node is not None else None)
+        end = _date(end_node.get("iso-date") if end_node is not None else None)
+        if start is None or end is None or end < start:
+            continue
+        boundary = dt.date(start.year, month, min(day, 28) if month == 2 else day)
+        if boundary <= start:
+            boundary = boundary.replace(year=start.year + 1)
+        if end >= boundary:
+            yield Hit(rule_id="2005.1.1", node=budget, value=f"{start} – {end}",
+                      params={"element": str(budget.tag), "start": start, "end": end,
+                              "fiscal_start": f"{month:02d}-{day:02d}", "boundary": boundary})
+
+
+def _percent_sum(nodes: list[etree._Element]) -> Decimal | None:
+    total = Decimal(0)
+    for node in nodes:
+        try:
+            total += Decimal((node.get("percentage") or "").strip())
+        except InvalidOperation:
+            return None
+    return total
+
+
+def _rounded_percentages(ctx: RecordContext) -> Iterator[Hit]:
+    if ctx.kind != "activity":
+        return
+    groups: dict[str, list[etree._Element]] = {}
+    for sector in ctx.element.iterfind("sector"):
+        groups.setdefault(f"sector (vocabulary {sector.get('vocabulary') or '1'})", []).append(sector)
+    geo = [*ctx.element.iterfind("recipient-country"), *ctx.element.iterfind("recipient-region")]
+    if geo:
+        groups["recipient-country/recipient-region"] = geo
+    for what, nodes in groups.items():
+        if len(nodes) < 2 or any(node.get("percentage") is None for node in nodes):
+            continue
+        total = _percent_sum(nodes)
+        if total is not None and total != 100 and abs(total - 100) < Decimal("0.5"):
+            yield Hit(rule_id="2006.1.1", node=nodes[0], value=str(total), params={"what": what, "sum": total})
+
+
+def check_record(ctx: RecordContext) -> Iterator[Hit]:
+    """iaticonv's own findings for one record."""
+    if ctx.kind == "activity":
+        yield from _future_transactions(ctx)
+        for marker in elements(_POLICY_99, ctx.element):
+            yield Hit(rule_id="2003.1.1", node=marker, value=marker.get("code"))
+    yield from _languages(ctx.element, ctx.version)
+    yield from _fiscal_years(ctx)
+    yield from _rounded_percentages(ctx)
+
+
+def check_root(root: etree._Element, version: str) -> Iterator[Hit]:
+    """The root element's own ``xml:lang``."""
+    codes = load_codelists(version)["Language"]
+    value = root.get(XML_LANG)
+    if value is not None and value not in codes:
+        yield Hit(rule_id="2004.1.1", node=root, attribute="xml:lang", value=value)

@@ -1,0 +1,85 @@
+"""Layer 2: the IATI XML Schema (0.3.1), one activity or organisation at a time.
+
+Every element of the IATI schemas is declared globally, so libxml can validate an ``iati-activity``
+subtree on its own against the compiled schema while the streaming parser holds only that subtree.
+That ties each error to its record, line and path without ever building the whole document (the
+official validator validates the whole file, then re-validates each activity to attribute errors).
+The root element's own attributes and non-IATI children are checked once at the end of the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+from lxml import etree
+
+from ..._xml import parse_file
+from ...standard.store import require_store
+from ..context import Hit, RecordContext
+
+__all__ = ["check_record", "check_root", "check_whole", "load_schema"]
+
+SCHEMA_FILES = {
+    "iati-activities": "iati-activities-schema.xsd",
+    "iati-organisations": "iati-organisations-schema.xsd",
+    "registry-record": "iati-registry-record-schema.xsd",
+}
+
+
+@cache
+def _compile(path: Path) -> etree.XMLSchema:
+    return etree.XMLSchema(parse_file(path))
+
+
+def load_schema(root_tag: str, version: str) -> etree.XMLSchema:
+    """The compiled XSD for a root element and version, built once per process."""
+    folder = require_store() / "schemas" / version
+    if root_tag == "registry-record":
+        folder = require_store() / "schemas" / "2.03"
+    return _compile(folder / SCHEMA_FILES[root_tag])
+
+
+def _hits(schema: etree.XMLSchema, *, skip_prefix: str | None = None) -> Iterator[Hit]:
+    for error in iter(schema.error_log):  # type: ignore[call-overload]
+        path = error.path or ""
+        if skip_prefix and (path == skip_prefix or path.startswith((skip_prefix + "/", skip_prefix + "["))):
+            continue
+        yield Hit(
+            rule_id="0.3.1",
+            line=error.line or None,
+            column=error.column or None,
+            relpath=path,
+            params={"detail": error.message.strip()},
+        )
+
+
+def check_record(ctx: RecordContext) -> Iterator[Hit]:
+    """XSD errors of one record; ``relpath`` is libxml's path, rooted at the record element."""
+    root_tag = "iati-activities" if ctx.kind == "activity" else "iati-organisations"
+    schema = load_schema(root_tag, ctx.version)
+    if schema.validate(ctx.element):
+        return
+    yield from _hits(schema)
+
+
+def check_root(skeleton: etree._Element, version: str, record_tag: str) -> Iterator[Hit]:
+    """XSD errors of the root element itself, checked on a skeleton whose records were emptied.
+
+    The skeleton keeps the root's attributes, its non-record children and one empty placeholder per
+    run of records, so the content model (records first, then foreign elements) is still checked;
+    errors inside the placeholders are ignored, since each record was validated on its own.
+    """
+    schema = load_schema(str(skeleton.tag), version)
+    if schema.validate(skeleton):
+        return
+    yield from _hits(schema, skip_prefix=f"/{skeleton.tag}/{record_tag}")
+
+
+def check_whole(tree: etree._Element, root_tag: str) -> Iterator[Hit]:
+    """XSD errors of a small document validated whole (registry records)."""
+    schema = load_schema(root_tag, "2.03")
+    if schema.validate(tree):
+        return
+    yield from _hits(schema)

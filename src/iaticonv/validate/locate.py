@@ -1,0 +1,85 @@
+"""Where a hit is: the one place that turns a check's ``Hit`` into a located ``Finding``.
+
+XPaths carry a position on every step below the root (``/iati-activities/iati-activity[3]/sector[2]/@code``),
+so a path names exactly one node even in files with thousands of records. Paths are computed only
+for hits, never for the elements that pass.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from .catalogue import Catalogue
+from .context import Hit, RecordContext
+from .findings import Finding, truncate
+
+__all__ = ["element_name", "record_base", "relative_path", "source_line", "to_finding"]
+
+ROOT_OF = {
+    "activity": ("iati-activities", "iati-activity"),
+    "organisation": ("iati-organisations", "iati-organisation"),
+}
+
+
+def element_name(element: etree._Element) -> str:
+    """A tag as an XPath step: plain for IATI elements, ``prefix:name`` for foreign ones."""
+    qname = etree.QName(element)
+    if qname.namespace is None:
+        return qname.localname
+    return f"{element.prefix}:{qname.localname}" if element.prefix else f"*[local-name()='{qname.localname}']"
+
+
+def relative_path(node: etree._Element, record: etree._Element) -> str:
+    """The positional path from ``record`` down to ``node`` (empty when ``node`` is the record)."""
+    steps: list[str] = []
+    current: etree._Element | None = node
+    while current is not None and current is not record:
+        index = 1 + sum(1 for _ in current.itersiblings(current.tag, preceding=True))
+        steps.append(f"{element_name(current)}[{index}]")
+        current = current.getparent()
+    return "".join("/" + step for step in reversed(steps))
+
+
+def record_base(ctx: RecordContext) -> str:
+    root, record = ROOT_OF[ctx.kind]
+    return f"/{root}/{record}[{ctx.position}]"
+
+
+def source_line(element: etree._Element) -> int | None:
+    """The element's line (lxml types it loosely)."""
+    line = element.sourceline
+    return line if isinstance(line, int) else None
+
+
+def _libxml_tail(path: str) -> str:
+    """libxml's path of an error inside a record validated alone starts at the record: drop that step."""
+    parts = path.split("/", 2)
+    return "/" + parts[2] if len(parts) > 2 and parts[2] else ""
+
+
+def to_finding(hit: Hit, ctx: RecordContext, catalogue: Catalogue) -> Finding:
+    """Attach file, line, XPath and identifier to a hit (the message is rendered later)."""
+    info = catalogue[hit.rule_id]
+    base = record_base(ctx)
+    line = hit.line
+    if hit.node is not None:
+        xpath = base + relative_path(hit.node, ctx.element)
+        line = line or source_line(hit.node)
+    elif hit.relpath is not None:
+        xpath = base + _libxml_tail(hit.relpath)
+    else:
+        xpath = base
+    if hit.attribute:
+        xpath += "/@" + hit.attribute
+    return Finding(
+        rule_id=hit.rule_id,
+        severity=info.severity,
+        category=info.category,
+        file=ctx.file,
+        line=line or source_line(ctx.element),
+        column=hit.column,
+        xpath=xpath,
+        identifier=ctx.identifier,
+        value=truncate(hit.value),
+        params=dict(hit.params),
+    )

@@ -1,0 +1,222 @@
+"""The activity walker: one streaming pass over a file, record by record, through every layer.
+
+``lxml.etree.iterparse`` yields each ``iati-activity`` (or ``iati-organisation``) when its end tag is
+read; the walker runs the record layers on it, turns their hits into findings, then clears the record
+and drops it from the tree. At most one emptied placeholder per run of records stays under the root,
+so memory stays flat whatever the file size, and the root's own XSD check at the end still sees the
+shape records-then-foreign-elements. Findings for problems of the file (not of one record) carry the
+identifier ``"file"``, as in the official report.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from .._xml import iterparse, parse_file
+from .catalogue import Catalogue, load_catalogue
+from .context import Hit, RecordContext, RecordKind, ValidateOptions
+from .findings import FILE_IDENTIFIER, Finding, truncate
+from .layers import RECORD_LAYERS, advisory, codelists, extra, schema
+from .locate import source_line, to_finding
+from .report import FileReport, render_messages
+from .ruleinfo import VERSIONS
+
+__all__ = ["WalkResult", "walk_file"]
+
+RECORDS: dict[str, tuple[str, RecordKind, str]] = {
+    "iati-activities": ("iati-activity", "activity", "iati-identifier"),
+    "iati-organisations": ("iati-organisation", "organisation", "organisation-identifier"),
+}
+REGISTRY_RECORD = "registry-record"
+NO_IDENTIFIER = "noIdentifier"
+UPGRADE_HINT = "Convert it with: iaticonv upgrade FILE (2.03)."
+FALLBACK_VERSION = VERSIONS[-1]
+
+
+@dataclass(slots=True)
+class WalkResult:
+    """A file's report plus what the batch needs afterwards: its identifiers and unresolved links."""
+
+    report: FileReport
+    identifiers: set[str] = field(default_factory=set)
+    links: list[advisory.Link] = field(default_factory=list)
+
+
+def _file_finding(
+    catalogue: Catalogue, rule_id: str, file: str, *, line: int | None = None, xpath: str | None = None,
+    value: str | None = None, column: int | None = None, **params: Any,
+) -> Finding:
+    info = catalogue[rule_id]
+    return Finding(
+        rule_id=rule_id, severity=info.severity, category=info.category, file=file, line=line,
+        column=column, xpath=xpath, identifier=FILE_IDENTIFIER, value=truncate(value), params=params,
+    )
+
+
+def _file_hits(hits: Iterable[Hit], catalogue: Catalogue, file: str, root: str) -> list[Finding]:
+    found: list[Finding] = []
+    for hit in hits:
+        xpath = hit.relpath or (f"/{root}" + (f"/@{hit.attribute}" if hit.attribute else ""))
+        line = hit.line or (source_line(hit.node) if hit.node is not None else None)
+        found.append(_file_finding(catalogue, hit.rule_id, file, line=line, xpath=xpath, value=hit.value,
+                                   column=hit.column, **hit.params))
+    return found
+
+
+def _peek_root(path: Path) -> etree._Element:
+    """The root element's start tag (name, attributes), read without parsing the rest."""
+    for _event, element in iterparse(path, events=("start",)):
+        if isinstance(element, etree._Element):
+            return element
+    raise etree.XMLSyntaxError("the document is empty")  # libxml raises first for empty files
+
+
+def _version(root: etree._Element, catalogue: Catalogue, file: str, out: list[Finding]) -> str | None:
+    """The version to check with, or None when the file must stop at 0.6.1 (1.0x)."""
+    declared = root.get("version")
+    if declared in VERSIONS:
+        return declared
+    shown = repr(declared) if declared is not None else "(none declared)"
+    legacy = declared is not None and declared.strip().startswith("1.")
+    hint = UPGRADE_HINT if legacy else f"Checked against the {FALLBACK_VERSION} rules so other problems show too."
+    out.append(_file_finding(catalogue, "0.6.1", file, line=source_line(root), xpath=f"/{root.tag}/@version",
+                             value=declared, version=shown, hint=hint))
+    return None if legacy else FALLBACK_VERSION
+
+
+def walk_file(path: Path, options: ValidateOptions) -> WalkResult:
+    """Validate one file; bad data becomes findings, never exceptions."""
+    started = time.perf_counter()
+    catalogue = load_catalogue()
+    result = WalkResult(FileReport(path=str(path)))
+    try:
+        _walk(path, options, catalogue, result)
+    except OSError as exc:
+        result.report.findings.append(
+            _file_finding(catalogue, "2000.0.1", str(path), detail=exc.strerror or str(exc))
+        )
+    result.report.findings = sorted(render_messages(result.report.findings, catalogue), key=Finding.sort_key)
+    result.report.seconds = time.perf_counter() - started
+    return result
+
+
+def _syntax(exc: etree.XMLSyntaxError, catalogue: Catalogue, file: str) -> Finding:
+    line, column = (exc.position if exc.position else (exc.lineno, None))
+    return _file_finding(catalogue, "0.1.1", file, line=line or None, column=column or None,
+                         detail=f"{exc.msg} (at line {line})")
+
+
+def _walk(path: Path, options: ValidateOptions, catalogue: Catalogue, result: WalkResult) -> None:
+    file, report = str(path), result.report
+    if path.is_dir():
+        raise IsADirectoryError(21, "is a directory", file)
+    try:
+        head = _peek_root(path)
+    except etree.XMLSyntaxError as exc:
+        report.findings.append(_syntax(exc, catalogue, file))
+        return
+    tag = etree.QName(head).localname
+    if tag == REGISTRY_RECORD:
+        _whole_registry_record(path, catalogue, result)
+        return
+    if tag not in RECORDS or etree.QName(head).namespace is not None:
+        report.findings.append(_file_finding(catalogue, "0.2.1", file, line=source_line(head),
+                                             xpath=f"/{tag}", root=tag))
+        return
+    report.file_type = tag
+    version = _version(head, catalogue, file, report.findings)
+    report.iati_version = head.get("version")
+    if version is None:
+        return
+    try:
+        _stream(path, tag, version, options, catalogue, result)
+    except etree.XMLSyntaxError as exc:
+        report.findings.append(_syntax(exc, catalogue, file))
+
+
+def _whole_registry_record(path: Path, catalogue: Catalogue, result: WalkResult) -> None:
+    """Registry records are one small element: validated whole against the registry-record XSD."""
+    result.report.file_type = REGISTRY_RECORD
+    try:
+        root = parse_file(path).getroot()
+    except etree.XMLSyntaxError as exc:
+        result.report.findings.append(_syntax(exc, catalogue, str(path)))
+        return
+    result.report.findings += _file_hits(schema.check_whole(root, REGISTRY_RECORD), catalogue, str(path),
+                                         REGISTRY_RECORD)
+
+
+def _identifier(element: etree._Element, child: str) -> str:
+    found = element.find(child)
+    text = (found.text or "").strip() if found is not None else ""
+    return text or NO_IDENTIFIER
+
+
+def _stream(path: Path, root_tag: str, version: str, options: ValidateOptions, catalogue: Catalogue,
+            result: WalkResult) -> None:
+    record_tag, kind, id_tag = RECORDS[root_tag]
+    file, report = str(path), result.report
+    first_line: dict[str, int] = {}
+    root: etree._Element | None = None
+    position = 0
+    for event, element in iterparse(path, events=("start", "end"), tag=[root_tag, record_tag]):
+        if event == "start":
+            if root is None:
+                root = element
+            continue
+        if element is root or element.getparent() is not root:
+            continue
+        position += 1
+        ctx = RecordContext(element=element, kind=kind, position=position, identifier=_identifier(element, id_tag),
+                            version=version, file=file, options=options, root_attrib=dict(root.attrib))
+        for _layer, check in RECORD_LAYERS:
+            if _layer == "extra" and not options.extra:
+                continue
+            report.findings.extend(to_finding(hit, ctx, catalogue) for hit in check(ctx))
+        _duplicates(ctx, first_line, catalogue, report.findings)
+        result.links.extend(advisory.collect(ctx))
+        _release(element, root, record_tag)
+    report.activities = position
+    result.identifiers = set(first_line)
+    if root is not None:
+        report.findings += _file_hits(schema.check_root(root, version, record_tag), catalogue, file, root_tag)
+        report.findings += _file_hits(codelists.check_root(root, version, options.extra), catalogue, file, root_tag)
+        if options.extra:
+            report.findings += _file_hits(extra.check_root(root, version), catalogue, file, root_tag)
+
+
+def _duplicates(ctx: RecordContext, first_line: dict[str, int], catalogue: Catalogue, out: list[Finding]) -> None:
+    """1.1.2: an identifier seen before in this file (organisation files are checked the same way)."""
+    if ctx.identifier == NO_IDENTIFIER:
+        return
+    line = source_line(ctx.element) or 0
+    if ctx.identifier not in first_line:
+        first_line[ctx.identifier] = line
+        return
+    if ctx.kind != "activity":
+        return
+    id_node = ctx.element.find("iati-identifier")
+    hit = Hit(rule_id="1.1.2", node=id_node, value=ctx.identifier, params={"first_line": first_line[ctx.identifier]})
+    out.append(to_finding(hit, ctx, catalogue))
+
+
+def _release(element: etree._Element, root: etree._Element, record_tag: str) -> None:
+    """Empty a checked record and keep at most one empty placeholder per run of records.
+
+    Comments and processing instructions between records are dropped too (they are not in the
+    iterparse tag filter, so nothing else would free them).
+    """
+    element.clear()
+    previous = element.getprevious()
+    while previous is not None and not isinstance(previous.tag, str):
+        before = previous.getprevious()
+        root.remove(previous)
+        previous = before
+    if previous is not None and previous.tag == record_tag and len(previous) == 0 and not previous.attrib:
+        root.remove(previous)

@@ -1,0 +1,143 @@
+"""The reader/writer interface every format implements, and the one table that names the formats.
+
+A format is found by name (``--from``/``--to``), by file extension, or by sniffing the first bytes of
+a file — never by scanning packages. Adding a format is one entry in ``FORMATS``: its module is only
+imported when the format is used, so a broken or heavy format costs nothing to the others.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Protocol, runtime_checkable
+
+from ..errors import UsageError
+from ..model import Activity, FileHeader
+
+__all__ = [
+    "FORMATS",
+    "FormatInfo",
+    "ReadNote",
+    "Reader",
+    "Writer",
+    "detect_format",
+    "format_info",
+    "open_reader",
+    "open_writer",
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReadNote:
+    """Something a reader could not carry over as is (an upgrade it could not make, ignored noise).
+
+    ``code`` is a stable short id (e.g. ``upgrade.result-without-indicator``) for scripts; ``message``
+    is for people.
+    """
+
+    code: str
+    message: str
+    activity: str | None = None
+    file: str | None = None
+    line: int | None = None
+
+
+@runtime_checkable
+class Reader(Protocol):
+    """Reads one file: a header (the ``iati-activities`` root or its equivalent) and a record stream."""
+
+    notes: list[ReadNote]
+
+    def header(self) -> FileHeader: ...
+
+    def records(self) -> Iterator[Activity]: ...
+
+
+@runtime_checkable
+class Writer(Protocol):
+    """Writes a record stream to a binary stream; returns the number of records written."""
+
+    #: True when one output file holds many records (False: the writer needs --split for >1 record)
+    multi: bool
+
+    def write(self, stream: IO[bytes], records: Iterable[Activity], header: FileHeader | None = None) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FormatInfo:
+    """A format's name, file extensions, content sniffer and where its reader/writer live."""
+
+    name: str
+    extensions: tuple[str, ...]
+    reader: str | None  # "module:attribute" under iaticonv.formats; None = cannot read
+    writer: str | None
+    sniff: Callable[[bytes, str], bool] | None = None
+    description: str = ""
+
+
+def _sniff_xml(head: bytes, _suffix: str) -> bool:
+    return b"<iati-activities" in head or b"<iati-activity" in head
+
+
+def _sniff_json(head: bytes, _suffix: str) -> bool:
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
+
+
+FORMATS: dict[str, FormatInfo] = {
+    f.name: f
+    for f in (
+        FormatInfo("iati-xml", (".xml",), "iati_xml:IatiXmlReader", "iati_xml:IatiXmlWriter", _sniff_xml,
+                   "IATI activity XML (reads 2.01-2.03, writes 2.03)"),
+        FormatInfo("json", (".json",), "json_yaml:JsonReader", "json_yaml:JsonWriter", _sniff_json,
+                   "the canonical activity record as JSON"),
+        FormatInfo("yaml", (".yaml", ".yml"), "json_yaml:YamlReader", "json_yaml:YamlWriter", None,
+                   "the canonical activity record as YAML"),
+    )
+}
+
+
+def format_info(name: str) -> FormatInfo:
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise UsageError(f"unknown format {name!r}", hint=f"known formats: {', '.join(FORMATS)}") from None
+
+
+def detect_format(path: Path, *, for_writing: bool = False) -> FormatInfo:
+    """The format of ``path``: by extension first, then (when reading) by its first bytes."""
+    suffix = path.suffix.lower()
+    matches = [f for f in FORMATS.values() if suffix in f.extensions]
+    if len(matches) == 1:
+        return matches[0]
+    if not for_writing and path.is_file():
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+        sniffed = [f for f in (matches or FORMATS.values()) if f.sniff is not None and f.sniff(head, suffix)]
+        if sniffed:
+            return sniffed[0]
+    raise UsageError(f"{path}: cannot tell the format from the name or content",
+                     hint="name it with --from/--to")
+
+
+def _load(target: str) -> Any:
+    module_name, attribute = target.split(":")
+    module = importlib.import_module(f"iaticonv.formats.{module_name}")
+    return getattr(module, attribute)
+
+
+def open_reader(info: FormatInfo, path: Path, **options: Any) -> Reader:
+    """A reader of format ``info`` over ``path``."""
+    if info.reader is None:
+        raise UsageError(f"the {info.name} format cannot be read")
+    reader: Reader = _load(info.reader)(path, **options)
+    return reader
+
+
+def open_writer(info: FormatInfo, **options: Any) -> Writer:
+    """A writer of format ``info``."""
+    if info.writer is None:
+        raise UsageError(f"the {info.name} format cannot be written")
+    writer: Writer = _load(info.writer)(**options)
+    return writer

@@ -1,0 +1,155 @@
+"""The ``iati-xml`` format: streaming reader (2.01–2.03, upgraded on the way in) and 2.03 writer.
+
+The reader walks the file with ``iterparse`` and hands out one :class:`Activity` at a time, clearing
+each element and deleting its preceding siblings, so memory stays flat however big the file is. The
+writer consumes an iterator and writes each activity as soon as it is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from lxml import etree
+
+from .._xml import iterparse
+from ..errors import InputError
+from ..model import Activity, FileHeader
+from .base import ReadNote
+from .iati_xml_read import element_to_node
+from .iati_xml_write import INVALID_XML_CHARS, NamespaceContext, escape_attr, node_to_xml
+from .upgrade import UPGRADABLE, upgrade_activity
+
+__all__ = ["IatiXmlReader", "IatiXmlWriter", "header_from_root"]
+
+ROOT_TAG = "iati-activities"
+HEADER_ATTRS = ("version", "generated-datetime", "linked-data-default")
+
+
+def header_from_root(root: Any) -> FileHeader:
+    """The :class:`FileHeader` of an ``iati-activities`` element (attributes and namespaces)."""
+    attrib = dict(root.attrib)
+    return FileHeader(
+        version=attrib.pop("version", None),
+        generated_datetime=attrib.pop("generated-datetime", None),
+        linked_data_default=attrib.pop("linked-data-default", None),
+        extra_attrs=attrib,
+        nsmap={(prefix or ""): uri for prefix, uri in root.nsmap.items()},
+    )
+
+
+class IatiXmlReader:
+    """Reads an IATI activity file; 2.01/2.02 activities are upgraded to 2.03 unless ``upgrade=False``.
+
+    ``notes`` collects, per activity, what an upgrade could not carry over (see :mod:`.upgrade`).
+    """
+
+    def __init__(self, path: Path, *, upgrade: bool = True) -> None:
+        self.path = Path(path)
+        self.upgrade = upgrade
+        self.notes: list[ReadNote] = []
+        self._header: FileHeader | None = None
+        self.source_version: str | None = None
+
+    def header(self) -> FileHeader:
+        if self._header is None:
+            root = None
+            try:
+                for _event, element in iterparse(self.path, events=("start",)):
+                    root = element
+                    break
+            except etree.XMLSyntaxError as exc:
+                raise self._syntax_error(exc) from None
+            except OSError as exc:
+                raise InputError(f"cannot read: {exc.strerror or exc}", file=self.path) from None
+            if root is None:
+                raise InputError("empty XML document", file=self.path)
+            self._header = self._check_root(root)
+        return self._header
+
+    def _check_root(self, root: Any) -> FileHeader:
+        if root.tag != ROOT_TAG:
+            raise InputError(f"not an IATI activity file: the root element is <{root.tag}>",
+                             file=self.path, line=root.sourceline,
+                             hint="organisation files (iati-organisations) are not activity records")
+        header = header_from_root(root)
+        self.source_version = header.version
+        if self.upgrade and header.version in UPGRADABLE:
+            header.version = "2.03"
+        return header
+
+    def _syntax_error(self, exc: etree.XMLSyntaxError) -> InputError:
+        return InputError(f"not well-formed XML: {exc.msg}", file=self.path, line=exc.lineno,
+                          hint="fix the XML syntax (an editor with XML checking shows the spot)")
+
+    def records(self) -> Iterator[Activity]:
+        self.header()
+        root_version = self.source_version
+        context = iterparse(self.path, events=("end",), tag="iati-activity")
+        try:
+            for _event, element in context:
+                if self.upgrade:
+                    version = root_version or element.get("version")
+                    if version in UPGRADABLE:
+                        ident = (element.findtext("iati-identifier") or "").strip() or None
+                        for code, message in upgrade_activity(element, version):
+                            self.notes.append(ReadNote(code=code, message=message, activity=ident,
+                                                       file=str(self.path), line=element.sourceline))
+                node = element_to_node(element, Activity, top=True)
+                element.clear(keep_tail=True)
+                parent = element.getparent()
+                while element.getprevious() is not None and parent is not None:
+                    del parent[0]
+                assert isinstance(node, Activity)
+                yield node
+        except etree.XMLSyntaxError as exc:
+            raise self._syntax_error(exc) from None
+
+
+class IatiXmlWriter:
+    """Writes IATI 2.03 XML: deterministic bytes; ``generated-datetime`` only if ``generated_at``."""
+
+    multi = True
+
+    def __init__(self, *, generated_at: datetime | str | None = None) -> None:
+        self.generated_at = generated_at
+
+    def write(self, stream: IO[bytes], records: Iterable[Activity], header: FileHeader | None = None) -> int:
+        header = header if header is not None else FileHeader()
+        ns = NamespaceContext(header.nsmap)
+        stream.write(self._root_start(header, ns).encode("utf-8"))
+        count = 0
+        for activity in records:
+            out: list[str] = ["\n  "]
+            node_to_xml(activity, "iati-activity", out, ns, 1)
+            chunk = "".join(out)
+            bad = INVALID_XML_CHARS.search(chunk)
+            if bad:
+                raise InputError(f"activity {activity.iati_identifier!r} holds the character "
+                                 f"{bad.group()!r}, which XML 1.0 cannot carry", field="iati-activity",
+                                 hint="remove control characters from the record")
+            stream.write(chunk.encode("utf-8"))
+            count += 1
+        stream.write(b"\n</iati-activities>\n")
+        return count
+
+    def _root_start(self, header: FileHeader, ns: NamespaceContext) -> str:
+        generated = self.generated_at
+        if isinstance(generated, datetime):
+            generated = generated.isoformat()
+        values = (header.version, generated or header.generated_datetime, header.linked_data_default)
+        parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities']
+        for name, value in zip(HEADER_ATTRS, values, strict=True):
+            if value is not None:
+                parts.append(f' {name}="{escape_attr(value)}"')
+        decls: list[str] = []
+        for name, value in header.extra_attrs.items():
+            parts.append(f' {ns.attr_name(name, decls)}="{escape_attr(value)}"')
+        for prefix, uri in header.nsmap.items():
+            if prefix and prefix != "xml":
+                parts.append(f' xmlns:{prefix}="{escape_attr(uri)}"')
+        parts.extend(decls)
+        parts.append(">")
+        return "".join(parts)

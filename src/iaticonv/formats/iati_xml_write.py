@@ -1,0 +1,152 @@
+"""Model node → XML text, driven by the same metadata plans as the reader.
+
+Writing strings directly (rather than building an lxml tree per activity) is what makes the writer fast
+and its bytes deterministic: attributes in field-declaration order then the extra ones in input order,
+children in XSD order (or the node's ``order`` hint), two-space indentation, ``/>`` for empty elements.
+Verbatim extras are written exactly as they were read.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..model._meta import EXTRA_KEY, XML_NS, FieldPlan, Kind, Node, plan_for
+
+__all__ = ["NamespaceContext", "escape_attr", "escape_text", "node_to_xml"]
+
+_TEXT_TABLE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ATTR_TABLE = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#9;"}
+)
+_NEEDS_TEXT_ESCAPE = re.compile(r"[&<>\r]")
+_NEEDS_ATTR_ESCAPE = re.compile(r"[&<>\"\r\n\t]")
+INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def escape_text(value: str) -> str:
+    return value.translate(_TEXT_TABLE) if _NEEDS_TEXT_ESCAPE.search(value) else value
+
+
+def escape_attr(value: str) -> str:
+    return value.translate(_ATTR_TABLE) if _NEEDS_ATTR_ESCAPE.search(value) else value
+
+
+class NamespaceContext:
+    """namespace URI → prefix for the document being written (declared on the root)."""
+
+    def __init__(self, nsmap: dict[str, str] | None = None) -> None:
+        self.prefixes: dict[str, str] = {XML_NS: "xml"}
+        for prefix, uri in (nsmap or {}).items():
+            if prefix and uri not in self.prefixes:
+                self.prefixes[uri] = prefix
+        self._qnames: dict[str, str] = {}
+
+    def attr_name(self, name: str, local_decls: list[str]) -> str:
+        """The prefixed name of attribute ``name``; declares an unknown namespace on the element."""
+        if name[0] != "{":
+            return name
+        qname = self._qnames.get(name)
+        if qname is not None:
+            return qname
+        uri, _, local = name[1:].partition("}")
+        prefix = self.prefixes.get(uri)
+        if prefix is None:
+            prefix = f"ns{len(local_decls)}"
+            local_decls.append(f' xmlns:{prefix}="{escape_attr(uri)}"')
+            return f"{prefix}:{local}"
+        qname = f"{prefix}:{local}"
+        self._qnames[name] = qname
+        return qname
+
+
+def node_to_xml(node: Node, tag: str, out: list[str], ns: NamespaceContext, depth: int = 0) -> None:
+    """Append the XML of ``node`` as element ``tag`` to ``out``."""
+    plan = plan_for(type(node))
+    decls: list[str] = []
+    head = ["<", tag]
+    for fplan in plan.attrs:
+        value = getattr(node, fplan.name)
+        if value is not None:
+            name = ns.attr_name(fplan.xml, decls)
+            head.append(f' {name}="{escape_attr(fplan.scalar.format(value))}"')
+    for name, value in node.extra_attrs.items():
+        head.append(f' {ns.attr_name(name, decls)}="{escape_attr(value)}"')
+    head.extend(decls)
+    out.append("".join(head))
+    body: list[str] = []
+    if plan.text is not None:
+        value = getattr(node, plan.text.name)
+        if value is not None:
+            body.append(escape_text(plan.text.scalar.format(value)))
+    pad = "\n" + "  " * (depth + 1)
+    kids_start = len(body)
+    if node.order is None:
+        for fplan in plan.children:
+            for item in _items(node, fplan):
+                body.append(pad)
+                _write_item(fplan, item, body, ns, depth + 1)
+        for extra in node.extras:
+            body.append(pad)
+            body.append(extra)
+    else:
+        _write_in_order(node, plan.children, body, ns, depth + 1, pad)
+    if not body:
+        out.append("/>")
+        return
+    out.append(">")
+    out.extend(body)
+    if len(body) > kids_start:
+        out.append("\n" + "  " * depth)
+    out.append(f"</{tag}>")
+
+
+def _items(node: Node, fplan: FieldPlan) -> list[Any]:
+    value = getattr(node, fplan.name)
+    if fplan.kind is Kind.NARRATIVES:
+        return list(value.items())
+    if fplan.many:
+        return value  # type: ignore[no-any-return]
+    return [] if value is None else [value]
+
+
+def _write_in_order(node: Node, fplans: tuple[FieldPlan, ...], body: list[str], ns: NamespaceContext,
+                    depth: int, pad: str) -> None:
+    """Follow ``node.order``; whatever the hint does not cover is written after, in XSD order."""
+    by_name = {f.name: f for f in fplans}
+    pending = {f.name: _items(node, f) for f in fplans}
+    used = dict.fromkeys(pending, 0)
+    extra_index = 0
+    assert node.order is not None
+    for key in node.order:
+        if key == EXTRA_KEY:
+            if extra_index < len(node.extras):
+                body.append(pad)
+                body.append(node.extras[extra_index])
+                extra_index += 1
+            continue
+        items = pending.get(key)
+        if items is None or used[key] >= len(items):
+            continue
+        body.append(pad)
+        _write_item(by_name[key], items[used[key]], body, ns, depth)
+        used[key] += 1
+    for fplan in fplans:
+        for item in pending[fplan.name][used[fplan.name]:]:
+            body.append(pad)
+            _write_item(fplan, item, body, ns, depth)
+    for extra in node.extras[extra_index:]:
+        body.append(pad)
+        body.append(extra)
+
+
+def _write_item(fplan: FieldPlan, item: Any, body: list[str], ns: NamespaceContext, depth: int) -> None:
+    kind = fplan.kind
+    if kind is Kind.CHILD:
+        node_to_xml(item, fplan.xml, body, ns, depth)
+    elif kind is Kind.NARRATIVES:
+        lang, content = item
+        start = f'<narrative xml:lang="{escape_attr(lang)}">' if lang else "<narrative>"
+        body.append(f"{start}{escape_text(content)}</narrative>")
+    else:
+        body.append(f"<{fplan.xml}>{escape_text(fplan.scalar.format(item))}</{fplan.xml}>")

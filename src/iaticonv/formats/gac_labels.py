@@ -135,8 +135,19 @@ def resolve(codelist: str, text: str, where: Where) -> str:
 
 
 @cache
+def _printed_words() -> dict[tuple[str, str], str]:
+    """GAC's own wording for some codes (``gac-wording.json`` entries marked ``print``)."""
+    path = project_schemas() / "crosswalk" / "gac-wording.json"
+    rows = json.loads(path.read_text(encoding="utf-8")).get("aliases", [])
+    return {(row["codelist"], str(row["code"])): row["name"] for row in rows if row.get("print")}
+
+
+@cache
 def label_for(codelist: str, code: str) -> str:
-    """The English name of ``code`` if it resolves back to ``code``, else the code itself."""
+    """GAC's word or the English name of ``code`` if it resolves back to ``code``, else the code itself."""
+    gac_word = _printed_words().get((codelist, code))
+    if gac_word is not None and _resolve_exact(codelist, gac_word) == code:
+        return gac_word
     item = load_codelists().get(codelist, code)
     if item is not None and item.name and _resolve_exact(codelist, item.name) == code:
         return item.name

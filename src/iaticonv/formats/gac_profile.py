@@ -13,11 +13,15 @@ the writer recomputes them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import IO
 
+from ..errors import InputError
+from ..model import Activity, FileHeader
+from .base import ReadNote
 from .gac_common import (
     GacProject,
     Note,
@@ -39,8 +43,9 @@ from .gac_labels import (
     parse_share,
     resolve,
 )
+from .gac_model import from_activity, to_activity
 
-__all__ = ["ProfileText", "read_profile", "write_profile"]
+__all__ = ["GacProfileReader", "GacProfileWriter", "ProfileText", "read_profile", "write_profile"]
 
 MAJOR_FUNDING = "Major Funding (>$1M)"
 MAJOR_FUNDING_THRESHOLD = Decimal(1_000_000)
@@ -284,3 +289,41 @@ def write_profile(project: GacProject) -> str:
     tail.append(f"Project Number: {project.identifier}")
     out.extend(tail)
     return "\n".join(out) + "\n"
+
+
+class GacProfileReader:
+    """Reads one profile page (a ``.txt`` file) as one activity; what it skipped goes to ``notes``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.notes: list[ReadNote] = []
+
+    def header(self) -> FileHeader:
+        return FileHeader()
+
+    def records(self) -> Iterator[Activity]:
+        try:
+            text = self.path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=self.path) from None
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}", file=self.path) from None
+        project, notes = read_profile(text, self.path)
+        self.notes.extend(ReadNote(code="gac-profile.skipped", message=note.message, activity=project.identifier,
+                                   file=note.where.file, line=note.where.line) for note in notes)
+        yield to_activity(project, Where(str(self.path), column="Project Number"))
+
+
+class GacProfileWriter:
+    """Writes one activity as a profile page (one page per file: use ``--split`` for several)."""
+
+    multi = False
+
+    def write(self, stream: IO[bytes], records: Iterable[Activity], header: FileHeader | None = None) -> int:
+        count = 0
+        for activity in records:
+            if count:
+                stream.write(b"\n\f\n")  # a form feed between pages when a caller insists on one stream
+            stream.write(write_profile(from_activity(activity)).encode("utf-8"))
+            count += 1
+        return count

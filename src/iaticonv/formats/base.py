@@ -94,6 +94,12 @@ FORMATS: dict[str, FormatInfo] = {
                    "the canonical activity record as JSON"),
         FormatInfo("yaml", (".yaml", ".yml"), "json_yaml:YamlReader", "json_yaml:YamlWriter", None,
                    "the canonical activity record as YAML"),
+        FormatInfo("gac-profile", (".txt",), "gac_profile:GacProfileReader", "gac_profile:GacProfileWriter",
+                   lambda head, _s: b"Project Number:" in head, "GAC Project Browser profile page as text"),
+        FormatInfo("gac-csv", (".csv",), "gac_csv:GacCsvReader", "gac_csv:GacCsvWriter",
+                   lambda head, _s: b"Project Number" in head.split(b"\n", 1)[0], "GAC Project Browser CSV export"),
+        FormatInfo("gac-xlsx", (".xlsx",), "gac_xlsx:GacXlsxReader", "gac_xlsx:GacXlsxWriter", None,
+                   "GAC Project Browser table as an Excel workbook (same columns as gac-csv)"),
     )
 }
 

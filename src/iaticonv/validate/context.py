@@ -88,6 +88,7 @@ class RecordContext:
     file: str
     options: ValidateOptions
     root_attrib: Mapping[str, str] = field(default_factory=dict)
+    base: str | None = None  # the record's own XPath when it is not under the usual root
 
 
 Check = Callable[[RecordContext], Iterable[Hit]]

@@ -41,6 +41,8 @@ def relative_path(node: etree._Element, record: etree._Element) -> str:
 
 
 def record_base(ctx: RecordContext) -> str:
+    if ctx.base is not None:
+        return ctx.base
     root, record = ROOT_OF[ctx.kind]
     return f"/{root}/{record}[{ctx.position}]"
 

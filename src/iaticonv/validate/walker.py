@@ -33,6 +33,7 @@ RECORDS: dict[str, tuple[str, RecordKind, str]] = {
     "iati-activities": ("iati-activity", "activity", "iati-identifier"),
     "iati-organisations": ("iati-organisation", "organisation", "organisation-identifier"),
 }
+BARE_RECORDS = {"iati-activity": "iati-activities", "iati-organisation": "iati-organisations"}
 REGISTRY_RECORD = "registry-record"
 NO_IDENTIFIER = "noIdentifier"
 UPGRADE_HINT = "Convert it with: iaticonv upgrade FILE (2.03)."
@@ -125,6 +126,9 @@ def _walk(path: Path, options: ValidateOptions, catalogue: Catalogue, result: Wa
     if tag == REGISTRY_RECORD:
         _whole_registry_record(path, catalogue, result)
         return
+    if tag in BARE_RECORDS and etree.QName(head).namespace is None:
+        _bare_record(path, tag, options, catalogue, result)
+        return
     if tag not in RECORDS or etree.QName(head).namespace is not None:
         report.findings.append(_file_finding(catalogue, "0.2.1", file, line=source_line(head),
                                              xpath=f"/{tag}", root=tag))
@@ -152,6 +156,32 @@ def _whole_registry_record(path: Path, catalogue: Catalogue, result: WalkResult)
                                          REGISTRY_RECORD)
 
 
+def _bare_record(path: Path, tag: str, options: ValidateOptions, catalogue: Catalogue, result: WalkResult) -> None:
+    """A lone ``iati-activity``/``iati-organisation`` root: not an IATI file (0.2.1), but still checked
+    as one record, so the publisher sees every other problem before wrapping it in its root."""
+    report, file = result.report, str(path)
+    try:
+        element = parse_file(path).getroot()
+    except etree.XMLSyntaxError as exc:
+        report.findings.append(_syntax(exc, catalogue, file))
+        return
+    report.findings.append(_file_finding(catalogue, "0.2.1", file, line=source_line(element), xpath=f"/{tag}",
+                                         root=tag))
+    _record_tag, kind, id_tag = RECORDS[BARE_RECORDS[tag]]
+    version = element.get("version") if element.get("version") in VERSIONS else FALLBACK_VERSION
+    ctx = RecordContext(element=element, kind=kind, position=1, identifier=_identifier(element, id_tag),
+                        version=str(version), file=file, options=options, base=f"/{tag}")
+    _check_record(ctx, catalogue, report.findings)
+    report.activities = 1
+
+
+def _check_record(ctx: RecordContext, catalogue: Catalogue, out: list[Finding]) -> None:
+    for layer, check in RECORD_LAYERS:
+        if layer == "extra" and not ctx.options.extra:
+            continue
+        out.extend(to_finding(hit, ctx, catalogue) for hit in check(ctx))
+
+
 def _identifier(element: etree._Element, child: str) -> str:
     found = element.find(child)
     text = (found.text or "").strip() if found is not None else ""
@@ -175,10 +205,7 @@ def _stream(path: Path, root_tag: str, version: str, options: ValidateOptions, c
         position += 1
         ctx = RecordContext(element=element, kind=kind, position=position, identifier=_identifier(element, id_tag),
                             version=version, file=file, options=options, root_attrib=dict(root.attrib))
-        for _layer, check in RECORD_LAYERS:
-            if _layer == "extra" and not options.extra:
-                continue
-            report.findings.extend(to_finding(hit, ctx, catalogue) for hit in check(ctx))
+        _check_record(ctx, catalogue, report.findings)
         _duplicates(ctx, first_line, catalogue, report.findings)
         result.links.extend(advisory.collect(ctx))
         _release(element, root, record_tag)
@@ -195,13 +222,12 @@ def _duplicates(ctx: RecordContext, first_line: dict[str, int], catalogue: Catal
     """1.1.2: an identifier seen before in this file (organisation files are checked the same way)."""
     if ctx.identifier == NO_IDENTIFIER:
         return
-    line = source_line(ctx.element) or 0
+    id_node = ctx.element.find("iati-identifier" if ctx.kind == "activity" else "organisation-identifier")
     if ctx.identifier not in first_line:
-        first_line[ctx.identifier] = line
+        first_line[ctx.identifier] = source_line(id_node if id_node is not None else ctx.element) or 0
         return
     if ctx.kind != "activity":
         return
-    id_node = ctx.element.find("iati-identifier")
     hit = Hit(rule_id="1.1.2", node=id_node, value=ctx.identifier, params={"first_line": first_line[ctx.identifier]})
     out.append(to_finding(hit, ctx, catalogue))
 

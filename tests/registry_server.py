@@ -26,6 +26,9 @@ Security schemes are ``openIdConnect``/``oauth2``, which openapi-core cannot ver
 "Unsupported scheme type"), so the server checks ``Authorization: Bearer <token>`` itself.
 Success envelopes omit ``error``: the spec's examples show ``error: null``, but its schema declares
 ``error`` as a non-nullable object, and the server must satisfy the schema.
+
+Test modules load the fixtures with ``pytest_plugins = ["registry_server"]`` after importing its
+constants, hence PYTEST_DONT_REWRITE (pytest would otherwise warn that it cannot rewrite asserts).
 """
 
 from __future__ import annotations
@@ -104,7 +107,8 @@ def _now() -> str:
 
 
 def error_body(status: int, message: str) -> dict[str, Any]:
-    return {"status": "failed", "error": {"status_code": status, "error_msg": message}, "data": None}
+    """The spec's error envelope. ``data`` is left out: the 404 schemas declare it a non-nullable object."""
+    return {"status": "failed", "error": {"status_code": status, "error_msg": message}}
 
 
 @dataclass
@@ -319,18 +323,19 @@ class FakeRegistry:
 
 
 @pytest.fixture(scope="session")
-def registry_server() -> Iterator[FakeRegistry]:
+def registry_session() -> Iterator[FakeRegistry]:
+    """One server per test session (per xdist worker); ``registry`` resets it for each test."""
     server = FakeRegistry()
     yield server
     server.close()
 
 
 @pytest.fixture
-def registry(registry_server: FakeRegistry) -> Iterator[FakeRegistry]:
+def registry(registry_session: FakeRegistry) -> Iterator[FakeRegistry]:
     """A clean fake registry for one test; fails the test if any request or response broke the spec."""
-    registry_server.reset()
-    yield registry_server
-    assert registry_server.violations == [], "\n".join(registry_server.violations)
+    registry_session.reset()
+    yield registry_session
+    assert registry_session.violations == [], "\n".join(registry_session.violations)
 
 
 @dataclass

@@ -10,11 +10,18 @@ import click
 
 from .._io import check_output_path, write_text_atomic
 from ..errors import UsageError
-from .common import format_option
 
 __all__ = ["rules", "validate"]
 
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+
+# Kept literal (not imported from the renderers) so `iaticonv --help` does not load them.
+REPORT_FORMATS = ("text", "json", "html", "junit")
+RULES_FORMATS = ("text", "json", "html", "markdown")
+
+lang_option = click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+                           help="Language of the headings and labels of html/markdown output (rule messages "
+                           "stay as the IATI rule data words them).")
 
 
 def parse_month_day(text: str | None) -> tuple[int, int] | None:
@@ -29,25 +36,23 @@ def parse_month_day(text: str | None) -> tuple[int, int] | None:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@format_option
+@click.option("--format", "output_format", type=click.Choice(REPORT_FORMATS), default="text", show_default=True,
+              help="text for people, json for scripts, html for a page to share, junit for CI.")
+@lang_option
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here.")
 @click.option("--fiscal-year-start", metavar="MM-DD", help="Check budget periods against this fiscal year.")
 @click.option("--official-only", is_flag=True, help="Only the official IATI Validator's checks (no 2000.* ids).")
 def validate(paths: tuple[Path, ...], output_format: str, output: Path | None, fiscal_year_start: str | None,
-             official_only: bool) -> int:
+             official_only: bool, lang: str) -> int:
     """Validate IATI XML files or folders offline: exit 0 clean, 1 critical/error findings."""
     from ..validate import ValidateOptions, validate_paths
-    from ..validate.render.json import render_json
-    from ..validate.render.text import render_text
+    from ..validate.render.formats import render_report
 
     options = ValidateOptions(fiscal_year_start=parse_month_day(fiscal_year_start), extra=not official_only)
     if output is not None:
         check_output_path(output, paths, overwrite=True)
     report = validate_paths(list(paths), options)
-    if output_format == "json":
-        text = render_json(report)
-    else:
-        text = render_text(report, color=output is None and sys.stdout.isatty())
+    text = render_report(report, output_format, lang=lang, color=output is None and sys.stdout.isatty())
     if output is not None:
         write_text_atomic(output, text)
         click.echo(f"report written to {output}", err=True)
@@ -57,14 +62,14 @@ def validate(paths: tuple[Path, ...], output_format: str, output: Path | None, f
 
 
 @click.command()
-@format_option
-def rules(output_format: str) -> int:
+@click.option("--format", "output_format", type=click.Choice(RULES_FORMATS), default="text", show_default=True,
+              help="text or json to read or script, html or markdown for a documentation page.")
+@lang_option
+def rules(output_format: str, lang: str) -> int:
     """List every rule id the validator can emit (the catalogue)."""
     from ..validate import load_catalogue
-    from ..validate.render.json import render_catalogue_json
-    from ..validate.render.text import render_catalogue_text
+    from ..validate.render.formats import render_rules
 
-    catalogue = load_catalogue()
-    text = render_catalogue_json(catalogue) if output_format == "json" else render_catalogue_text(catalogue)
+    text = render_rules(load_catalogue(), output_format, lang=lang)
     click.echo(text, nl=False)
     return 0

@@ -1,0 +1,186 @@
+"""The ``json`` and ``yaml`` formats: the canonical activity record, streamed both ways.
+
+JSON layout written (one activity per line, so a reader can stream it back with flat memory)::
+
+    {"iati-activities": {...header...},
+    "activities": [
+    {...activity...},
+    {...activity...}
+    ]}
+
+Any other JSON is accepted too (read whole): that object with other whitespace, a list of activity
+records, or a single activity record. YAML is a stream of documents: an optional first document
+``{iati-activities: {...header...}}``, then one document per activity (``yaml.safe_load_all`` reads
+them one at a time). Both use the record mapping of :mod:`.record`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import yaml
+
+from ..errors import InputError
+from ..model import Activity, FileHeader
+from .base import ReadNote
+from .record import header_from_record, header_to_record, node_from_record, node_to_record
+
+__all__ = ["JsonReader", "JsonWriter", "YamlReader", "YamlWriter"]
+
+HEADER_KEY = "iati-activities"
+_FIRST = '{"iati-activities": '
+_SECOND = '"activities": [\n'
+_LAST = "]}"
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def _activity(data: Any, index: int, file: str) -> Activity:
+    node = node_from_record(Activity, data, f"activities[{index}]", file)
+    assert isinstance(node, Activity)
+    return node
+
+
+class _RecordReader:
+    """What JSON and YAML readers share: a header found on first use, a record stream."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.notes: list[ReadNote] = []
+        self._header: FileHeader | None = None
+
+    def header(self) -> FileHeader:
+        if self._header is None:
+            for _ in self._documents(header_only=True):
+                break
+        return self._header if self._header is not None else FileHeader()
+
+    def records(self) -> Iterator[Activity]:
+        for index, data in enumerate(self._documents(header_only=False)):
+            yield _activity(data, index, str(self.path))
+
+    def _documents(self, *, header_only: bool) -> Iterator[Any]:
+        raise NotImplementedError
+
+    def _split(self, data: Any) -> list[Any]:
+        """Activities of a whole document: {header, activities}, a list, or one activity."""
+        if isinstance(data, list):
+            return data
+        if isinstance(data, dict) and ("activities" in data or HEADER_KEY in data):
+            extra = set(data) - {"activities", HEADER_KEY}
+            if extra:
+                raise InputError(f"unexpected top-level key(s): {', '.join(sorted(extra))}", file=self.path)
+            if HEADER_KEY in data:
+                self._header = header_from_record(data[HEADER_KEY], str(self.path))
+            activities = data.get("activities", [])
+            if not isinstance(activities, list):
+                raise InputError("'activities' must be a list", file=self.path, field="activities")
+            return activities
+        return [data]
+
+
+class JsonReader(_RecordReader):
+    """Reads the JSON record format; streams the layout :class:`JsonWriter` writes."""
+
+    def _documents(self, *, header_only: bool) -> Iterator[Any]:
+        try:
+            with self.path.open("r", encoding="utf-8-sig", newline="") as handle:
+                first = handle.readline()
+                if first.startswith(_FIRST) and first.endswith(",\n") and handle.readline() == _SECOND:
+                    self._header = header_from_record(self._loads(first[len(_FIRST):-2], 1), str(self.path))
+                    if header_only:
+                        return
+                    yield from self._stream(handle)
+                    return
+                handle.seek(0)
+                data = self._loads(handle.read(), 1)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not UTF-8 text: {exc.reason}", file=self.path) from None
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}", file=self.path) from None
+        activities = self._split(data)
+        if not header_only:
+            yield from activities
+
+    def _stream(self, handle: IO[str]) -> Iterator[Any]:
+        for number, line in enumerate(handle, start=3):
+            text = line.rstrip("\r\n")
+            if text == _LAST:
+                return
+            yield self._loads(text[:-1] if text.endswith(",") else text, number)
+        raise InputError("the JSON ends before the closing ']}'", file=self.path)
+
+    def _loads(self, text: str, first_line: int) -> Any:
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"invalid JSON: {exc.msg}", file=self.path, line=first_line + exc.lineno - 1,
+                             column=str(exc.colno)) from None
+
+
+class YamlReader(_RecordReader):
+    """Reads the YAML record format, one document at a time."""
+
+    def _documents(self, *, header_only: bool) -> Iterator[Any]:
+        try:
+            with self.path.open("r", encoding="utf-8-sig") as handle:
+                for position, data in enumerate(yaml.load_all(handle, Loader=_Loader)):
+                    if position == 0 and isinstance(data, dict) and set(data) == {HEADER_KEY}:
+                        self._header = header_from_record(data[HEADER_KEY], str(self.path))
+                        if header_only:
+                            return
+                        continue
+                    if header_only:
+                        if isinstance(data, dict) and HEADER_KEY in data:
+                            self._split(data)
+                        return
+                    if data is not None:
+                        yield from self._split(data)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise InputError(f"invalid YAML: {getattr(exc, 'problem', None) or exc}", file=self.path,
+                             line=mark.line + 1 if mark is not None else None) from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not UTF-8 text: {exc.reason}", file=self.path) from None
+
+
+class JsonWriter:
+    """Writes the JSON record format, one activity per line."""
+
+    multi = True
+
+    def write(self, stream: IO[bytes], records: Iterable[Activity], header: FileHeader | None = None) -> int:
+        head = header_to_record(header if header is not None else FileHeader())
+        stream.write(f"{_FIRST}{json.dumps(head, ensure_ascii=False)},\n{_SECOND}".encode())
+        count = 0
+        for activity in records:
+            line = json.dumps(node_to_record(activity), ensure_ascii=False)
+            stream.write(((",\n" if count else "") + line).encode("utf-8"))
+            count += 1
+        stream.write(("\n" if count else "").encode() + _LAST.encode() + b"\n")
+        return count
+
+
+class YamlWriter:
+    """Writes the YAML record format: a header document, then one document per activity."""
+
+    multi = True
+
+    def write(self, stream: IO[bytes], records: Iterable[Activity], header: FileHeader | None = None) -> int:
+        head = header_to_record(header if header is not None else FileHeader())
+        stream.write(self._dump({HEADER_KEY: head}))
+        count = 0
+        for activity in records:
+            stream.write(self._dump(node_to_record(activity)))
+            count += 1
+        return count
+
+    @staticmethod
+    def _dump(data: Any) -> bytes:
+        text: str = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, explicit_start=True,
+                              width=100)
+        return text.encode("utf-8")

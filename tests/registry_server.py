@@ -18,7 +18,7 @@ the file), each because the published text cannot be used literally:
 3. The 409 answers use ``schema: $ref: '#/components/responses/Conflict'`` — a *response* object
    used as a schema, which constrains nothing. We use that response's own schema instead, so 409
    bodies are actually checked.
-4. The spec documents no 422, 429 or 503 answers, but real servers (and their gateways) send them
+4. The spec documents no 422, 429, 502, 503 or 504 answers, but real servers (and their gateways) send them
    and the client must handle them; we add them to the operations the client calls, with the same
    error envelope as the documented 4xx answers, so scripted failures are checked too.
 
@@ -96,7 +96,7 @@ def load_spec(server_url: str) -> dict[str, Any]:
     for path, method in (("/reporting-orgs/{oid}/datasets", "get"), ("/datasets", "post"),
                          ("/datasets/{did}", "get"), ("/datasets/{did}", "patch"), ("/licences", "get")):
         responses = spec["paths"][path][method]["responses"]
-        for status in ("422", "429", "503"):  # adjustment 4: undocumented but real answers
+        for status in ("422", "429", "502", "503", "504"):  # adjustment 4: undocumented but real answers
             responses.setdefault(status, {"description": f"added for the fake registry ({status})",
                                           "content": {"application/json": {"schema": _ERROR_SCHEMA}}})
     return spec

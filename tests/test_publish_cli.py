@@ -89,7 +89,7 @@ def test_dry_run_json_is_a_valid_create_body(publish_env: PublishEnv) -> None:
     payload = json.loads(result.out)
     assert payload["short_name"] == "aa-aaa-123456789-org"
     api = publish_env.registry.openapi
-    request = MockRequest(publish_env.registry.url, "post", "/api/v1/datasets", data=json.dumps(payload),
+    request = MockRequest(publish_env.registry.url, "post", "/api/v1/datasets", data=json.dumps(payload).encode(),
                           content_type="application/json", headers={"Authorization": "Bearer x"})
     api.validate_request(request)  # raises if the payload breaks the spec's dataset schema
     schema = api.spec / "components" / "schemas"
@@ -259,8 +259,8 @@ def test_history_rows_carry_hash_url_dataset_and_summary(publish_env: PublishEnv
     publish_env.publish(activity_file)
     publish_env.publish(activity_file, url="https://data.example.org/v2.xml")
     with sqlite3.connect(publish_env.home / "publish" / "history.sqlite3") as conn:
-        rows = conn.execute("SELECT sha256, url, dataset_id, action, validation FROM publications ORDER BY id")
-        rows = rows.fetchall()
+        cursor = conn.execute("SELECT sha256, url, dataset_id, action, validation FROM publications ORDER BY id")
+        rows = cursor.fetchall()
     digest = hashlib.sha256(activity_file.read_bytes()).hexdigest()
     [dataset] = publish_env.registry.datasets(ORG_ID)
     assert [(r[0], r[2], r[3]) for r in rows] == [(digest, dataset["id"], "created"),

@@ -67,7 +67,7 @@ def test_the_published_oneof_rejects_every_patch_body() -> None:
     assert "oneOf" in operation["requestBody"]["content"]["application/json"]["schema"]
     example = operation["requestBody"]["content"]["application/json"]["examples"]["full_update"]["value"]
     request = MockRequest("http://registry.test", "patch", "/api/v1/datasets/ac30e27a-92bd-4f53-8720-16ae9b6aeaab",
-                          data=json.dumps(example), content_type="application/json")
+                          data=json.dumps(example).encode(), content_type="application/json")
     with pytest.raises(Exception, match="valid under each of"):
         OpenAPI.from_dict(spec).validate_request(request)
 

@@ -179,7 +179,8 @@ class RegistryClient:
             try:
                 response = self._http.request(method, path, json=json, params=params, headers=headers)
             except httpx.TimeoutException as exc:
-                problem = f"no answer within {self._timeout.read or self._timeout.connect}s"
+                problem = (f"could not connect within {self._timeout.connect}s" if isinstance(exc, httpx.ConnectTimeout)
+                           else f"no answer within {self._timeout.read}s")
                 if not (safe or isinstance(exc, httpx.ConnectTimeout)) or attempt + 1 >= self.retry.attempts:
                     raise self._unreachable(what, problem, created_maybe=not safe) from None
             except httpx.TransportError as exc:

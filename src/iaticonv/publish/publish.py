@@ -9,6 +9,7 @@ token) fails before the first request, so a refused publish leaves the registry 
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -92,8 +93,6 @@ def _refusal(path: Path, gate: GateResult) -> PublishRefused:
 
 def check_url_serves(url: str, path: Path, sha256: str, *, timeout: httpx.Timeout = DEFAULT_TIMEOUT) -> None:
     """Fetch ``url`` (without the token: it is not the registry) and compare its bytes with ``path``."""
-    import hashlib
-
     digest = hashlib.sha256()
     try:
         with httpx.stream("GET", url, timeout=timeout, follow_redirects=True) as response:

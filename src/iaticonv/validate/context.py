@@ -46,13 +46,16 @@ class ValidateOptions:
     ``fiscal_year_start`` (month, day) turns on the fiscal-year budget check (2005.1.1);
     ``extra=False`` keeps to the official validator's checks only (no 2000.* findings);
     ``today`` fixes "now" for the date checks (reproducible reports); ``lookup`` resolves activity
-    links the files themselves do not hold (advisories).
+    links the files themselves do not hold (advisories); ``registered_org_ids`` are IATI publisher
+    ids that the identifier rules with an ``idCondition`` grandfather (the official validator fetches
+    them from the registry; offline the set is empty, so those rules always run).
     """
 
     fiscal_year_start: tuple[int, int] | None = None
     extra: bool = True
     today: dt.date | None = None
     lookup: ActivityLookup | None = None
+    registered_org_ids: frozenset[str] = frozenset()
 
     def now(self) -> dt.date:
         return self.today or dt.datetime.now(dt.UTC).date()

@@ -53,7 +53,7 @@ OWN_RULES: tuple[RuleInfo, ...] = (
         id="2004.1.1", layer="extra", severity="warning", category="information", official_id="9.95.1",
         title="Language code",
         template="xml:lang '{value}' is not a code of the Language codelist (official rule 9.95.1 "
-        "never fires, so the IATI Validator accepts it).",
+        "never fires, so the IATI Validator accepts it).{hint}",
         link=standard_link("codelists/Language/"),
     ),
     RuleInfo(

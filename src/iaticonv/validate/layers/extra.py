@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
-from ...standard.codelists import load_codelists
+from ...standard.codelists import Codelist, load_codelists
 from .._xpath import elements
 from ..context import Hit, RecordContext
 
@@ -61,7 +61,12 @@ def _languages(element: etree._Element, version: str) -> Iterator[Hit]:
     for node in elements(_LANG_NODES, element):
         value = node.get(XML_LANG)
         if value is not None and value not in codes:
-            yield Hit(rule_id="2004.1.1", node=node, attribute="xml:lang", value=value)
+            yield Hit(rule_id="2004.1.1", node=node, attribute="xml:lang", value=value, params=_lang_hint(value, codes))
+
+
+def _lang_hint(value: str, codes: Codelist) -> dict[str, str]:
+    lower = value.strip().lower()
+    return {"hint": f" Did you mean '{lower}'? Language codes are lower case." if lower in codes else ""}
 
 
 def _fiscal_years(ctx: RecordContext) -> Iterator[Hit]:
@@ -126,4 +131,4 @@ def check_root(root: etree._Element, version: str) -> Iterator[Hit]:
     codes = load_codelists(version)["Language"]
     value = root.get(XML_LANG)
     if value is not None and value not in codes:
-        yield Hit(rule_id="2004.1.1", node=root, attribute="xml:lang", value=value)
+        yield Hit(rule_id="2004.1.1", node=root, attribute="xml:lang", value=value, params=_lang_hint(value, codes))

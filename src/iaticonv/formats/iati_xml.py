@@ -41,7 +41,10 @@ def header_from_root(root: Any) -> FileHeader:
 
 
 class IatiXmlReader:
-    """Reads an IATI activity file; 2.01/2.02 activities are upgraded to 2.03 unless ``upgrade=False``.
+    """Reads an IATI activity file; a 2.01/2.02 file is upgraded to 2.03 unless ``upgrade=False``.
+
+    The version is the root's ``@version``: a file without one (an aggregator's dump mixing
+    versions, whose activities carry their own non-standard ``@version``) is read as it is.
 
     ``notes`` collects, per activity, what an upgrade could not carry over (see :mod:`.upgrade`).
     """
@@ -86,17 +89,17 @@ class IatiXmlReader:
 
     def records(self) -> Iterator[Activity]:
         self.header()
-        root_version = self.source_version
+        version = self.source_version
+        upgrading = self.upgrade and version in UPGRADABLE
         context = iterparse(self.path, events=("end",), tag="iati-activity")
         try:
             for _event, element in context:
-                if self.upgrade:
-                    version = root_version or element.get("version")
-                    if version in UPGRADABLE:
-                        ident = (element.findtext("iati-identifier") or "").strip() or None
-                        for code, message in upgrade_activity(element, version):
-                            self.notes.append(ReadNote(code=code, message=message, activity=ident,
-                                                       file=str(self.path), line=element.sourceline))
+                if upgrading:
+                    assert version is not None
+                    ident = (element.findtext("iati-identifier") or "").strip() or None
+                    for code, message in upgrade_activity(element, version):
+                        self.notes.append(ReadNote(code=code, message=message, activity=ident,
+                                                   file=str(self.path), line=element.sourceline))
                 node = element_to_node(element, Activity, top=True)
                 element.clear(keep_tail=True)
                 parent = element.getparent()

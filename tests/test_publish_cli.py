@@ -206,20 +206,20 @@ def test_persistent_5xx_gives_up_with_exit_3(publish_env: PublishEnv, activity_f
     assert len(publish_env.registry.calls("GET")) == 5
 
 
-def test_read_timeout_is_retried_then_reported(publish_env: PublishEnv, activity_file: Path) -> None:
-    publish_env.registry.inject("GET", r"/datasets$", delay=0.6, times=1)
-    ok = publish_env.publish(activity_file, "--timeout", "0.2")
+def test_read_timeout_is_retried(publish_env: PublishEnv, activity_file: Path) -> None:
+    """Margins are wide (1 s timeout, 2.5 s stall) so a loaded CI machine cannot turn this into a flake."""
+    publish_env.registry.inject("GET", r"/datasets$", delay=2.5, times=1)
+    ok = publish_env.publish(activity_file, "--timeout", "1")
     assert ok.code == 0, ok.err
-    publish_env.registry.inject("GET", r"/datasets$", delay=0.6, times=99)
-    slow = publish_env.publish(activity_file, "--timeout", "0.1")
-    assert slow.code == 3 and "no answer within 0.1s" in slow.err
+    assert len([c for c in publish_env.registry.calls("GET") if c.path.endswith("/datasets")]) == 2
 
 
 def test_post_timeout_is_not_blindly_repeated(publish_env: PublishEnv, activity_file: Path) -> None:
     """A POST that timed out may have been applied: no retry, and the hint says re-running is safe."""
-    publish_env.registry.inject("POST", r"/datasets$", delay=0.5, times=1)
-    result = publish_env.publish(activity_file, "--timeout", "0.15")
-    assert result.code == 3 and "run the same publish again" in result.err
+    publish_env.registry.inject("POST", r"/datasets$", delay=2.5, status=503, times=1)
+    result = publish_env.publish(activity_file, "--timeout", "1")
+    assert result.code == 3 and "no answer within 1.0s" in result.err
+    assert "run the same publish again" in result.err
     assert len(publish_env.registry.calls("POST")) == 1
 
 

@@ -118,6 +118,16 @@ def test_connection_refused_is_retried_then_exit_3() -> None:
     assert len(clock.waits) == 3 and "t0ken-value" not in str(caught.value)
 
 
+def test_timeouts_exhaust_the_retries(registry: FakeRegistry) -> None:
+    clock = Clock()
+    policy = RetryPolicy(attempts=2, sleep=clock.waits.append, jitter=lambda: 0.0)
+    registry.inject("GET", r"/datasets$", delay=1.5, times=2)
+    with RegistryClient(registry.api_url, registry.token, timeout=0.5, retry=policy) as client, \
+            pytest.raises(RegistryError, match=r"no answer within 0.5s") as caught:
+        client.list_datasets(ORG_ID)
+    assert caught.value.exit_code == 3 and len(registry.calls("GET")) == 2 and clock.waits == [0.0]
+
+
 def test_repr_hides_the_token() -> None:
     client = RegistryClient("http://127.0.0.1:9/api/v1", "s3cret-token")
     assert "s3cret-token" not in repr(client) and "<set>" in repr(client)

@@ -100,6 +100,8 @@ FORMATS: dict[str, FormatInfo] = {
                    lambda head, _s: b"Project Number" in head.split(b"\n", 1)[0], "GAC Project Browser CSV export"),
         FormatInfo("gac-xlsx", (".xlsx",), "gac_xlsx:GacXlsxReader", "gac_xlsx:GacXlsxWriter", None,
                    "GAC Project Browser table as an Excel workbook (same columns as gac-csv)"),
+        FormatInfo("tables", (), "tables.reader:TablesReader", "tables.writer:TablesWriter", None,
+                   "any activity as flat tables: a folder of CSV files or an .xlsx workbook (docs/tables.md)"),
     )
 }
 

@@ -107,20 +107,20 @@ def safe_parser(**overrides: Any) -> etree.XMLParser:
 
 def check_doctype(tree: etree._ElementTree, line: int | None = None) -> None:
     """Refuse a DOCTYPE that declares entities or names an external DTD (raises :class:`UnsafeXMLError`)."""
-    info = tree.docinfo
+    info: Any = tree.docinfo  # lxml-stubs lack system_url and DTD.entities()
     where = line or 1
     if info.system_url or info.public_id:
-        raise UnsafeXMLError(
+        raise _syntax_error(
             f"the DOCTYPE points at an external DTD ({info.system_url or info.public_id}), which iaticonv "
-            f"never loads; {NO_DOCTYPE_HINT}", 0, where, 0)
+            f"never loads; {NO_DOCTYPE_HINT}", where, unsafe=True)
     internal = info.internalDTD
     if internal is not None:
         names = [entity.name or "?" for entity in internal.entities()]
         if names:
             shown = ", ".join(sorted(names)[:5]) + (" …" if len(names) > 5 else "")
-            raise UnsafeXMLError(
+            raise _syntax_error(
                 f"the DOCTYPE declares {len(names)} entit{'y' if len(names) == 1 else 'ies'} ({shown}): a possible "
-                f"entity-expansion or external-entity attack; {NO_DOCTYPE_HINT}", 0, where, 0)
+                f"entity-expansion or external-entity attack; {NO_DOCTYPE_HINT}", where, unsafe=True)
 
 
 def _friendly(exc: etree.XMLSyntaxError) -> etree.XMLSyntaxError:
@@ -129,7 +129,21 @@ def _friendly(exc: etree.XMLSyntaxError) -> etree.XMLSyntaxError:
         return exc
     line, column = exc.position if exc.position else (exc.lineno or 0, 0)
     message = re.sub(r", line \d+, column \d+$", "", (exc.msg or str(exc)).strip())
-    return etree.XMLSyntaxError(explain(message), exc.code or 0, line or 0, column or 0, exc.filename)
+    return _syntax_error(explain(message), line or 0, column or 0, code=getattr(exc, "code", 0) or 0,
+                         filename=exc.filename)
+
+
+def _syntax_error(message: str, line: int, column: int = 0, *, code: int = 0, filename: str | None = None,
+                  unsafe: bool = False) -> etree.XMLSyntaxError:
+    """Build lxml's error by hand (its stubs only know the internal constructor)."""
+    cls: Any = UnsafeXMLError if unsafe else etree.XMLSyntaxError
+    error: etree.XMLSyntaxError = cls(message, code, line, column, filename)
+    return error
+
+
+def _line(element: Any) -> int | None:
+    line = element.sourceline
+    return line if isinstance(line, int) else None
 
 
 class _NullTarget:
@@ -172,7 +186,7 @@ def parse_bytes(data: bytes, *, base_url: str | None = None) -> etree._Element:
             root = etree.fromstring(data, parser=safe_parser(), base_url=base_url)
     except etree.XMLSyntaxError as exc:
         raise _friendly(exc) from None
-    check_doctype(root.getroottree(), root.sourceline)
+    check_doctype(root.getroottree(), _line(root))
     return root
 
 
@@ -185,7 +199,7 @@ def parse_file(path: str | Path) -> etree._ElementTree:
         tree = etree.fromstring(data, parser=safe_parser(), base_url=str(path)).getroottree()
     except etree.XMLSyntaxError as exc:
         raise _friendly(exc) from None
-    check_doctype(tree, tree.getroot().sourceline)
+    check_doctype(tree, _line(tree.getroot()))
     return tree
 
 
@@ -206,7 +220,7 @@ def iterparse(
     try:
         for event, element in context:
             if not checked:
-                check_doctype(element.getroottree(), element.sourceline)
+                check_doctype(element.getroottree(), _line(element))
                 checked = True
             yield event, element
     except etree.XMLSyntaxError as exc:

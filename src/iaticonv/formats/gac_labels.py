@@ -184,7 +184,8 @@ _MARKER_LEVEL_FIRST = re.compile(r"^level\s+(\d+)\s*[:\-]?\s+(.+)$", re.IGNORECA
 _MARKER_LEVEL_LAST = re.compile(r"^(.+?)\s*[:(]\s*level\s+(\d+)\s*\)?$", re.IGNORECASE)
 
 
-def _marker_code(name: str, where: Where) -> tuple[str, str]:
+@cache
+def _marker_lookup(name: str) -> tuple[str, str] | None:
     explicit = _EXPLICIT.match(name.strip())
     if explicit:
         return explicit.group(1), explicit.group(2).strip()
@@ -192,8 +193,18 @@ def _marker_code(name: str, where: Where) -> tuple[str, str]:
     if found is not None:
         return found
     code = _resolve_exact("PolicyMarker", name)
-    if code is not None:
-        return OECD_VOCABULARY, code
+    return (OECD_VOCABULARY, code) if code is not None else None
+
+
+@cache
+def _significances() -> frozenset[str]:
+    return frozenset(code.code for code in load_codelists()["PolicySignificance"])
+
+
+def _marker_code(name: str, where: Where) -> tuple[str, str]:
+    found = _marker_lookup(name)
+    if found is not None:
+        return found
     gac = ", ".join(f"{m.profile_name!r}" for m in gac_markers().values())
     raise where.error(f"{name.strip()!r} is not a known policy marker",
                       hint=f"{_suggestions('PolicyMarker', name)}; GAC's own markers: {gac}")
@@ -207,7 +218,7 @@ def parse_marker(item: str, where: Where) -> Marker:
         name, level = match.group(1), match.group(2)
     else:
         raise where.error(f"not a policy marker line: {item.strip()!r}", hint="write it as 'Level N Marker name'")
-    if load_codelists().get("PolicySignificance", level) is None:
+    if level not in _significances():
         raise where.error(f"no policy significance {level} in {item.strip()!r}", hint="levels go from 0 to 4")
     vocabulary, code = _marker_code(name, where)
     return Marker(vocabulary, code, level)

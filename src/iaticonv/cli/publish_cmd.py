@@ -56,6 +56,8 @@ def publish(file: Path, url: str, org: str, short_name: str | None, title: str |
                                  registry=registry, dry_run=dry_run, force=force, check_url=check_url)
     token = None if dry_run else lib.load_token(token_file)
     result = lib.publish(request, token=token, timeout=_timeout(timeout))
+    counts = ", ".join(f"{name} {count}" for name, count in result.validation.items())
+    click.echo(f"validation: {counts} (report: {result.report})", err=True)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if result.forced:

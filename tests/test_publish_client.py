@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from pathlib import Path
 
 import pytest
 
@@ -132,3 +133,31 @@ def test_repr_hides_the_token() -> None:
     client = RegistryClient("http://127.0.0.1:9/api/v1", "s3cret-token")
     assert "s3cret-token" not in repr(client) and "<set>" in repr(client)
     client.close()
+
+
+def test_default_registry_is_the_production_server_of_the_spec() -> None:
+    import yaml
+
+    from iaticonv.publish import DEFAULT_REGISTRY
+    from registry_server import SPEC_PATH
+
+    servers = [server["url"] for server in yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))["servers"]]
+    assert DEFAULT_REGISTRY in servers and not DEFAULT_REGISTRY.startswith("https://dev.")
+
+
+def test_token_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from iaticonv.errors import UsageError
+    from iaticonv.publish import load_token
+
+    monkeypatch.delenv("IATI_REGISTRY_TOKEN", raising=False)
+    assert load_token(None) is None
+    monkeypatch.setenv("IATI_REGISTRY_TOKEN", "  from-env \n")
+    assert load_token(None) == "from-env"
+    token_file = tmp_path / "token"
+    token_file.write_text("from-file\n")
+    assert load_token(token_file) == "from-file"
+    token_file.write_text("\n")
+    with pytest.raises(UsageError, match="empty"):
+        load_token(token_file)
+    with pytest.raises(UsageError, match="cannot read"):
+        load_token(tmp_path / "absent")

@@ -74,9 +74,10 @@ def test_post_is_not_retried_on_500(registry: FakeRegistry) -> None:
             "url": "https://example.org/a.xml", "licence_id": "cc-by", "visibility": "public",
             "owner_organisation_id": ORG_ID}
     with RegistryClient(registry.api_url, registry.token, retry=clock.policy) as client, \
-            pytest.raises(RegistryError, match="500"):
+            pytest.raises(RegistryError, match="answered 500") as caught:
         client.create_dataset(body)
     assert len(registry.calls("POST")) == 1 and clock.waits == []
+    assert "attempts" not in str(caught.value) and "run the same publish again" in str(caught.value)
 
 
 def test_401_message_and_exit_code(registry: FakeRegistry) -> None:

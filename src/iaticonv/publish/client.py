@@ -181,17 +181,19 @@ class RegistryClient:
             except httpx.TimeoutException as exc:
                 problem = (f"could not connect within {self._timeout.connect}s" if isinstance(exc, httpx.ConnectTimeout)
                            else f"no answer within {self._timeout.read}s")
-                if not (safe or isinstance(exc, httpx.ConnectTimeout)) or attempt + 1 >= self.retry.attempts:
-                    raise self._unreachable(what, problem, created_maybe=not safe) from None
+                unsent = isinstance(exc, httpx.ConnectTimeout)  # nothing reached the server
+                if not (safe or unsent) or attempt + 1 >= self.retry.attempts:
+                    raise self._unreachable(what, problem, created_maybe=not (safe or unsent)) from None
             except httpx.TransportError as exc:
-                if not (safe or isinstance(exc, httpx.ConnectError)) or attempt + 1 >= self.retry.attempts:
-                    raise self._unreachable(what, type(exc).__name__, created_maybe=not safe) from None
+                unsent = isinstance(exc, httpx.ConnectError)
+                if not (safe or unsent) or attempt + 1 >= self.retry.attempts:
+                    raise self._unreachable(what, type(exc).__name__, created_maybe=not (safe or unsent)) from None
             else:
                 retryable = RETRYABLE_STATUS if safe else RETRYABLE_STATUS_UNSAFE_METHOD
                 if response.status_code < 400:
                     return self._json(response, what)
                 if response.status_code not in retryable or attempt + 1 >= self.retry.attempts:
-                    raise self._error(response, what, json, not_found)
+                    raise self._error(response, what, json, not_found, attempts=attempt + 1)
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 if retry_after is not None and retry_after > self.retry.max_retry_after:
                     raise RegistryError(f"{what}: the registry is busy ({response.status_code}) and asks to "
@@ -215,7 +217,8 @@ class RegistryClient:
             raise RegistryError(f"{what}: the registry answered {response.status_code} with non-JSON "
                                 f"content ({response.headers.get('content-type', 'no content type')})") from None
 
-    def _error(self, response: httpx.Response, what: str, body: Any, not_found: str | None) -> IaticonvError:
+    def _error(self, response: httpx.Response, what: str, body: Any, not_found: str | None, *,
+               attempts: int) -> IaticonvError:
         status = response.status_code
         message, fields = _server_message(response)
         message = self._scrub(message)
@@ -236,8 +239,10 @@ class RegistryClient:
                 f"(409){said}", status=409, fields=("short_name",),
                 hint="short names are unique across all organisations: choose another with --short-name")
         if status in RETRYABLE_STATUS:
-            return RegistryError(f"{what}: the registry still answers {status} after "
-                                 f"{self.retry.attempts} attempts{said}", hint="try again later")
+            tries = f" after {attempts} attempts" if attempts > 1 else ""
+            hint = ("try again later" if attempts > 1 else "the dataset may have been created anyway: run the "
+                    "same publish again, it finds the dataset by short name instead of creating a second one")
+            return RegistryError(f"{what}: the registry answered {status}{tries}{said}", hint=hint)
         named = f"field(s) {', '.join(repr(f) for f in fields)}: " if fields else ""
         if status == 400:
             return RegistryError(f"{what}: bad request (400): {named}{message or 'no detail given'}",

@@ -278,3 +278,20 @@ def test_csv_reading_streams_with_flat_memory(tmp_path: Path) -> None:
     large = _peak(_big_csv(tmp_path / "large.csv", 5000))
     # ten times the rows: only the set of seen project numbers grows (~100 bytes a row)
     assert large < small + 5000 * 250, (small, large)
+
+
+def test_cli_converts_between_gac_formats(tmp_path: Path) -> None:
+    from iaticonv.cli.main import run
+
+    assert run(["convert", str(SAMPLE_CSV), "-o", str(tmp_path / "p.xlsx")]) == 0
+    assert run(["convert", str(tmp_path / "p.xlsx"), "-o", str(tmp_path / "pages"), "--to", "gac-profile",
+                "--split"]) == 0
+    pages = sorted(p.name for p in (tmp_path / "pages").iterdir())
+    assert pages == ["CA-3-P999002001.txt", "CA-3-P999003001.txt", "CA-3-P999004001.txt"]
+    assert run(["convert", str(tmp_path / "pages"), "-o", str(tmp_path / "back"), "--to", "iati-xml"]) == 0
+    direct = etree.fromstring(_xml(GacCsvReader(SAMPLE_CSV).records()))
+    again = [etree.parse(str(p)).getroot()[0] for p in sorted((tmp_path / "back").iterdir())]
+    assert [gac_view(a) for a in again] == [gac_view(a) for a in direct]
+    bad = _edited(tmp_path, _set(2, "End Date", "31/02/2017"))
+    assert run(["convert", str(bad), "-o", str(tmp_path / "bad.xml")]) == 1
+    assert not (tmp_path / "bad.xml").exists()

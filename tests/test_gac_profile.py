@@ -12,7 +12,7 @@ from conftest import SAMPLES, SEED_PROFILE
 from iaticonv._xml import parse_file
 from iaticonv.errors import InputError
 from iaticonv.formats.base import detect_format, open_reader
-from iaticonv.formats.gac_profile import GacProfileReader, GacProfileWriter, read_profile
+from iaticonv.formats.gac_profile import GacProfileReader, GacProfileWriter, read_profile, write_profile
 from iaticonv.formats.iati_xml import IatiXmlReader, IatiXmlWriter
 from iaticonv.model import Activity
 from iaticonv.standard import require_store
@@ -86,7 +86,8 @@ def test_seed_page_noise_and_derived_lines_are_notes_not_errors() -> None:
     list(reader.records())
     messages = " | ".join(note.message for note in reader.notes)
     assert "'900'" in messages and "Geographic Information" in messages
-    assert "Major Funding (>$1M)" in messages and "International Development Grant" in messages
+    assert "Major Funding" not in messages and "International Development Grant" not in messages
+    assert {note.code for note in reader.notes} == {"gac-profile.page-noise"}
     assert all(note.line for note in reader.notes)
 
 
@@ -166,3 +167,14 @@ def test_bad_profiles_name_line_and_field(replace: str, by: str, line: int, colu
 def test_a_page_without_a_project_number_is_refused() -> None:
     with pytest.raises(InputError, match="no 'Project Number:' line"):
         read_profile("Just some text\nand more\n", "x.txt")
+
+
+def test_derived_lines_that_disagree_are_notes() -> None:
+    text = _broken("Duration: 6.5 years", "Duration: 9 years").replace(
+        "Maximum Contribution: $19,075,668.00", "Maximum Contribution: $19,075.00")
+    text = text.replace("$19,075,668 CAD", "$19,075 CAD")
+    project, notes = read_profile(text, "seed.txt")
+    derived = [note for note in notes if note.code == "gac-profile.derived-mismatch"]
+    assert [note.where.line for note in derived] == [19, 64]
+    assert "'6.5 years'" in derived[0].message
+    assert "Major Funding" not in write_profile(project)

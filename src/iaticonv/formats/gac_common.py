@@ -67,6 +67,7 @@ class Note:
 
     where: Where
     message: str
+    code: str = "gac.note"
 
     def __str__(self) -> str:
         return f"{self.where.error(self.message).where}: {self.message}"

@@ -93,6 +93,9 @@ class GacCsvWriter:
 
     multi = True
 
+    def __init__(self, **_options: object) -> None:
+        """Options meant for XML writers (``generated_at``) mean nothing here and are ignored."""
+
     def write(self, stream: IO[bytes], records: Iterable[Activity], header: FileHeader | None = None) -> int:
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
         try:

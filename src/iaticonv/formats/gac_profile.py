@@ -50,6 +50,8 @@ __all__ = ["GacProfileReader", "GacProfileWriter", "ProfileText", "read_profile"
 MAJOR_FUNDING = "Major Funding (>$1M)"
 MAJOR_FUNDING_THRESHOLD = Decimal(1_000_000)
 GRANT_HEADING = "International Development Grant"
+NOISE = "gac-profile.page-noise"  # page furniture skipped (nothing of the record is in it)
+DERIVED = "gac-profile.derived-mismatch"  # a derived line that disagrees with the data it derives from
 
 # label (as printed, lower-case, without the colon) → field key
 LABELS = {
@@ -68,6 +70,7 @@ SECTIONS = {
     "progress & results achieved": "achieved", "progress and results achieved": "achieved",
     "policy markers": "markers", "budget breakdown": "budgets",
 }
+TEXT_KEYS = frozenset({"description", "expected", "achieved"})  # free text: paragraphs, not items
 FURNITURE = {"key information", "development classifications", "geographic information", "project information"}
 _LABEL_LINE = re.compile(r"^([A-Za-z/&' ()]+?):\s*(.*)$")
 
@@ -93,10 +96,13 @@ def _scan(lines: list[str], file: str | None) -> ProfileText:
     headings: list[tuple[int, str]] = []
     notes: list[Note] = []
     current: _Field | None = None
+    gap = False
     for number, raw in enumerate(lines, 1):
         line = raw.strip()
         if not line:
+            gap = True
             continue
+        after_gap, gap = gap, False
         lower = line.casefold().rstrip(":")
         label = _LABEL_LINE.match(line)
         key = LABELS.get(label.group(1).strip().casefold()) if label else None
@@ -118,15 +124,20 @@ def _scan(lines: list[str], file: str | None) -> ProfileText:
         elif lower in FURNITURE:
             current = None
             if lower == "geographic information":
-                notes.append(Note(Where(file, number), f"page furniture ignored: {line!r}"))
+                notes.append(Note(Where(file, number), f"page furniture ignored: {line!r}", NOISE))
         elif line == MAJOR_FUNDING:
-            notes.append(Note(Where(file, number), f"derived line recomputed, not stored: {line!r}"))
+            fields.setdefault("major", _Field("major", number))
+            current = None
         elif current is not None:
-            current.values.append((number, line))
+            if current.key in TEXT_KEYS and current.values and not after_gap:
+                # adjacent lines belong to one paragraph (a single line break in the text)
+                current.values[-1] = (current.values[-1][0], f"{current.values[-1][1]}\n{line}")
+            else:
+                current.values.append((number, line))
         elif not fields:
             headings.append((number, line))
         else:
-            notes.append(Note(Where(file, number), f"line outside any field ignored: {line!r}"))
+            notes.append(Note(Where(file, number), f"line outside any field ignored: {line!r}", NOISE))
     return ProfileText(fields, headings, notes)
 
 
@@ -162,8 +173,6 @@ def read_profile(text: str, file: str | Path | None = None) -> tuple[GacProject,
     titles = scanned.headings
     if titles:
         project.title = titles[-1][1]
-        for line, heading in titles[:-1]:
-            notes.append(Note(Where(name, line), f"page heading above the title ignored: {heading!r}"))
 
     def coded(key: str, column: str, codelist: str) -> str | None:
         found = one(key, column)
@@ -198,7 +207,7 @@ def read_profile(text: str, file: str | Path | None = None) -> tuple[GacProject,
                               for line, item in many("markers")]
     for line, item in many("budgets"):
         if item.isdigit() and len(item) < 5:  # the map widget's stray counters land here on some pages
-            notes.append(Note(Where(name, line), f"page noise ignored: {item!r}"))
+            notes.append(Note(Where(name, line), f"page noise ignored: {item!r}", NOISE))
             continue
         project.budgets.append(parse_budget(item, Where(name, line, column="Budget Breakdown")))
     project.executing_agencies = [value for _, value in many("agency")]
@@ -210,17 +219,31 @@ def read_profile(text: str, file: str | Path | None = None) -> tuple[GacProject,
     project.description = text_of("description")
     project.expected_results = text_of("expected")
     project.results_achieved = text_of("achieved")
-    notes.extend(_check_derived(project, got, name))
+    notes.extend(_check_derived(project, got, scanned.headings[:-1], name))
     return project, notes
 
 
-def _check_derived(project: GacProject, got: dict[str, _Field], name: str | None) -> Iterable[Note]:
+def _check_derived(project: GacProject, got: dict[str, _Field], headings: list[tuple[int, str]],
+                   name: str | None) -> Iterable[Note]:
+    """Derived lines that agree with the data are simply recomputed; only a disagreement is a note."""
     duration = got.get("duration")
     if duration and duration.values and project.start and project.end:
         expected = f"{duration_years(project.start, project.end)} years"
         if duration.values[0][1] != expected:
             yield Note(Where(name, duration.values[0][0], column="Duration"),
-                       f"page says {duration.values[0][1]!r}, the dates give {expected!r}; recomputed")
+                       f"page says {duration.values[0][1]!r}, the dates give {expected!r}; recomputed", DERIVED)
+    major = got.get("major")
+    if major and not (project.maximum_contribution or 0) > MAJOR_FUNDING_THRESHOLD:
+        yield Note(Where(name, major.line), f"{MAJOR_FUNDING!r} disagrees with the Maximum Contribution; "
+                   "recomputed", DERIVED)
+    for line, heading in headings:
+        if heading != _heading(project):
+            yield Note(Where(name, line), f"page heading above the title ignored: {heading!r}", NOISE)
+
+
+def _heading(project: GacProject) -> str | None:
+    """The category heading the page prints above the title (known for grants only)."""
+    return GRANT_HEADING if project.finance_type and project.finance_type.startswith("1") else None
 
 
 def write_profile(project: GacProject) -> str:
@@ -230,8 +253,8 @@ def write_profile(project: GacProject) -> str:
     def block(*lines: str) -> None:
         out.extend([*lines, ""])
 
-    if project.finance_type and project.finance_type.startswith("1"):
-        block(GRANT_HEADING)
+    if heading := _heading(project):
+        block(heading)
     block(project.title or "(untitled)")
     block(f"Project Number: {project.identifier}")
     if project.status:
@@ -253,7 +276,9 @@ def write_profile(project: GacProject) -> str:
     for heading, body in (("Project Description", project.description), ("Expected Results",
                           project.expected_results), ("Progress & Results Achieved", project.results_achieved)):
         if body:
-            block(heading, *[p for p in body.split("\n\n") if p.strip()])
+            block(heading)
+            for paragraph in (p for p in body.split("\n\n") if p.strip()):
+                block(paragraph)
     block("Key Information")
     for label, values in (("Executing Agency", project.executing_agencies),
                           ("Contributing Organization", project.contributing_organizations),
@@ -309,7 +334,7 @@ class GacProfileReader:
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror or exc}", file=self.path) from None
         project, notes = read_profile(text, self.path)
-        self.notes.extend(ReadNote(code="gac-profile.skipped", message=note.message, activity=project.identifier,
+        self.notes.extend(ReadNote(code=note.code, message=note.message, activity=project.identifier,
                                    file=note.where.file, line=note.where.line) for note in notes)
         yield to_activity(project, Where(str(self.path), column="Project Number"))
 
@@ -318,6 +343,9 @@ class GacProfileWriter:
     """Writes one activity as a profile page (one page per file: use ``--split`` for several)."""
 
     multi = False
+
+    def __init__(self, **_options: object) -> None:
+        """Options meant for XML writers (``generated_at``) mean nothing here and are ignored."""
 
     def write(self, stream: IO[bytes], records: Iterable[Activity], header: FileHeader | None = None) -> int:
         count = 0

@@ -76,6 +76,9 @@ class GacXlsxWriter:
 
     multi = True
 
+    def __init__(self, **_options: object) -> None:
+        """Options meant for XML writers (``generated_at``) mean nothing here and are ignored."""
+
     def write(self, stream: IO[bytes], records: Iterable[Activity], header: FileHeader | None = None) -> int:
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(SHEET_TITLE)

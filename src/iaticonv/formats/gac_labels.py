@@ -171,8 +171,7 @@ def parse_share(item: str, codelists: tuple[str, ...], where: Where) -> tuple[st
         if code is not None:
             return codelist, Share(code, percentage)
     lists = " or ".join(codelists)
-    raise where.error(f"{name!r} is not a known {lists} name or code", hint=_suggestions(codelists[-1], name)
-                      if len(codelists) == 1 else _suggestions(codelists[0], name))
+    raise where.error(f"{name!r} is not a known {lists} name or code", hint=_suggestions(codelists[0], name))
 
 
 def format_share(codelist: str, share: Share) -> str:

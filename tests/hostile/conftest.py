@@ -33,7 +33,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
 class _Trap(http.server.BaseHTTPRequestHandler):
     hits: list[str]
 
-    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+    def do_GET(self) -> None:
         self.hits.append(self.path)
         body = f"<!ENTITY leak '{SECRET_MARKER}'>{SECRET_MARKER}".encode()
         self.send_response(200)
@@ -41,7 +41,7 @@ class _Trap(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the http.server API
+    def log_message(self, format: str, *args: Any) -> None:
         return None
 
 

@@ -38,7 +38,8 @@ def activity(title: str = "Title", *, date: str = "2020-01-01", extra: str = "")
 
 
 def document(body: str, *, prolog: str = "", root_attrs: str = ' version="2.03"') -> str:
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n{prolog}<iati-activities{root_attrs}>\n{body}\n</iati-activities>\n'
+    declaration = '<?xml version="1.0" encoding="UTF-8"?>\n'
+    return f"{declaration}{prolog}<iati-activities{root_attrs}>\n{body}\n</iati-activities>\n"
 
 
 @dataclass(frozen=True)

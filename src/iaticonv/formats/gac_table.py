@@ -37,8 +37,10 @@ COLUMNS = (
 REQUIRED = ("Project Number", "Title", "Status")
 _KEYS = {column.strip().casefold(): column for column in COLUMNS}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-CODED = {"Status": "ActivityStatus", "Aid Type": "AidType", "Collaboration Type": "CollaborationType",
-         "Finance Type": "FinanceType", "Flow Type": "FlowType"}
+# coded column → (codelist, GacProject attribute)
+CODED = {"Status": ("ActivityStatus", "status"), "Aid Type": ("AidType", "aid_type"),
+         "Collaboration Type": ("CollaborationType", "collaboration_type"),
+         "Finance Type": ("FinanceType", "finance_type"), "Flow Type": ("FlowType", "flow_type")}
 
 
 def column_positions(header: Sequence[str], where: Where) -> dict[str, int]:
@@ -95,12 +97,9 @@ def project_from_cells(cells: dict[str, str], where: Where) -> GacProject:
     project = GacProject(identifier_from(cell("Project Number"), where.at("Project Number")))
     project.title = cell("Title")
     project.description = cells.get(" Description", "").strip()
-    for column, codelist in CODED.items():
+    for column, (codelist, attribute) in CODED.items():
         if cell(column):
-            code = resolve(codelist, cell(column), where.at(column))
-            setattr(project, {"Status": "status", "Aid Type": "aid_type", "Collaboration Type":
-                              "collaboration_type", "Finance Type": "finance_type",
-                              "Flow Type": "flow_type"}[column], code)
+            setattr(project, attribute, resolve(codelist, cell(column), where.at(column)))
     for column, name in (("Start Date", "start"), ("End Date", "end"), ("Date Modified", "date_modified")):
         if cell(column):
             setattr(project, name, parse_date(cell(column), where.at(column)))

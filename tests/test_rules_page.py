@@ -1,13 +1,14 @@
 """The rules page (``iaticonv rules --format html|markdown``) lists every id the validator can emit.
 
-"Can emit" is taken from the validator itself, three ways, so a new check cannot slip by undocumented:
-the rule tables its layers load (codelist rules, rulesets, advisories, for every IATI version), the
-ids written literally where findings are made (walker and layers), and the ids actually emitted when
-validating every real file and every official schema test file in ``../shared``.
+"Can emit" is established three ways, so a new check cannot slip by undocumented: the rule data the
+layers load (codelist rules, rulesets, advisories, for every IATI version, read here independently),
+the ids written literally where findings are made (walker and layers), and the ids actually emitted
+when validating every real file and every official schema test file in ``../shared``.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,11 +18,12 @@ import pytest
 from lxml import html
 
 from conftest import SCHEMA_TESTS, real_files
+from iaticonv._xml import parse_file
 from iaticonv.cli.main import run
 from iaticonv.i18n import FR
+from iaticonv.standard import require_store
 from iaticonv.validate import ValidateOptions, load_catalogue, validate_paths
 from iaticonv.validate.catalogue import VERSIONS
-from iaticonv.validate.layers import advisory, codelists, rules
 from iaticonv.validate.render.catalogue_page import render_rules_html, render_rules_markdown
 
 VALIDATE = Path(__file__).resolve().parents[1] / "src" / "iaticonv" / "validate"
@@ -45,31 +47,30 @@ def _rule_infos(node: Any) -> Iterator[str]:
             yield str(node["ruleInfo"]["id"])
         for value in node.values():
             yield from _rule_infos(value)
-    elif isinstance(node, list | tuple):
+    elif isinstance(node, list):
         for item in node:
             yield from _rule_infos(item)
 
 
-def _codelist_ids(node: codelists.Node) -> Iterator[str]:
-    yield from (rule.rule_id for rule in node.rules)
-    for child in node.children.values():
-        yield from _codelist_ids(child)
-
-
 def _declared_ids() -> set[str]:
-    """Ids in the tables the validator's layers load, and ids written where findings are made."""
+    """Ids in the rule data the validator's layers load, and ids written where findings are made.
+
+    The rule data is read here straight from the installed Standard (every ruleset case, every
+    codelist rule, every advisory, all versions), not through the catalogue, so a rule the catalogue
+    failed to pick up is caught.
+    """
+    store = require_store()
     ids: set[str] = set()
     for version in VERSIONS:
-        tables = codelists.load_rules(version)
-        for trie in tables.records.values():
-            ids.update(_codelist_ids(trie))
-        ids.update(rule.rule_id for root in tables.root.values() for rule in root)
-        for contexts in rules.load_ruleset(version).values():
-            ids.update(_rule_infos([case for context in contexts for _name, case in context.cases]))
-        ids.update(item.rule_id for item in advisory.load_advisories(version))
+        ruleset = json.loads((store / "rulesets" / version / "standard.json").read_text(encoding="utf-8"))
+        ids.update(_rule_infos(ruleset))
+        mapping = parse_file(store / "validator" / version / "rule_mapping.xml").getroot()
+        ids.update((text or "").strip() for text in mapping.xpath("//validation-rule/id/text()"))
+        advisories = json.loads((store / "validator" / version / "advisoryDefinitions.json").read_text("utf-8"))
+        ids.update(str(item["id"]) for item in advisories)
     for source in EMITTERS:
         ids.update(LITERAL_ID.findall(source.read_text(encoding="utf-8")))
-    return ids
+    return ids - {""}
 
 
 @pytest.fixture(scope="module")

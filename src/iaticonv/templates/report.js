@@ -15,6 +15,18 @@
   var search = document.getElementById("filter-search");
   var shown = document.getElementById("shown");
   var template = shown ? shown.getAttribute("data-template") : "";
+  // What the search box looks in: the rule id, message, XPath, value and source of each finding and
+  // the title and identifier of its panel, read once from the page rather than stored twice in it.
+  function texts(node, selector) {
+    return Array.prototype.map.call(node.querySelectorAll(selector), function (part) {
+      return part.textContent;
+    }).join(" ");
+  }
+  var haystacks = findings.map(function (item) {
+    var panel = item.closest(".panel");
+    var head = panel ? texts(panel, "summary h3, summary .ident") : "";
+    return (head + " " + texts(item, ".rule, .msg, dd")).replace(/\s+/g, " ").toLowerCase();
+  });
 
   function checkedSeverities() {
     var on = {};
@@ -30,11 +42,11 @@
     var id = rule ? rule.value : "";
     var text = search ? search.value.trim().toLowerCase() : "";
     var count = 0;
-    findings.forEach(function (item) {
+    findings.forEach(function (item, index) {
       var visible = severities[item.getAttribute("data-severity")] !== false &&
         (!cat || item.getAttribute("data-category") === cat) &&
         (!id || item.getAttribute("data-rule") === id) &&
-        (!text || (item.getAttribute("data-search") || "").indexOf(text) !== -1);
+        (!text || haystacks[index].indexOf(text) !== -1);
       item.hidden = !visible;
       if (visible) { count += 1; }
     });

@@ -16,6 +16,7 @@ from ...i18n import CATEGORY_LABELS, Translations, category_label, severity_labe
 from ..catalogue import Catalogue
 from ..findings import FILE_IDENTIFIER, SEVERITIES, Finding
 from ..report import FileReport, Report
+from ..walker import NO_IDENTIFIER
 from ._titles import read_titles
 
 __all__ = ["FileView", "FindingView", "Panel", "ReportView", "build_view", "verdict_of"]
@@ -44,7 +45,6 @@ class FindingView:
     value: str | None
     source: str | None
     link: str | None
-    search: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,17 +123,13 @@ def _tally(findings: Iterable[Finding], tr: Translations, *, keep_zero: bool) ->
     ]
 
 
-def _finding_view(finding: Finding, catalogue: Catalogue, tr: Translations, title: str) -> FindingView:
+def _finding_view(finding: Finding, catalogue: Catalogue, tr: Translations) -> FindingView:
     info = catalogue.get(finding.rule_id)
-    text = " ".join(
-        part for part in (finding.rule_id, finding.message, finding.identifier, title, finding.value, finding.xpath)
-        if part
-    )
     return FindingView(
         rule_id=finding.rule_id, severity=finding.severity, severity_label=severity_label(finding.severity, tr.lang),
         category=finding.category, message=finding.message, line=finding.line, column=finding.column,
         xpath=finding.xpath, value=finding.value, source=finding.source,
-        link=info.link if info is not None else None, search=text.lower(),
+        link=info.link if info is not None else None,
     )
 
 
@@ -152,10 +148,10 @@ def _panels(file: FileReport, index: int, catalogue: Catalogue, tr: Translations
         title = titles.get(key, "")
         groups: dict[str, list[FindingView]] = {}
         for finding in findings:
-            groups.setdefault(finding.category, []).append(_finding_view(finding, catalogue, tr, title))
+            groups.setdefault(finding.category, []).append(_finding_view(finding, catalogue, tr))
         panels.append(Panel(
             kind="file" if key == FILE_IDENTIFIER else kind, anchor=f"file-{index}-record-{position}",
-            identifier="" if key == FILE_IDENTIFIER else key, title=title,
+            identifier="" if key in (FILE_IDENTIFIER, NO_IDENTIFIER) else key, title=title,
             tally=_tally(findings, tr, keep_zero=False),
             groups=[Group(cat, category_label(cat, tr.lang), groups[cat]) for cat in sorted(groups, key=_category_key)],
         ))

@@ -72,7 +72,7 @@ def _csv_rows(handle: IO[str], file: str) -> RowStream:
 class GacCsvReader:
     """Reads a Project Browser CSV (BOM or not) into activities, one row at a time."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, **_options: object) -> None:
         self.path = Path(path)
         self.notes: list[ReadNote] = []
 

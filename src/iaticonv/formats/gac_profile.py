@@ -319,7 +319,7 @@ def write_profile(project: GacProject) -> str:
 class GacProfileReader:
     """Reads one profile page (a ``.txt`` file) as one activity; what it skipped goes to ``notes``."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, **_options: object) -> None:
         self.path = Path(path)
         self.notes: list[ReadNote] = []
 

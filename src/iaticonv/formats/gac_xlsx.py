@@ -48,7 +48,7 @@ def _text(value: Any) -> str:
 class GacXlsxReader:
     """Reads the first sheet of a Project Browser workbook, row by row."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, **_options: object) -> None:
         self.path = Path(path)
         self.notes: list[ReadNote] = []
 

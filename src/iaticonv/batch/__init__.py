@@ -1,0 +1,38 @@
+"""Batch at scale: many files, N worker processes, progress, resumable runs, split and merge.
+
+    from iaticonv.batch import validate_batch, convert_batch, merge_files
+    run = validate_batch([Path("folder")], jobs=4, state_dir=Path("out"))
+    run.report, run.outcomes, run.summary
+
+A batch never stops at a bad file: every file gets a ``FileOutcome`` (ok, failed with its reason,
+or skipped because nothing changed), and ``BatchSummary`` closes the run. See docs/batch.md.
+"""
+
+from .convert_run import ConvertRun, convert_batch
+from .inputs import WorkItem, collect_inputs
+from .merge import Duplicate, MergeResult, merge_files
+from .outcome import FileOutcome
+from .pool import default_jobs
+from .progress import progress_wanted
+from .split import SplitBy, parse_split_by
+from .summary import BatchSummary, render_summary
+from .validate_run import ValidateRun, validate_batch
+
+__all__ = [
+    "BatchSummary",
+    "ConvertRun",
+    "Duplicate",
+    "FileOutcome",
+    "MergeResult",
+    "SplitBy",
+    "ValidateRun",
+    "WorkItem",
+    "collect_inputs",
+    "convert_batch",
+    "default_jobs",
+    "merge_files",
+    "parse_split_by",
+    "progress_wanted",
+    "render_summary",
+    "validate_batch",
+]

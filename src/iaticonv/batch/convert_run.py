@@ -1,0 +1,185 @@
+"""``convert`` over many files on N workers, resumable, optionally split: a folder in, a folder out.
+
+Each worker converts whole files with the converter's own library (``formats.convert``), or splits
+one with ``split``; outputs mirror the input tree under the output folder and are written
+atomically by the worker, so a killed run leaves finished files and no partial one. The parent keeps
+the state: an input whose content and options are unchanged, and whose outputs are all still there,
+is skipped next time. A bad input fails alone, with its reason; the others carry on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import IaticonvError, InputError
+from ..formats import FORMATS, detect_format, format_info, open_reader, open_writer
+from ..formats.convert import convert
+from .inputs import WorkItem, collect_inputs, looks_readable
+from .outcome import FileOutcome, Status
+from .pool import run_units
+from .progress import BatchProgress
+from .split import SPOOL_PREFIX, SplitBy, write_split
+from .state import STATE_FILE, BatchState, content_hash, options_key
+from .summary import BatchSummary
+
+__all__ = ["ConvertJob", "ConvertRun", "convert_batch", "convert_unit"]
+
+
+@dataclass(frozen=True, slots=True)
+class ConvertJob:
+    """One input and where its output goes (a file; a folder with ``split``), with every option."""
+
+    source: str
+    output: str
+    size: int
+    source_format: str | None
+    target: str
+    split: bool = False
+    split_by: SplitBy | None = None
+    overwrite: bool = False
+    reader_options: dict[str, Any] = field(default_factory=dict)
+    writer_options: dict[str, Any] = field(default_factory=dict)
+
+
+def _split_by(job: ConvertJob, split_by: SplitBy) -> tuple[list[Path], int, list[str]]:
+    info = format_info(job.source_format) if job.source_format else detect_format(Path(job.source))
+    options = job.reader_options if info.name == "iati-xml" else {}
+    reader = open_reader(info, Path(job.source), **options)
+    target = format_info(job.target)
+    notes: list[str] = []
+    outputs, records = write_split(reader, open_writer(target, **job.writer_options), target, Path(job.output),
+                                   split_by, notes)
+    notes += [f"{n.activity or '?'}: {n.message} [{n.code}]" for n in reader.notes]
+    return outputs, records, notes
+
+
+def convert_unit(job: ConvertJob) -> FileOutcome:
+    """Worker entry point: convert one input; every failure becomes an outcome with its reason."""
+    started = time.perf_counter()
+    try:
+        if job.split_by is not None:
+            outputs, records, notes = _split_by(job, job.split_by)
+        else:
+            result = convert([Path(job.source)], Path(job.output), source=job.source_format, target=job.target,
+                             split=job.split, overwrite=job.overwrite, reader_options=job.reader_options,
+                             writer_options=job.writer_options)
+            outputs, records = result.outputs, result.records
+            notes = [f"{n.activity or '?'}: {n.message} [{n.code}]" for n in result.notes]
+    except IaticonvError as exc:
+        # Bad data fails the same way next time (cacheable); a full disk or a refused output may not.
+        reason = str(exc) if isinstance(exc, InputError) and exc.file else f"{job.source}: {exc}"
+        return FileOutcome(source=job.source, status="failed", reason=reason, size=job.size,
+                           seconds=time.perf_counter() - started, cacheable=isinstance(exc, InputError))
+    except Exception as exc:  # a bug must not stop the batch; it is reported, never cached
+        return FileOutcome(source=job.source, status="failed", size=job.size, cacheable=False,
+                           reason=f"{job.source}: internal error: {type(exc).__name__}: {exc}",
+                           seconds=time.perf_counter() - started)
+    return FileOutcome(source=job.source, status="ok", activities=records, outputs=[str(p) for p in outputs],
+                       notes=notes, size=job.size, seconds=time.perf_counter() - started)
+
+
+@dataclass(slots=True)
+class ConvertRun:
+    outcomes: list[FileOutcome]
+    summary: BatchSummary
+
+
+def _clean_debris(folder: Path) -> None:
+    """Remove what a killed run may have left: atomic-write temporaries and split spools."""
+    if not folder.is_dir():
+        return
+    for path in folder.rglob(".*"):
+        with contextlib.suppress(OSError):
+            if path.is_dir() and path.name.startswith(SPOOL_PREFIX):
+                shutil.rmtree(path, ignore_errors=True)
+            elif path.is_file() and path.name.endswith(".part"):
+                path.unlink()
+
+
+def _readable_extensions(source: str | None) -> set[str]:
+    infos = [format_info(source)] if source else [f for f in FORMATS.values() if f.reader]
+    return {ext for info in infos for ext in info.extensions}
+
+
+def _planned(item: WorkItem, output: Path, target: str, split: bool) -> Path:
+    if split:
+        return output / item.rel.parent
+    return output / item.rel.with_suffix(format_info(target).extensions[0])
+
+
+def convert_batch(
+    args: Iterable[Path], output: Path, *, target: str, source: str | None = None, split: bool = False,
+    split_by: SplitBy | None = None, overwrite: bool = False, reader_options: dict[str, Any] | None = None,
+    writer_options: dict[str, Any] | None = None, jobs: int = 1, show_progress: bool = False, force: bool = False,
+) -> ConvertRun:
+    """Convert files, folders and globs into the folder ``output`` on ``jobs`` workers."""
+    started = time.perf_counter()
+    items = collect_inputs(args, extensions=_readable_extensions(source), for_outputs=True,
+                           accept=None if source else looks_readable)
+    options = {"source": source, "target": target, "split": split, "split_by": str(split_by or ""),
+               "reader": reader_options or {}, "writer": writer_options or {}}
+    _clean_debris(output)
+    state = BatchState(output, "convert", options_key(options))
+    outcomes: dict[str, FileOutcome] = {}
+    digests: dict[str, str] = {}
+    previous: dict[str, list[str]] = {}
+    todo: list[ConvertJob] = []
+    try:
+        for item in items:
+            key, planned = str(item.path), _planned(item, output, target, split)
+            if item.path.resolve() == (output / STATE_FILE).resolve():
+                continue
+            if item.exists:
+                digests[key] = content_hash(item.path)
+                previous[key] = state.outputs_of(item.path)
+                stored = None if force else state.lookup(item.path, digests[key])
+                if stored is not None and _still_valid(stored.payload, planned):
+                    outcomes[key] = FileOutcome(source=key, status="skipped", previous=_status(stored.status),
+                                                reason=stored.payload.get("reason"), size=item.size,
+                                                activities=int(stored.payload.get("activities", 0)),
+                                                outputs=list(stored.payload.get("outputs", [])))
+                    continue
+            todo.append(ConvertJob(key, str(planned), item.size, source, target, split, split_by,
+                                   overwrite or bool(previous.get(key)), reader_options or {}, writer_options or {}))
+        with BatchProgress("convert", files=len(items), total_bytes=sum(job.size for job in todo),
+                           enabled=show_progress) as bar:
+            bar.skipped(files=len(outcomes), activities=sum(o.activities for o in outcomes.values()))
+            for done in run_units(convert_unit, todo, workers=jobs, weight=lambda job: job.size):
+                outcome = done.result or FileOutcome(source=done.job.source, status="failed", cacheable=False,
+                                                     reason=f"{done.job.source}: {done.error}", size=done.job.size)
+                outcomes[outcome.source] = outcome
+                bar.advance(size=outcome.size, activities=outcome.activities)
+                _finish(state, outcome, digests.get(outcome.source), previous.get(outcome.source, []),
+                        planned=done.job.output)
+    finally:
+        state.close()
+    ordered = [outcomes[str(item.path)] for item in items if str(item.path) in outcomes]
+    return ConvertRun(ordered, BatchSummary.of("convert", ordered, seconds=time.perf_counter() - started, jobs=jobs))
+
+
+def _still_valid(payload: dict[str, Any], planned: Path) -> bool:
+    """A stored result stands only for the same planned output and while all its outputs exist."""
+    if payload.get("planned") != str(planned):
+        return False
+    return all(Path(path).is_file() for path in payload.get("outputs", []))
+
+
+def _finish(state: BatchState, outcome: FileOutcome, digest: str | None, previous: list[str], *, planned: str) -> None:
+    """Record the outcome at once; a redo removes the outputs it no longer writes."""
+    if outcome.status == "ok":
+        for stale in set(previous) - set(outcome.outputs):
+            with contextlib.suppress(OSError):
+                Path(stale).unlink()
+    if digest is None or not outcome.cacheable:
+        return
+    state.record(Path(outcome.source), digest, outcome.status, {**outcome.to_dict(), "planned": planned})
+
+
+def _status(text: str) -> Status:
+    return "failed" if text == "failed" else "ok"

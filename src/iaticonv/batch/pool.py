@@ -1,0 +1,106 @@
+"""Run units of work on N worker processes and hand each result back as soon as it is ready.
+
+Workers are started with ``spawn`` (never ``fork``): a forked child would inherit the parent's lxml
+state, open files and threads, which is unsafe; a spawned one imports iaticonv afresh and shares
+nothing. Each unit is a small picklable job (paths and options, never lxml objects), and the
+biggest units are submitted first so the last minutes of a run are not one big file on one core.
+With one job, or one unit, the work runs in this process: no start-up cost, same results.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Generic, TypeVar
+
+__all__ = ["Done", "default_jobs", "run_units"]
+
+J = TypeVar("J")
+R = TypeVar("R")
+
+
+def default_jobs() -> int:
+    """The CPUs this process may use (its affinity mask, which containers and ``taskset`` narrow)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class Done(Generic[J, R]):
+    """One finished unit: its job and either its result or the error that stopped it."""
+
+    __slots__ = ("error", "job", "result")
+
+    def __init__(self, job: J, result: R | None, error: BaseException | None) -> None:
+        self.job = job
+        self.result = result
+        self.error = error
+
+
+def _in_process(fn: Callable[[J], R], jobs: Sequence[J]) -> Iterator[Done[J, R]]:
+    for job in jobs:
+        try:
+            yield Done(job, fn(job), None)
+        except Exception as exc:  # a bug in one unit must not stop the others
+            yield Done(job, None, exc)
+
+
+def run_units(
+    fn: Callable[[J], R], jobs: Sequence[J], *, workers: int, weight: Callable[[J], int] | None = None
+) -> Iterator[Done[J, R]]:
+    """Yield a ``Done`` for every job, in completion order.
+
+    ``fn`` must be a module-level function (spawned workers import it by name). When a worker dies
+    (killed, out of memory) the pool cannot say which unit it held, so every unit left unfinished is
+    tried once more on a fresh pool; a unit that breaks a pool twice fails with that reason.
+    """
+    order = sorted(jobs, key=weight, reverse=True) if weight is not None else list(jobs)
+    if workers <= 1 or len(order) <= 1:
+        yield from _in_process(fn, order)
+        return
+    attempts: dict[int, int] = {}
+    pending = list(enumerate(order))
+    while pending:
+        broken = yield from _pool_round(fn, pending, min(workers, len(pending)))
+        pending = []
+        for index, job in broken:
+            attempts[index] = attempts.get(index, 0) + 1
+            if attempts[index] >= MAX_ATTEMPTS:
+                yield Done(job, None, RuntimeError("a worker process died while working on it"))
+            else:
+                pending.append((index, job))
+
+
+MAX_ATTEMPTS = 2
+
+
+def _pool_round(
+    fn: Callable[[J], R], jobs: list[tuple[int, J]], workers: int
+) -> Generator[Done[J, R], None, list[tuple[int, J]]]:
+    """Run ``jobs`` on one pool; return those left unfinished when a worker died."""
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    futures: dict[Future[R], tuple[int, J]] = {}
+    broken: list[tuple[int, J]] = []
+    clean = False
+    try:
+        futures = {executor.submit(fn, job): (index, job) for index, job in jobs}
+        waiting = set(futures)
+        while waiting:
+            finished, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+            for future in finished:
+                index, job = futures[future]
+                try:
+                    yield Done(job, future.result(), None)
+                except BrokenProcessPool:
+                    broken.append((index, job))
+                except Exception as exc:
+                    yield Done(job, None, exc)
+        clean = True
+    finally:
+        # After Ctrl-C, do not wait for the units in flight: their outputs are atomic anyway.
+        executor.shutdown(wait=clean, cancel_futures=True)
+    return broken

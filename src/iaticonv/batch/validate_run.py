@@ -1,0 +1,200 @@
+"""``validate`` over many files on N workers, resumable, with a report identical to a serial run.
+
+Each worker validates whole files (or, for one very large file, ranges of its activities: see
+``ranges``) and sends back the file's findings. The parent records each file in the state as soon
+as it is done, then, once every file is in, resolves the links between activities across the whole
+batch, exactly as ``validate_paths`` does, so the report does not depend on the number of workers.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..validate import Report, ValidateOptions, validate_paths
+from ..validate.catalogue import load_catalogue
+from ..validate.findings import Finding
+from ..validate.layers import advisory
+from ..validate.report import FileReport, count, render_messages
+from ..validate.walker import WalkResult, walk_file
+from .codec import walk_from_dict, walk_to_dict
+from .inputs import WorkItem, collect_inputs
+from .outcome import FileOutcome
+from .pool import Done, run_units
+from .progress import BatchProgress
+from .ranges import Chunk, ChunkResult, assemble, plan_chunks, validate_chunk
+from .state import BatchState, content_hash, options_key
+from .summary import BatchSummary
+
+__all__ = ["PART_BYTES", "ValidateRun", "validate_batch"]
+
+PART_BYTES = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class WholeFile:
+    source: str
+    size: int
+    options: ValidateOptions
+
+
+Unit = WholeFile | Chunk
+
+
+def validate_unit(unit: Unit) -> WalkResult | ChunkResult:
+    """Worker entry point (module level, so spawned workers can import it)."""
+    if isinstance(unit, Chunk):
+        return validate_chunk(unit)
+    return walk_file(Path(unit.source), unit.options)
+
+
+@dataclass(slots=True)
+class ValidateRun:
+    """The merged report, one outcome per input (in input order) and the closing summary."""
+
+    report: Report
+    outcomes: list[FileOutcome]
+    summary: BatchSummary
+
+
+def _outcome(source: str, result: WalkResult, size: int) -> FileOutcome:
+    """A file "fails" when it is not valid in the official sense: a critical finding (broken XML…)."""
+    critical = next((f for f in result.report.findings if f.severity == "critical"), None)
+    reason = None
+    if critical is not None:
+        where = f"line {critical.line}: " if critical.line else ""
+        reason = f"{where}{critical.message} [{critical.rule_id}]"
+    return FileOutcome(source=source, status="failed" if critical else "ok", reason=reason,
+                       activities=result.report.activities, size=size, seconds=result.report.seconds)
+
+
+def _resolve(results: list[WalkResult], options: ValidateOptions) -> list[FileReport]:
+    """Activity links resolved against every identifier of the batch (as ``validate_paths`` does)."""
+    known: set[str] = set()
+    for result in results:
+        known |= result.identifiers
+    catalogue = load_catalogue()
+    reports: list[FileReport] = []
+    for result in results:
+        extra = advisory.resolve(result.links, known, options.lookup)
+        report = result.report
+        if extra:
+            merged = sorted([*report.findings, *render_messages(extra, catalogue)], key=Finding.sort_key)
+            report = FileReport(path=report.path, file_type=report.file_type, iati_version=report.iati_version,
+                                activities=report.activities, seconds=report.seconds, findings=merged)
+        reports.append(report)
+    return reports
+
+
+def _walk_here(path: Path, options: ValidateOptions, error: BaseException | None) -> tuple[WalkResult, str | None]:
+    """Walk a file whose unit crashed in a worker; a second crash fails the file with its reason."""
+    try:
+        return walk_file(path, options), None
+    except Exception as exc:
+        return WalkResult(FileReport(path=str(path))), f"internal error: {type(exc).__name__}: {exc or error}"
+
+
+def _units(items: list[WorkItem], options: ValidateOptions, workers: int, part_bytes: int) -> list[Unit]:
+    units: list[Unit] = []
+    for item in items:
+        chunks = plan_chunks(item.path, options, part_bytes=part_bytes) if workers > 1 else None
+        units.extend(chunks or [WholeFile(str(item.path), item.size, options)])
+    return units
+
+
+class _Collector:
+    """Turns finished units into finished files: ranges wait for their siblings, crashes are redone."""
+
+    def __init__(self, options: ValidateOptions, bar: BatchProgress, sizes: dict[str, int]) -> None:
+        self.options = options
+        self.bar = bar
+        self.sizes = sizes
+        self.chunks: dict[str, list[ChunkResult]] = {}
+        self.finished: set[str] = set()
+
+    def take(self, done: Done[Unit, WalkResult | ChunkResult]) -> tuple[str, WalkResult, str | None] | None:
+        """(file, result, crash reason) once a file is complete; None while it is not."""
+        unit, source = done.job, done.job.source
+        if source in self.finished:
+            return None  # a range of a file already walked whole after a crash
+        if isinstance(done.result, ChunkResult):
+            parts = self.chunks.setdefault(source, [])
+            parts.append(done.result)
+            self.bar.advance(size=unit.size, activities=done.result.result.report.activities, file_done=False)
+            if len(parts) < done.result.chunk.count:
+                return None
+            result = assemble(Path(source), self.chunks.pop(source))
+            crash = None
+            if result is None:  # the ranges cannot stand for the file: walk it whole, here
+                result, crash = _walk_here(Path(source), self.options, None)
+            self.bar.advance(size=0, activities=0)
+        elif isinstance(done.result, WalkResult):
+            result, crash = done.result, None
+            self.bar.advance(size=self.sizes[source], activities=result.report.activities)
+        else:  # the unit crashed (a bug, a dead worker): walk the file here, where errors are findings
+            self.chunks.pop(source, None)
+            result, crash = _walk_here(Path(source), self.options, done.error)
+            self.bar.advance(size=unit.size, activities=result.report.activities)
+        self.finished.add(source)
+        return source, result, crash
+
+
+def validate_batch(
+    args: Iterable[Path], options: ValidateOptions | None = None, *, jobs: int = 1, show_progress: bool = False,
+    state_dir: Path | None = None, force: bool = False, part_bytes: int = PART_BYTES,
+) -> ValidateRun:
+    """Validate files, folders and globs on ``jobs`` workers; never raises for bad data.
+
+    With ``state_dir``, files whose content and options are unchanged since the last run there are
+    not validated again: their stored results are reused (``--force`` redoes all).
+    """
+    started = time.perf_counter()
+    options = options or ValidateOptions()
+    standard = validate_paths([], options).standard  # also fails early (exit 3) without the store
+    items = collect_inputs(args, extensions={".xml"})
+    state = (BatchState(state_dir, "validate", options_key({"options": repr(options), "standard": standard}))
+             if state_dir is not None else None)
+    results: dict[str, WalkResult] = {}
+    outcomes: dict[str, FileOutcome] = {}
+    digests: dict[str, str] = {}
+    todo: list[WorkItem] = []
+    for item in items:
+        key = str(item.path)
+        if state is not None and item.exists:
+            digests[key] = content_hash(item.path)
+            stored = None if force else state.lookup(item.path, digests[key])
+            if stored is not None:
+                results[key] = walk_from_dict(stored.payload, key)
+                last = _outcome(key, results[key], item.size)
+                outcomes[key] = FileOutcome(source=key, status="skipped", previous=last.status, reason=last.reason,
+                                            activities=last.activities, size=item.size)
+                continue
+        todo.append(item)
+    try:
+        with BatchProgress("validate", files=len(items), total_bytes=sum(i.size for i in todo),
+                           enabled=show_progress) as bar:
+            bar.skipped(files=len(outcomes), activities=sum(o.activities for o in outcomes.values()))
+            collector = _Collector(options, bar, {str(item.path): item.size for item in items})
+            for done in run_units(validate_unit, _units(todo, options, jobs, part_bytes), workers=jobs,
+                                  weight=lambda unit: unit.size):
+                complete = collector.take(done)
+                if complete is None:
+                    continue
+                source, result, crash = complete
+                results[source] = result
+                outcomes[source] = _outcome(source, result, collector.sizes[source])
+                if crash is not None:  # not stored: a re-run tries again
+                    outcomes[source].status, outcomes[source].reason = "failed", crash
+                elif state is not None and source in digests:
+                    state.record(Path(source), digests[source], outcomes[source].status, walk_to_dict(result))
+    finally:
+        if state is not None:
+            state.close()
+    order = [str(item.path) for item in items]
+    report = Report(files=_resolve([results[key] for key in order], options), standard=standard)
+    ordered = [outcomes[key] for key in order]
+    summary = BatchSummary.of("validate", ordered, seconds=time.perf_counter() - started, jobs=jobs,
+                              findings=count(report.findings))
+    return ValidateRun(report=report, outcomes=ordered, summary=summary)

@@ -87,13 +87,30 @@ class IatiXmlReader:
         return InputError(f"not well-formed XML: {exc.msg}", file=self.path, line=exc.lineno,
                           hint="fix the XML syntax (an editor with XML checking shows the spot)")
 
+    def _note_stray(self, child: Any) -> None:
+        """A root child that is not an activity is not converted: say so rather than drop it silently."""
+        if not isinstance(child.tag, str) or child.tag == "iati-activity":
+            return
+        qname = etree.QName(child)
+        why = (f"is in the namespace {qname.namespace!r} (IATI activities have none)"
+               if qname.localname == "iati-activity" else "is not an iati-activity")
+        self.notes.append(ReadNote(code="read.not-an-activity", file=str(self.path), line=child.sourceline,
+                                   message=f"<{child.tag}> under <iati-activities> {why}; it was not converted"))
+
     def records(self) -> Iterator[Activity]:
         self.header()
         version = self.source_version
         upgrading = self.upgrade and version in UPGRADABLE
-        context = iterparse(self.path, events=("end",), tag="iati-activity")
+        context = iterparse(self.path, events=("start", "end"), tag=[ROOT_TAG, "iati-activity"])
         try:
-            for _event, element in context:
+            for event, element in context:
+                if element.tag == ROOT_TAG and element.getparent() is None:
+                    if event == "end":  # what is left: the last (cleared) activity and anything after it
+                        for child in element:
+                            self._note_stray(child)
+                    continue
+                if event == "start":
+                    continue
                 if upgrading:
                     assert version is not None
                     ident = (element.findtext("iati-identifier") or "").strip() or None
@@ -104,6 +121,7 @@ class IatiXmlReader:
                 element.clear(keep_tail=True)
                 parent = element.getparent()
                 while element.getprevious() is not None and parent is not None:
+                    self._note_stray(parent[0])
                     del parent[0]
                 assert isinstance(node, Activity)
                 yield node

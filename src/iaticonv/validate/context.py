@@ -18,6 +18,8 @@ from lxml import etree
 __all__ = [
     "ActivityLookup",
     "Check",
+    "Chunk",
+    "ChunkCheck",
     "Hit",
     "RecordContext",
     "RecordKind",
@@ -95,3 +97,46 @@ class RecordContext:
 
 
 Check = Callable[[RecordContext], Iterable[Hit]]
+
+
+@dataclass(slots=True, kw_only=True)
+class Chunk:
+    """A run of consecutive records under ``root``, checked together before they are released.
+
+    Layers evaluate each compiled XPath once per chunk (``record_step`` + a path below the record),
+    not once per record: lxml's per-call cost dwarfs the work on one small activity, so batching is
+    what makes the validator fast. ``record_of`` maps any node back to the record that holds it.
+    """
+
+    root: etree._Element
+    records: list[RecordContext]
+    kind: RecordKind
+    version: str
+    options: ValidateOptions
+    record_step: str  # "iati-activity" or "iati-organisation": selects exactly the chunk's records
+    by_element: dict[etree._Element, RecordContext] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_element = {record.element: record for record in self.records}
+
+    def record_of(self, node: etree._Element) -> RecordContext | None:
+        """The record holding ``node`` (None when the node is outside every record of the chunk)."""
+        current: etree._Element | None = node
+        while current is not None:
+            found = self.by_element.get(current)
+            if found is not None:
+                return found
+            current = current.getparent()
+        return None
+
+    def path(self, relative: str) -> str:
+        """A chunk-level XPath for a path relative to the record ("." for the record itself)."""
+        if relative in (".", ""):
+            return self.record_step
+        parts = [part.strip() for part in relative.split("|")]
+        if len(parts) == 1:
+            return f"{self.record_step}/{relative}"
+        return " | ".join(f"{self.record_step}/{part}" for part in parts)
+
+
+ChunkCheck = Callable[[Chunk], Iterable[tuple[RecordContext, Hit]]]

@@ -60,7 +60,7 @@ def _libxml_tail(path: str) -> str:
 
 
 def to_finding(hit: Hit, ctx: RecordContext, catalogue: Catalogue) -> Finding:
-    """Attach file, line, XPath and identifier to a hit (the message is rendered later)."""
+    """Attach file, line, XPath and identifier to a hit, and render its message from the catalogue."""
     info = catalogue[hit.rule_id]
     base = record_base(ctx)
     line = hit.line
@@ -73,8 +73,10 @@ def to_finding(hit: Hit, ctx: RecordContext, catalogue: Catalogue) -> Finding:
         xpath = base
     if hit.attribute:
         xpath += "/@" + hit.attribute
+    params = dict(hit.params)
     return Finding(
         rule_id=hit.rule_id,
+        message=info.render({"value": hit.value or "", **params}),
         severity=info.severity,
         category=info.category,
         file=ctx.file,
@@ -83,5 +85,5 @@ def to_finding(hit: Hit, ctx: RecordContext, catalogue: Catalogue) -> Finding:
         xpath=xpath,
         identifier=ctx.identifier,
         value=truncate(hit.value),
-        params=dict(hit.params),
+        params=params,
     )

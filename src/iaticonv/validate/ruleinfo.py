@@ -6,7 +6,6 @@ importing the loader of the official rule data.
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -40,7 +39,7 @@ class RuleInfo:
 
     def render(self, params: Mapping[str, Any]) -> str:
         """The message for a finding: unknown fields render empty, never raise."""
-        return _FORMATTER.vformat(self.template, (), _Lenient(params)).strip()
+        return self.template.format_map(_Lenient(params)).strip()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -59,9 +58,6 @@ class RuleInfo:
 class _Lenient(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return ""
-
-
-_FORMATTER = string.Formatter()
 
 
 def escape(text: str) -> str:

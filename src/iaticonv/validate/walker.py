@@ -1,11 +1,12 @@
 """The activity walker: one streaming pass over a file, record by record, through every layer.
 
 ``lxml.etree.iterparse`` yields each ``iati-activity`` (or ``iati-organisation``) when its end tag is
-read; the walker runs the record layers on it, turns their hits into findings, then clears the record
-and drops it from the tree. At most one emptied placeholder per run of records stays under the root,
-so memory stays flat whatever the file size, and the root's own XSD check at the end still sees the
-shape records-then-foreign-elements. Findings for problems of the file (not of one record) carry the
-identifier ``"file"``, as in the official report.
+read; the walker moves it out of the parse tree into a small container (a chunk), checks it against
+the XSD, and once the chunk holds ``CHUNK_SIZE`` records runs the other layers over the whole chunk
+and lets it go. Only whole records are ever checked (the parser may already be building the next
+one under the root), and memory stays flat whatever the file size. The root's own XSD check runs at
+the end on what is left of the root, with one stand-in record. Findings for problems of the file
+(not of one record) carry the identifier ``"file"``, as in the official report.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from lxml import etree
 
 from .._xml import iterparse, parse_file
 from .catalogue import Catalogue, load_catalogue
-from .context import Hit, RecordContext, RecordKind, ValidateOptions
+from .context import Chunk, Hit, RecordContext, RecordKind, ValidateOptions
 from .findings import FILE_IDENTIFIER, Finding, truncate
-from .layers import RECORD_LAYERS, advisory, codelists, extra, schema
+from .layers import CHUNK_LAYERS, advisory, codelists, extra, schema
 from .locate import source_line, to_finding
 from .report import FileReport, render_messages
 from .ruleinfo import VERSIONS
@@ -38,6 +39,8 @@ REGISTRY_RECORD = "registry-record"
 NO_IDENTIFIER = "noIdentifier"
 UPGRADE_HINT = "Convert it with: iaticonv upgrade FILE (2.03)."
 FALLBACK_VERSION = VERSIONS[-1]
+# Records checked together: big enough that per-call XPath costs vanish, small enough for flat memory.
+CHUNK_SIZE = 32
 
 
 @dataclass(slots=True)
@@ -167,19 +170,16 @@ def _bare_record(path: Path, tag: str, options: ValidateOptions, catalogue: Cata
         return
     report.findings.append(_file_finding(catalogue, "0.2.1", file, line=source_line(element), xpath=f"/{tag}",
                                          root=tag))
-    _record_tag, kind, id_tag = RECORDS[BARE_RECORDS[tag]]
+    root_tag = BARE_RECORDS[tag]
+    _record_tag, kind, id_tag = RECORDS[root_tag]
     version = element.get("version") if element.get("version") in VERSIONS else FALLBACK_VERSION
     ctx = RecordContext(element=element, kind=kind, position=1, identifier=_identifier(element, id_tag),
                         version=str(version), file=file, options=options, base=f"/{tag}")
-    _check_record(ctx, catalogue, report.findings)
+    container = etree.Element(root_tag)
+    container.append(element)
+    _check_chunk(Chunk(root=container, records=[ctx], kind=kind, version=str(version), options=options,
+                       record_step=tag), catalogue, result, {})
     report.activities = 1
-
-
-def _check_record(ctx: RecordContext, catalogue: Catalogue, out: list[Finding]) -> None:
-    for layer, check in RECORD_LAYERS:
-        if layer == "extra" and not ctx.options.extra:
-            continue
-        out.extend(to_finding(hit, ctx, catalogue) for hit in check(ctx))
 
 
 def _identifier(element: etree._Element, child: str) -> str:
@@ -188,13 +188,35 @@ def _identifier(element: etree._Element, child: str) -> str:
     return text or NO_IDENTIFIER
 
 
+def _check_chunk(chunk: Chunk, catalogue: Catalogue, result: WalkResult, first_line: dict[str, int]) -> None:
+    """Every layer on one chunk: the schema record by record, the others once for the whole chunk."""
+    out = result.report.findings
+    for ctx in chunk.records:
+        out.extend(to_finding(hit, ctx, catalogue) for hit in schema.check_record(ctx))
+    for layer, check in CHUNK_LAYERS:
+        if layer == "extra" and not chunk.options.extra:
+            continue
+        out.extend(to_finding(hit, ctx, catalogue) for ctx, hit in check(chunk))
+    for ctx in chunk.records:
+        _duplicates(ctx, first_line, catalogue, out)
+    result.links.extend(advisory.collect_chunk(chunk))
+
+
+@dataclass(slots=True)
+class _Stream:
+    """What one streaming pass tracks besides the findings."""
+
+    first_line: dict[str, int] = field(default_factory=dict)
+    misplaced_line: int | None = None  # a record that came after a non-record element of the root
+    position: int = 0
+
+
 def _stream(path: Path, root_tag: str, version: str, options: ValidateOptions, catalogue: Catalogue,
             result: WalkResult) -> None:
     record_tag, kind, id_tag = RECORDS[root_tag]
-    file, report = str(path), result.report
-    first_line: dict[str, int] = {}
+    file, report, state = str(path), result.report, _Stream()
     root: etree._Element | None = None
-    position = 0
+    chunk: Chunk | None = None
     for event, element in iterparse(path, events=("start", "end"), tag=[root_tag, record_tag]):
         if event == "start":
             if root is None:
@@ -202,20 +224,52 @@ def _stream(path: Path, root_tag: str, version: str, options: ValidateOptions, c
             continue
         if element is root or element.getparent() is not root:
             continue
-        position += 1
-        ctx = RecordContext(element=element, kind=kind, position=position, identifier=_identifier(element, id_tag),
-                            version=version, file=file, options=options, root_attrib=dict(root.attrib))
-        _check_record(ctx, catalogue, report.findings)
-        _duplicates(ctx, first_line, catalogue, report.findings)
-        result.links.extend(advisory.collect(ctx))
-        _release(element, root, record_tag)
-    report.activities = position
-    result.identifiers = set(first_line)
+        state.position += 1
+        _detach(element, root, state)
+        if chunk is None:
+            chunk = Chunk(root=etree.Element(root_tag), records=[], kind=kind, version=version, options=options,
+                          record_step=record_tag)
+        chunk.root.append(element)  # out of the parse tree: only whole records are ever checked
+        ctx = RecordContext(element=element, kind=kind, position=state.position, version=version, file=file,
+                            identifier=_identifier(element, id_tag), options=options)
+        chunk.records.append(ctx)
+        chunk.by_element[element] = ctx
+        if len(chunk.records) >= CHUNK_SIZE:
+            _check_chunk(chunk, catalogue, result, state.first_line)
+            chunk = None
+    if chunk is not None:
+        _check_chunk(chunk, catalogue, result, state.first_line)
+    report.activities = state.position
+    result.identifiers = set(state.first_line)
     if root is not None:
-        report.findings += _file_hits(schema.check_root(root, version, record_tag), catalogue, file, root_tag)
-        report.findings += _file_hits(codelists.check_root(root, version, options.extra), catalogue, file, root_tag)
-        if options.extra:
-            report.findings += _file_hits(extra.check_root(root, version), catalogue, file, root_tag)
+        _check_root(root, root_tag, record_tag, version, options, catalogue, result, state)
+
+
+def _detach(element: etree._Element, root: etree._Element, state: _Stream) -> None:
+    """Drop comments before a finished record and note a record that follows a non-record element."""
+    previous = element.getprevious()
+    while previous is not None and not isinstance(previous.tag, str):
+        before = previous.getprevious()
+        root.remove(previous)
+        previous = before
+    if previous is not None and state.misplaced_line is None:
+        state.misplaced_line = source_line(element)
+
+
+def _check_root(root: etree._Element, root_tag: str, record_tag: str, version: str, options: ValidateOptions,
+                catalogue: Catalogue, result: WalkResult, state: _Stream) -> None:
+    """The root's own checks, on what is left of it: attributes and non-record children."""
+    file, out = str(result.report.path), result.report.findings
+    if state.position:
+        root.insert(0, etree.Element(record_tag))  # stands for the records, already checked one by one
+    out += _file_hits(schema.check_root(root, version, record_tag), catalogue, file, root_tag)
+    if state.misplaced_line is not None:
+        out.append(_file_finding(catalogue, "0.3.1", file, line=state.misplaced_line, xpath=f"/{root_tag}",
+                                 detail=f"Element '{record_tag}': This element is not expected "
+                                 "(it follows an element that must come after every record)."))
+    out += _file_hits(codelists.check_root(root, version, options.extra), catalogue, file, root_tag)
+    if options.extra:
+        out += _file_hits(extra.check_root(root, version), catalogue, file, root_tag)
 
 
 def _duplicates(ctx: RecordContext, first_line: dict[str, int], catalogue: Catalogue, out: list[Finding]) -> None:
@@ -230,19 +284,3 @@ def _duplicates(ctx: RecordContext, first_line: dict[str, int], catalogue: Catal
         return
     hit = Hit(rule_id="1.1.2", node=id_node, value=ctx.identifier, params={"first_line": first_line[ctx.identifier]})
     out.append(to_finding(hit, ctx, catalogue))
-
-
-def _release(element: etree._Element, root: etree._Element, record_tag: str) -> None:
-    """Empty a checked record and keep at most one empty placeholder per run of records.
-
-    Comments and processing instructions between records are dropped too (they are not in the
-    iterparse tag filter, so nothing else would free them).
-    """
-    element.clear()
-    previous = element.getprevious()
-    while previous is not None and not isinstance(previous.tag, str):
-        before = previous.getprevious()
-        root.remove(previous)
-        previous = before
-    if previous is not None and previous.tag == record_tag and len(previous) == 0 and not previous.attrib:
-        root.remove(previous)

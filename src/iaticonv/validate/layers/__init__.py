@@ -6,14 +6,14 @@ file can be streamed at all; every later layer is a check run on each activity o
 
 from __future__ import annotations
 
-from ..context import Check
+from ..context import ChunkCheck
 from . import advisory, codelists, extra, rules, schema
 
-__all__ = ["RECORD_LAYERS", "advisory", "codelists", "extra", "rules", "schema"]
+__all__ = ["CHUNK_LAYERS", "advisory", "codelists", "extra", "rules", "schema"]
 
-RECORD_LAYERS: tuple[tuple[str, Check], ...] = (
-    ("schema", schema.check_record),
-    ("codelists", codelists.check_record),
-    ("rules", rules.check_record),
-    ("extra", extra.check_record),
+# Layers that run on a chunk of records (the schema runs record by record, in the walker).
+CHUNK_LAYERS: tuple[tuple[str, ChunkCheck], ...] = (
+    ("codelists", codelists.check_chunk),
+    ("rules", rules.check_chunk),
+    ("extra", extra.check_chunk),
 )

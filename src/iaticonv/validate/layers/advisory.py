@@ -16,20 +16,19 @@ from functools import cache
 from lxml import etree
 
 from ...standard.store import require_store
-from .._xpath import elements
 from ..catalogue import load_catalogue
-from ..context import ActivityLookup, Hit, RecordContext
+from ..context import ActivityLookup, Chunk, Hit
 from ..findings import Finding
 from ..locate import to_finding
 
-__all__ = ["Advisory", "Link", "collect", "load_advisories", "resolve"]
+__all__ = ["Advisory", "Link", "collect_chunk", "load_advisories", "resolve"]
 
 
 @dataclass(frozen=True, slots=True)
 class Advisory:
     rule_id: str
     kind: str
-    find: etree.XPath
+    find: etree.XPath  # chunk-level: the linking attribute values
     attribute: str
 
 
@@ -41,7 +40,8 @@ class Link:
     finding: Finding
 
 
-_PREFIX = {"/iati-activities/iati-activity/": "activity", "/iati-organisations/iati-organisation/": "organisation"}
+_PREFIX = {"/iati-activities/iati-activity/": ("activity", "iati-activity"),
+           "/iati-organisations/iati-organisation/": ("organisation", "iati-organisation")}
 
 
 @cache
@@ -50,25 +50,30 @@ def load_advisories(version: str) -> tuple[Advisory, ...]:
     found: list[Advisory] = []
     for item in json.loads(path.read_text(encoding="utf-8")):
         xpath, attribute = str(item["advisoryXPath"]), str(item["attributeToTest"])
-        for prefix, kind in _PREFIX.items():
+        for prefix, (kind, step) in _PREFIX.items():
             if xpath.startswith(prefix):
                 relative = xpath[len(prefix):]
-                found.append(Advisory(str(item["id"]), kind, etree.XPath(f"{relative}[@{attribute}]"), attribute))
+                found.append(Advisory(str(item["id"]), kind, etree.XPath(f"{step}/{relative}/@{attribute}"), attribute))
     return tuple(found)
 
 
-def collect(ctx: RecordContext) -> Iterator[Link]:
-    """The links of one record, located now (the element is gone by the time they are resolved)."""
+def collect_chunk(chunk: Chunk) -> Iterator[Link]:
+    """The links of the chunk's records, located now (the elements are gone when they are resolved)."""
     catalogue = load_catalogue()
-    for advisory in load_advisories(ctx.version):
-        if advisory.kind != ctx.kind:
+    for advisory in load_advisories(chunk.version):
+        if advisory.kind != chunk.kind:
             continue
-        for element in elements(advisory.find, ctx.element):
-            target = (element.get(advisory.attribute) or "").strip()
-            if not target:
+        values = advisory.find(chunk.root)
+        if not isinstance(values, list):
+            continue
+        for value in values:
+            target = str(value).strip()
+            node = value.getparent() if hasattr(value, "getparent") else None
+            record = chunk.record_of(node) if target and isinstance(node, etree._Element) else None
+            if record is None:
                 continue
-            hit = Hit(rule_id=advisory.rule_id, node=element, attribute=advisory.attribute, value=target)
-            yield Link(target, to_finding(hit, ctx, catalogue))
+            hit = Hit(rule_id=advisory.rule_id, node=node, attribute=advisory.attribute, value=target)
+            yield Link(target, to_finding(hit, record, catalogue))
 
 
 def resolve(links: Iterable[Link], known: set[str], lookup: ActivityLookup | None) -> list[Finding]:
@@ -77,5 +82,11 @@ def resolve(links: Iterable[Link], known: set[str], lookup: ActivityLookup | Non
     if lookup is not None and pending:
         found = lookup.existing({link.target for link in pending})
         pending = [link for link in pending if link.target not in found]
-    where = " or by the lookup" if lookup is not None else ""
-    return [dataclasses.replace(link.finding, params={**link.finding.params, "where": where}) for link in pending]
+    if lookup is None:
+        return [link.finding for link in pending]
+    catalogue, out = load_catalogue(), []
+    for link in pending:
+        params = {**link.finding.params, "where": " or by the lookup"}
+        message = catalogue[link.finding.rule_id].render({"value": link.finding.value or "", **params})
+        out.append(dataclasses.replace(link.finding, params=params, message=message))
+    return out

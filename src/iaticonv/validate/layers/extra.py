@@ -18,18 +18,24 @@ from lxml import etree
 
 from ...standard.codelists import Codelist, load_codelists
 from .._xpath import elements
-from ..context import Hit, RecordContext
+from ..context import Chunk, Hit, RecordContext
 
-__all__ = ["check_record", "check_root"]
+__all__ = ["check_chunk", "check_root"]
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_LANG_NODES = etree.XPath("descendant-or-self::*[@xml:lang]")
-_POLICY_99 = etree.XPath("policy-marker[@vocabulary='99'][not(@vocabulary-uri)]")
+STEP = {"activity": "iati-activity", "organisation": "iati-organisation"}
+# Per record: over a whole chunk, libxml merges this descendant-axis node-set in quadratic time.
+_LANGS = etree.XPath("descendant-or-self::*/@xml:lang")
+_POLICY_99 = etree.XPath("iati-activity/policy-marker[@vocabulary='99'][not(@vocabulary-uri)]")
+_LATER_TRANSACTIONS = etree.XPath("iati-activity/transaction[position() > 1]")
 _BUDGETS = {
-    "activity": etree.XPath("budget"),
-    "organisation": etree.XPath("total-budget | recipient-org-budget | recipient-region-budget "
-                                "| recipient-country-budget | total-expenditure"),
+    "activity": etree.XPath("iati-activity/budget"),
+    "organisation": etree.XPath("iati-organisation/*[self::total-budget or self::recipient-org-budget or "
+                                "self::recipient-region-budget or self::recipient-country-budget or "
+                                "self::total-expenditure]"),
 }
+_SPLIT = etree.XPath("iati-activity[count(sector[@percentage]) > 1 or "
+                     "count(recipient-country[@percentage] | recipient-region[@percentage]) > 1]")
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -41,27 +47,33 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
-def _future_transactions(ctx: RecordContext) -> Iterator[Hit]:
-    today = ctx.options.now()
-    for position, transaction in enumerate(ctx.element.iterfind("transaction"), start=1):
-        if position == 1:
-            continue  # the official 11.2.1 / 11.2.2 already read the first transaction
+def _future_transactions(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
+    today = chunk.options.now()
+    for transaction in elements(_LATER_TRANSACTIONS, chunk.root):
         for rule_id, path, attribute in (("2001.1.1", "transaction-date", "iso-date"),
                                          ("2001.1.2", "value", "value-date")):
             node = transaction.find(path)
             value = node.get(attribute) if node is not None else None
             when = _date(value)
-            if node is not None and when is not None and when > today:
-                yield Hit(rule_id=rule_id, node=node, attribute=attribute, value=value,
-                          params={"position": position})
+            if node is None or when is None or when <= today:
+                continue
+            record = chunk.record_of(transaction)
+            if record is not None:
+                position = 1 + sum(1 for _ in transaction.itersiblings("transaction", preceding=True))
+                yield record, Hit(rule_id=rule_id, node=node, attribute=attribute, value=value,
+                                  params={"position": position})
 
 
-def _languages(element: etree._Element, version: str) -> Iterator[Hit]:
-    codes = load_codelists(version)["Language"]
-    for node in elements(_LANG_NODES, element):
-        value = node.get(XML_LANG)
-        if value is not None and value not in codes:
-            yield Hit(rule_id="2004.1.1", node=node, attribute="xml:lang", value=value, params=_lang_hint(value, codes))
+def _languages(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
+    codes = load_codelists(chunk.version)["Language"]
+    for record in chunk.records:
+        found = _LANGS(record.element)
+        if not isinstance(found, list):
+            continue
+        for value in found:
+            if str(value) not in codes:
+                yield record, Hit(rule_id="2004.1.1", node=value.getparent(),  # type: ignore[union-attr]
+                                  attribute="xml:lang", value=str(value), params=_lang_hint(str(value), codes))
 
 
 def _lang_hint(value: str, codes: Codelist) -> dict[str, str]:
@@ -69,11 +81,11 @@ def _lang_hint(value: str, codes: Codelist) -> dict[str, str]:
     return {"hint": f" Did you mean '{lower}'? Language codes are lower case." if lower in codes else ""}
 
 
-def _fiscal_years(ctx: RecordContext) -> Iterator[Hit]:
-    if ctx.options.fiscal_year_start is None:
+def _fiscal_years(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
+    if chunk.options.fiscal_year_start is None:
         return
-    month, day = ctx.options.fiscal_year_start
-    for budget in elements(_BUDGETS[ctx.kind], ctx.element):
+    month, day = chunk.options.fiscal_year_start
+    for budget in elements(_BUDGETS[chunk.kind], chunk.root):
         start_node, end_node = budget.find("period-start"), budget.find("period-end")
         start = _date(start_node.get("iso-date") if start_node is not None else None)
         end = _date(end_node.get("iso-date") if end_node is not None else None)
@@ -82,10 +94,11 @@ def _fiscal_years(ctx: RecordContext) -> Iterator[Hit]:
         boundary = dt.date(start.year, month, min(day, 28) if month == 2 else day)
         if boundary <= start:
             boundary = boundary.replace(year=start.year + 1)
-        if end >= boundary:
-            yield Hit(rule_id="2005.1.1", node=budget, value=f"{start} – {end}",
-                      params={"element": str(budget.tag), "start": start, "end": end,
-                              "fiscal_start": f"{month:02d}-{day:02d}", "boundary": boundary})
+        record = chunk.record_of(budget)
+        if end >= boundary and record is not None:
+            yield record, Hit(rule_id="2005.1.1", node=budget, value=f"{start} – {end}",
+                              params={"element": str(budget.tag), "start": start, "end": end,
+                                      "fiscal_start": f"{month:02d}-{day:02d}", "boundary": boundary})
 
 
 def _percent_sum(nodes: list[etree._Element]) -> Decimal | None:
@@ -98,32 +111,42 @@ def _percent_sum(nodes: list[etree._Element]) -> Decimal | None:
     return total
 
 
-def _rounded_percentages(ctx: RecordContext) -> Iterator[Hit]:
-    if ctx.kind != "activity":
+def _rounded_percentages(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
+    if chunk.kind != "activity":
         return
-    groups: dict[str, list[etree._Element]] = {}
-    for sector in ctx.element.iterfind("sector"):
-        groups.setdefault(f"sector (vocabulary {sector.get('vocabulary') or '1'})", []).append(sector)
-    geo = [*ctx.element.iterfind("recipient-country"), *ctx.element.iterfind("recipient-region")]
-    if geo:
-        groups["recipient-country/recipient-region"] = geo
-    for what, nodes in groups.items():
-        if len(nodes) < 2 or any(node.get("percentage") is None for node in nodes):
-            continue
-        total = _percent_sum(nodes)
-        if total is not None and total != 100 and abs(total - 100) < Decimal("0.5"):
-            yield Hit(rule_id="2006.1.1", node=nodes[0], value=str(total), params={"what": what, "sum": total})
+    for activity in elements(_SPLIT, chunk.root):
+        groups: dict[str, list[etree._Element]] = {}
+        for sector in activity.iterfind("sector"):
+            groups.setdefault(f"sector (vocabulary {sector.get('vocabulary') or '1'})", []).append(sector)
+        geo = [*activity.iterfind("recipient-country"), *activity.iterfind("recipient-region")]
+        if geo:
+            groups["recipient-country/recipient-region"] = geo
+        record = chunk.by_element.get(activity)
+        for what, nodes in groups.items():
+            if record is None or len(nodes) < 2 or any(node.get("percentage") is None for node in nodes):
+                continue
+            total = _percent_sum(nodes)
+            if total is not None and total != 100 and abs(total - 100) < Decimal("0.5"):
+                yield record, Hit(rule_id="2006.1.1", node=nodes[0], value=str(total),
+                                  params={"what": what, "sum": total})
 
 
-def check_record(ctx: RecordContext) -> Iterator[Hit]:
-    """iaticonv's own findings for one record."""
-    if ctx.kind == "activity":
-        yield from _future_transactions(ctx)
-        for marker in elements(_POLICY_99, ctx.element):
-            yield Hit(rule_id="2003.1.1", node=marker, value=marker.get("code"))
-    yield from _languages(ctx.element, ctx.version)
-    yield from _fiscal_years(ctx)
-    yield from _rounded_percentages(ctx)
+def _policy_markers(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
+    if chunk.kind != "activity":
+        return
+    for marker in elements(_POLICY_99, chunk.root):
+        record = chunk.record_of(marker)
+        if record is not None:
+            yield record, Hit(rule_id="2003.1.1", node=marker, value=marker.get("code"))
+
+
+def check_chunk(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
+    """iaticonv's own findings for every record of the chunk."""
+    yield from _future_transactions(chunk)
+    yield from _policy_markers(chunk)
+    yield from _languages(chunk)
+    yield from _fiscal_years(chunk)
+    yield from _rounded_percentages(chunk)
 
 
 def check_root(root: etree._Element, version: str) -> Iterator[Hit]:

@@ -1,10 +1,12 @@
 """Layer 4: the IATI rulesets (``rulesets/2.0x/standard.json``), per activity or organisation, by id.
 
 The ruleset maps absolute context XPaths (``/iati-activities/iati-activity/transaction``) to rule
-types and cases. They are rewritten once per version into paths relative to the record the walker
-holds (``transaction``), grouped by record kind, and compiled; ``loop`` cases are expanded per value
-of their ``foreach`` path at run time (compiled substitutions are cached). One finding per failing
-case, as in the official report, located at the node the case blames.
+types and cases. Once per version, each case becomes one chunk-level XPath: the context rewritten
+below the record step, filtered by the case's prefilter (``rule_prefilter``), so a single call finds
+the contexts, across a whole chunk of records, that might fail. Only those run the Python rule
+(``rule_types``), which decides and says why. ``loop`` cases are expanded per value of their
+``foreach`` path on the contexts that have one. One finding per failing case, as in the official
+report, located at the node the case blames.
 """
 
 from __future__ import annotations
@@ -19,52 +21,74 @@ from typing import Any
 from lxml import etree
 
 from ...standard.store import require_store
-from ..context import Hit, RecordContext, RecordKind
+from ..context import Chunk, Hit, RecordContext, RecordKind
+from .rule_prefilter import prefilter
 from .rule_types import RULE_TYPES, Env, Failure
-from .rule_xpath import node_text, nodes, truthy
+from .rule_xpath import NS, node_text, nodes, truthy
 
-__all__ = ["CompiledContext", "check_record", "load_ruleset", "org_id_prefixes"]
+__all__ = ["CompiledCase", "check_chunk", "load_ruleset", "org_id_prefixes"]
 
 ROOTS: dict[str, RecordKind] = {"/iati-activities/iati-activity": "activity",
                                 "/iati-organisations/iati-organisation": "organisation"}
+RECORD_STEP: dict[RecordKind, str] = {"activity": "iati-activity", "organisation": "iati-organisation"}
 
 
 @dataclass(frozen=True, slots=True)
-class CompiledContext:
-    """One context of the ruleset: where (relative to the record) and which cases, in file order."""
+class CompiledCase:
+    """One case: its rule type and JSON, and the chunk-level XPath selecting contexts that may fail."""
 
-    relative: str  # "." for the record itself
-    cases: tuple[tuple[str, Mapping[str, Any]], ...]  # (rule type, case)
+    name: str
+    case: Mapping[str, Any]
+    candidates: etree.XPath
 
 
-def _relative(context: str) -> dict[RecordKind, str]:
-    """``/iati-activities/iati-activity/budget | …`` → {"activity": "budget | …"}; ``//title`` → both kinds."""
+def _relative(context: str) -> dict[RecordKind, list[str]]:
+    """``/iati-activities/iati-activity/budget | …`` → {"activity": ["budget", …]}; ``//title`` → both kinds."""
     if context.startswith("//"):
-        return {"activity": "descendant::" + context[2:], "organisation": "descendant::" + context[2:]}
+        return {"activity": ["descendant::" + context[2:]], "organisation": ["descendant::" + context[2:]]}
     out: dict[RecordKind, list[str]] = {}
     for part in (p.strip() for p in context.split("|")):
         for root, kind in ROOTS.items():
             if part == root:
                 out.setdefault(kind, []).append(".")
-            elif part.startswith((root + "/", root + "[")):
-                rest = part[len(root):]
-                out.setdefault(kind, []).append("self::node()" + rest if rest.startswith("[") else rest[1:])
-    return {kind: " | ".join(parts) for kind, parts in out.items()}
+            elif part.startswith(root + "/"):
+                out.setdefault(kind, []).append(part[len(root) + 1:])
+    return out
+
+
+def _chunk_xpath(kind: RecordKind, parts: list[str], predicate: str) -> str:
+    step = RECORD_STEP[kind]
+    full = [step if part == "." else f"{step}/{part}" for part in parts]
+    if len(full) == 1:
+        return f"{full[0]}[{predicate}]"
+    return "(" + " | ".join(full) + f")[{predicate}]"
+
+
+def _today_number(now: dt.datetime) -> int:
+    return now.year * 10000 + now.month * 100 + now.day
 
 
 @cache
-def load_ruleset(version: str) -> dict[RecordKind, tuple[CompiledContext, ...]]:
-    """The ruleset of ``version`` split by record kind (built and compiled once per version)."""
-    data = json.loads((require_store() / "rulesets" / version / "standard.json").read_text(encoding="utf-8"))
-    out: dict[RecordKind, list[CompiledContext]] = {"activity": [], "organisation": []}
-    for context, rules in data.items():
-        cases = tuple((name, case) for name, body in rules.items() for case in body.get("cases", ()))
-        unknown = {name for name, _ in cases} - set(RULE_TYPES) - {"loop"}
-        if unknown:
-            raise ValueError(f"rulesets/{version}/standard.json: unknown rule types {sorted(unknown)}")
-        for kind, relative in _relative(context).items():
-            out[kind].append(CompiledContext(relative, cases))
-    return {kind: tuple(items) for kind, items in out.items()}
+def _data(version: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((require_store() / "rulesets" / version / "standard.json").read_text("utf-8"))
+    return data
+
+
+@cache
+def load_ruleset(version: str, kind: RecordKind, today: int) -> tuple[CompiledCase, ...]:
+    """Compiled cases of ``version`` for one record kind (``today`` is yyyymmdd, for NOW rules)."""
+    compiled: list[CompiledCase] = []
+    for context, rules in _data(version).items():
+        parts = _relative(context).get(kind)
+        if not parts:
+            continue
+        for name, body in rules.items():
+            if name not in RULE_TYPES and name != "loop":
+                raise ValueError(f"rulesets/{version}/standard.json: unknown rule type {name!r}")
+            for case in body.get("cases", ()):
+                xpath = _chunk_xpath(kind, parts, prefilter(name, case, today))
+                compiled.append(CompiledCase(name, case, etree.XPath(xpath, namespaces=NS)))
+    return tuple(compiled)
 
 
 @cache
@@ -109,37 +133,40 @@ def _skipped(case: Mapping[str, Any], element: etree._Element, env: Env) -> bool
 
 
 def _hit(rule_id: str, failure: Failure, element: etree._Element) -> Hit:
-    node = failure.node
+    node, value = failure.node, failure.value
+    if value is not None and not value.strip():
+        value = None
     params = {"detail": failure.detail}
-    if failure.value is not None and not failure.value.strip():
-        failure = Failure(node, None, failure.detail)
-    if node is None:
-        return Hit(rule_id=rule_id, node=element, value=failure.value, params=params)
-    if isinstance(node, etree._Element):
-        return Hit(rule_id=rule_id, node=node, value=failure.value, params=params)
+    if node is None or isinstance(node, etree._Element):
+        return Hit(rule_id=rule_id, node=element if node is None else node, value=value, params=params)
     parent = node.getparent()
     attribute = node.attrname if getattr(node, "is_attribute", False) else None
     return Hit(rule_id=rule_id, node=parent if parent is not None else element, attribute=attribute,
-               value=failure.value, params=params)
+               value=value, params=params)
 
 
-def environment(ctx: RecordContext) -> Env:
-    today = ctx.options.today
-    now = dt.datetime.combine(today, dt.time(23, 59, 59), dt.UTC) if today else dt.datetime.now(dt.UTC)
-    return Env(now=now, org_id_prefixes=org_id_prefixes(), registered_org_ids=ctx.options.registered_org_ids)
+def environment(options_today: dt.date | None, registered: frozenset[str]) -> Env:
+    now = (dt.datetime.combine(options_today, dt.time(23, 59, 59), dt.UTC) if options_today
+           else dt.datetime.now(dt.UTC))
+    return Env(now=now, org_id_prefixes=org_id_prefixes(), registered_org_ids=registered)
 
 
-def check_record(ctx: RecordContext) -> Iterator[Hit]:
-    """Every ruleset case of the record's kind, in ruleset order."""
-    env = environment(ctx)
-    for context in load_ruleset(ctx.version)[ctx.kind]:
-        for element in nodes(context.relative, ctx.element):
+def check_chunk(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
+    """Every ruleset case on every context of the chunk's records that its prefilter selects."""
+    env = environment(chunk.options.today, chunk.options.registered_org_ids)
+    for compiled in load_ruleset(chunk.version, chunk.kind, _today_number(env.now)):
+        found = compiled.candidates(chunk.root)
+        if not isinstance(found, list):
+            continue
+        for element in found:
             if not isinstance(element, etree._Element):
                 continue
-            for name, raw in context.cases:
-                for rule_name, case in _expand(name, raw, element):
-                    if _skipped(case, element, env):
-                        continue
-                    failure = RULE_TYPES[rule_name](case, element, env)
-                    if failure is not None:
-                        yield _hit(str(case["ruleInfo"]["id"]), failure, element)
+            for rule_name, case in _expand(compiled.name, compiled.case, element):
+                if _skipped(case, element, env):
+                    continue
+                failure = RULE_TYPES[rule_name](case, element, env)
+                if failure is None:
+                    continue
+                record = chunk.record_of(element)
+                if record is not None:
+                    yield record, _hit(str(case["ruleInfo"]["id"]), failure, element)

@@ -16,7 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..._xml import parse_file
-from ...standard.store import require_store
+from ...standard.store import store_dir
 from ..context import Hit, RecordContext
 
 __all__ = ["check_record", "check_root", "check_whole", "load_schema"]
@@ -35,9 +35,8 @@ def _compile(path: Path) -> etree.XMLSchema:
 
 def load_schema(root_tag: str, version: str) -> etree.XMLSchema:
     """The compiled XSD for a root element and version, built once per process."""
-    folder = require_store() / "schemas" / version
-    if root_tag == "registry-record":
-        folder = require_store() / "schemas" / "2.03"
+    # store_dir(), not require_store(): this runs once per record, and the run checked the store already
+    folder = store_dir() / "schemas" / (version if root_tag != "registry-record" else "2.03")
     return _compile(folder / SCHEMA_FILES[root_tag])
 
 

@@ -17,7 +17,7 @@ from ...errors import InputError
 from ...model import Activity, FileHeader, Kind, Node, plan_for
 from .cells import KEEP, decode, is_lexical
 from .layout import EXTRAS, Column, Layout, Table, TableKind
-from .paths import PathError, Step, decode_order, parse_path
+from .paths import PathError, Step, decode_order, fit_order, parse_path
 
 __all__ = ["Builder", "SourceRow"]
 
@@ -194,6 +194,7 @@ class Builder:
             if kind == "attribute" and not name:
                 raise self.error(table, row, "name", "an attribute row needs the attribute's name")
             entries.append([self._resolve(table, row, index), kind, name, value, row])
+        ordered: list[Node] = []
         for node, kind, name, value, row in entries:
             if kind == "attribute":
                 node.extra_attrs[name] = value
@@ -204,6 +205,9 @@ class Builder:
                     node.order = decode_order(type(node), value)
                 except PathError as exc:
                     raise self.error(table, row, "value", str(exc)) from None
+                ordered.append(node)
+        for node in ordered:
+            node.order = fit_order(node)
 
     def _resolve(self, table: Table, row: SourceRow, index: dict[tuple[Step, ...], Node]) -> Node:
         try:

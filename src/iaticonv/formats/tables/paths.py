@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from ...model import Node, plan_for
+from ...model import Kind, Node, plan_for
 from ...model._meta import EXTRA_KEY
 
-__all__ = ["PathError", "decode_order", "encode_order", "join", "parse_path"]
+__all__ = ["PathError", "decode_order", "encode_order", "fit_order", "join", "parse_path"]
 
 _SEGMENT = re.compile(r"\s*([A-Za-z_][\w.\-]*)(?:\s+(\d+))?\s*\Z")
 
@@ -78,6 +78,41 @@ def decode_order(cls: type[Node], text: str) -> list[str]:
             raise PathError(f"{token!r}: the repeat count after '*' must be a number")
         order.extend([key] * (int(count) if count else 1))
     return order
+
+
+def fit_order(node: Node) -> list[str]:
+    """``node.order`` made to match the children the node now has, after rows were added or deleted.
+
+    The hint records the input's child order; an edit may add a child (a new sector row) or delete
+    one. Surplus entries are dropped; a missing child is placed right after the last child of the
+    same kind, or — when there is none — before the first child that the standard's sequence puts
+    after it, so an added row lands where the XML schema expects it.
+    """
+    plan = plan_for(type(node))
+    counts: dict[str, int] = {EXTRA_KEY: len(node.extras)}
+    for fplan in plan.children:
+        value = getattr(node, fplan.name)
+        counts[fplan.name] = len(value) if fplan.many or fplan.kind is Kind.NARRATIVES else int(value is not None)
+    seen: dict[str, int] = {}
+    fitted: list[str] = []
+    for key in node.order or ():
+        if seen.get(key, 0) < counts.get(key, 0):
+            fitted.append(key)
+            seen[key] = seen.get(key, 0) + 1
+    rank = {fplan.name: fplan.index for fplan in plan.children}
+    for key in [*rank, EXTRA_KEY]:
+        missing = counts[key] - seen.get(key, 0)
+        if missing <= 0:
+            continue
+        if key in fitted:
+            at = len(fitted) - fitted[::-1].index(key)
+        elif key == EXTRA_KEY:
+            at = len(fitted)
+        else:
+            later = [i for i, other in enumerate(fitted) if rank.get(other, -1) > rank[key]]
+            at = later[0] if later else len(fitted)
+        fitted[at:at] = [key] * missing
+    return fitted
 
 
 def _tag_of(cls: type[Node]) -> str:

@@ -22,7 +22,7 @@ from ..formats import FORMATS, detect_format, format_info, open_reader, open_wri
 from ..formats.convert import convert
 from .inputs import WorkItem, collect_inputs, looks_readable
 from .outcome import FileOutcome, Status
-from .pool import run_units
+from .pool import choose_workers, run_units
 from .progress import BatchProgress
 from .split import SPOOL_PREFIX, SplitBy, write_split
 from .state import STATE_FILE, BatchState, content_hash, options_key
@@ -116,9 +116,11 @@ def _planned(item: WorkItem, output: Path, target: str, split: bool) -> Path:
 def convert_batch(
     args: Iterable[Path], output: Path, *, target: str, source: str | None = None, split: bool = False,
     split_by: SplitBy | None = None, overwrite: bool = False, reader_options: dict[str, Any] | None = None,
-    writer_options: dict[str, Any] | None = None, jobs: int = 1, show_progress: bool = False, force: bool = False,
+    writer_options: dict[str, Any] | None = None, jobs: int | None = 1, show_progress: bool = False,
+    force: bool = False,
 ) -> ConvertRun:
-    """Convert files, folders and globs into the folder ``output`` on ``jobs`` workers."""
+    """Convert files, folders and globs into the folder ``output`` on ``jobs`` workers (None: auto)."""
+    workers = 1
     started = time.perf_counter()
     items = collect_inputs(args, extensions=_readable_extensions(source), for_outputs=True,
                            accept=None if source else looks_readable)
@@ -147,10 +149,11 @@ def convert_batch(
                     continue
             todo.append(ConvertJob(key, str(planned), item.size, source, target, split, split_by,
                                    overwrite or bool(previous.get(key)), reader_options or {}, writer_options or {}))
+        workers = choose_workers(jobs, sum(job.size for job in todo))
         with BatchProgress("convert", files=len(items), total_bytes=sum(job.size for job in todo),
                            enabled=show_progress) as bar:
             bar.skipped(files=len(outcomes), activities=sum(o.activities for o in outcomes.values()))
-            for done in run_units(convert_unit, todo, workers=jobs, weight=lambda job: job.size):
+            for done in run_units(convert_unit, todo, workers=workers, weight=lambda job: job.size):
                 outcome = done.result or FileOutcome(source=done.job.source, status="failed", cacheable=False,
                                                      reason=f"{done.job.source}: {done.error}", size=done.job.size)
                 outcomes[outcome.source] = outcome
@@ -160,7 +163,8 @@ def convert_batch(
     finally:
         state.close()
     ordered = [outcomes[str(item.path)] for item in items if str(item.path) in outcomes]
-    return ConvertRun(ordered, BatchSummary.of("convert", ordered, seconds=time.perf_counter() - started, jobs=jobs))
+    summary = BatchSummary.of("convert", ordered, seconds=time.perf_counter() - started, jobs=workers)
+    return ConvertRun(ordered, summary)
 
 
 def _still_valid(payload: dict[str, Any], planned: Path) -> bool:

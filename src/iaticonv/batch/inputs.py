@@ -102,9 +102,14 @@ def _refuse_clashes(items: list[WorkItem]) -> None:
 
 
 def looks_readable(path: Path) -> bool:
-    """A file found in a folder is an input only if its content looks like its extension's format
-    (a LICENSE.txt beside GAC profile pages, an organisation file beside activity files, are not)."""
-    infos = [f for f in FORMATS.values() if f.reader and path.suffix.lower() in f.extensions]
+    """Whether a file found in a folder is an input: its content looks like its extension's format.
+
+    A LICENSE.txt beside GAC profile pages and an organisation file beside activity files are left
+    out. A ``.xml`` file that is not XML at all is kept, though: it is probably a broken download,
+    and the batch must report it by name rather than pass over it in silence.
+    """
+    suffix = path.suffix.lower()
+    infos = [f for f in FORMATS.values() if f.reader and suffix in f.extensions]
     sniffers = [info.sniff for info in infos if info.sniff is not None]
     if len(sniffers) < len(infos) or not sniffers:
         return True
@@ -113,4 +118,6 @@ def looks_readable(path: Path) -> bool:
             head = handle.read(4096)
     except OSError:
         return True  # kept, so the batch reports why it cannot be read
-    return any(sniff(head, path.suffix.lower()) for sniff in sniffers)
+    if any(sniff(head, suffix) for sniff in sniffers):
+        return True
+    return suffix == ".xml" and not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")

@@ -16,7 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Generic, TypeVar
 
-__all__ = ["Done", "default_jobs", "run_units"]
+__all__ = ["PARALLEL_MIN_BYTES", "Done", "choose_workers", "default_jobs", "run_units"]
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -28,6 +28,20 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+
+
+def choose_workers(jobs: int | None, total_bytes: int) -> int:
+    """``--jobs N`` as asked; by default every CPU, but one process for a small batch.
+
+    Starting a spawned worker (imports, the Standard's schemas) costs about a second, more than
+    validating a few small files, so below ``PARALLEL_MIN_BYTES`` of input the default is serial.
+    """
+    if jobs is not None:
+        return max(1, jobs)
+    return default_jobs() if total_bytes >= PARALLEL_MIN_BYTES else 1
 
 
 class Done(Generic[J, R]):

@@ -22,7 +22,7 @@ from ..validate.walker import WalkResult, walk_file
 from .codec import walk_from_dict, walk_to_dict
 from .inputs import WorkItem, collect_inputs
 from .outcome import FileOutcome
-from .pool import Done, run_units
+from .pool import Done, choose_workers, run_units
 from .progress import BatchProgress
 from .ranges import Chunk, ChunkResult, assemble, plan_chunks, validate_chunk
 from .state import BatchState, content_hash, options_key
@@ -142,10 +142,11 @@ class _Collector:
 
 
 def validate_batch(
-    args: Iterable[Path], options: ValidateOptions | None = None, *, jobs: int = 1, show_progress: bool = False,
+    args: Iterable[Path], options: ValidateOptions | None = None, *, jobs: int | None = 1, show_progress: bool = False,
     state_dir: Path | None = None, force: bool = False, part_bytes: int = PART_BYTES,
 ) -> ValidateRun:
-    """Validate files, folders and globs on ``jobs`` workers; never raises for bad data.
+    """Validate files, folders and globs on ``jobs`` workers (None: see ``choose_workers``); never
+    raises for bad data.
 
     With ``state_dir``, files whose content and options are unchanged since the last run there are
     not validated again: their stored results are reused (``--force`` redoes all).
@@ -172,12 +173,13 @@ def validate_batch(
                                             activities=last.activities, size=item.size)
                 continue
         todo.append(item)
+    workers = choose_workers(jobs, sum(item.size for item in todo))
     try:
         with BatchProgress("validate", files=len(items), total_bytes=sum(i.size for i in todo),
                            enabled=show_progress) as bar:
             bar.skipped(files=len(outcomes), activities=sum(o.activities for o in outcomes.values()))
             collector = _Collector(options, bar, {str(item.path): item.size for item in items})
-            for done in run_units(validate_unit, _units(todo, options, jobs, part_bytes), workers=jobs,
+            for done in run_units(validate_unit, _units(todo, options, workers, part_bytes), workers=workers,
                                   weight=lambda unit: unit.size):
                 complete = collector.take(done)
                 if complete is None:
@@ -195,6 +197,6 @@ def validate_batch(
     order = [str(item.path) for item in items]
     report = Report(files=_resolve([results[key] for key in order], options), standard=standard)
     ordered = [outcomes[key] for key in order]
-    summary = BatchSummary.of("validate", ordered, seconds=time.perf_counter() - started, jobs=jobs,
+    summary = BatchSummary.of("validate", ordered, seconds=time.perf_counter() - started, jobs=workers,
                               findings=count(report.findings))
     return ValidateRun(report=report, outcomes=ordered, summary=summary)

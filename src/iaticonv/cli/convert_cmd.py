@@ -15,6 +15,7 @@ import click
 from ..formats import FORMATS
 from ..formats.convert import ConvertResult, Progress
 from ..formats.convert import convert as run_convert
+from .batch_common import batch_options, batch_requested, convert_many, directory_output, force_option, split_by_option
 from .common import echo_json, format_option
 
 __all__ = ["convert", "upgrade"]
@@ -56,15 +57,24 @@ def _report(result: ConvertResult, output_format: str) -> int:
 @click.option("--overwrite", is_flag=True, help="Replace existing output files.")
 @click.option("--no-upgrade", is_flag=True, help="Read IATI 2.01/2.02 as is (default: upgrade to 2.03).")
 @click.option("--generated-at", help="Write this iati-activities/@generated-datetime (IATI XML output).")
+@split_by_option
+@batch_options
+@force_option
 @format_option
 def convert(inputs: tuple[Path, ...], output: Path, source: str | None, target: str | None, split: bool,
-            overwrite: bool, no_upgrade: bool, generated_at: str | None, output_format: str) -> int:
+            overwrite: bool, no_upgrade: bool, generated_at: str | None, output_format: str, split_by: str | None,
+            jobs: int | None, quiet: bool, progress: bool | None, force: bool) -> int:
     """Convert INPUT files (or directories) between formats: iati-xml, json, yaml, ...
 
     Many inputs go into one OUTPUT file; a directory input gives a directory output; --split writes
     one file per activity.
     """
     writer_options = {"generated_at": generated_at} if generated_at else {}
+    if batch_requested(jobs=jobs, force=force, split_by=split_by, progress=progress) and directory_output(
+            inputs, output, split=split, split_by=split_by):
+        return convert_many(inputs, output, target=target, source=source, split=split, overwrite=overwrite,
+                            reader_options={"upgrade": not no_upgrade}, writer_options=writer_options, jobs=jobs,
+                            force=force, split_by=split_by, quiet=quiet, progress=progress, output_format=output_format)
     result = run_convert(list(inputs), output, source=source, target=target, split=split, overwrite=overwrite,
                          reader_options={"upgrade": not no_upgrade}, writer_options=writer_options,
                          progress=_progress())

@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "convert": "convert_cmd:convert",
     "upgrade": "convert_cmd:upgrade",
     "validate": "validate_cmd:validate",
+    "merge": "merge_cmd:merge",
     "rules": "validate_cmd:rules",
     "publish": "publish_cmd:publish",
     "registry": "publish_cmd:registry",

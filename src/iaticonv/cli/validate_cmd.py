@@ -10,6 +10,7 @@ import click
 
 from .._io import check_output_path, write_text_atomic
 from ..errors import UsageError
+from .batch_common import batch_options, force_option, validate_many
 
 __all__ = ["rules", "validate"]
 
@@ -42,16 +43,18 @@ def parse_month_day(text: str | None) -> tuple[int, int] | None:
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here.")
 @click.option("--fiscal-year-start", metavar="MM-DD", help="Check budget periods against this fiscal year.")
 @click.option("--official-only", is_flag=True, help="Only the official IATI Validator's checks (no 2000.* ids).")
+@batch_options
+@force_option
 def validate(paths: tuple[Path, ...], output_format: str, output: Path | None, fiscal_year_start: str | None,
-             official_only: bool, lang: str) -> int:
+             official_only: bool, lang: str, jobs: int | None, quiet: bool, progress: bool | None, force: bool) -> int:
     """Validate IATI XML files or folders offline: exit 0 clean, 1 critical/error findings."""
-    from ..validate import ValidateOptions, validate_paths
+    from ..validate import ValidateOptions
     from ..validate.render.formats import render_report
 
     options = ValidateOptions(fiscal_year_start=parse_month_day(fiscal_year_start), extra=not official_only)
     if output is not None:
         check_output_path(output, paths, overwrite=True)
-    report = validate_paths(list(paths), options)
+    report = validate_many(paths, options, output=output, jobs=jobs, quiet=quiet, progress=progress, force=force)
     text = render_report(report, output_format, lang=lang, color=output is None and sys.stdout.isatty())
     if output is not None:
         write_text_atomic(output, text)

@@ -49,6 +49,7 @@ SAFE_PARSER_OPTIONS: dict[str, Any] = {
 _STREAM_OPTIONS = {k: SAFE_PARSER_OPTIONS[k] for k in ("resolve_entities", "no_network", "load_dtd",
                                                         "dtd_validation", "huge_tree")}
 
+TRUNCATED = "the file ends before the XML is complete (a truncated download or copy?)"
 NO_DOCTYPE_HINT = "IATI files need no DOCTYPE: remove it (iaticonv never expands entities nor loads DTDs)"
 
 # (pattern in libxml2's message, plain explanation); the first match wins
@@ -123,14 +124,38 @@ def check_doctype(tree: etree._ElementTree, line: int | None = None) -> None:
                 f"entity-expansion or external-entity attack; {NO_DOCTYPE_HINT}", where, unsafe=True)
 
 
-def _friendly(exc: etree.XMLSyntaxError) -> etree.XMLSyntaxError:
+def _friendly(exc: etree.XMLSyntaxError, *, truncated: bool = False) -> etree.XMLSyntaxError:
     """The same error with an explained message (an ``UnsafeXMLError`` is already plain)."""
     if isinstance(exc, UnsafeXMLError):
         return exc
     line, column = exc.position if exc.position else (exc.lineno or 0, 0)
     message = re.sub(r", line \d+, column \d+$", "", (exc.msg or str(exc)).strip())
-    return _syntax_error(explain(message), line or 0, column or 0, code=getattr(exc, "code", 0) or 0,
-                         filename=exc.filename)
+    text = f"{TRUNCATED} [libxml2: {message}]" if truncated else explain(message)
+    return _syntax_error(text, line or 0, column or 0, code=getattr(exc, "code", 0) or 0, filename=exc.filename)
+
+
+def _ends_at(path: str, exc: etree.XMLSyntaxError) -> bool:
+    """Whether the error sits at the very end of the file: then the file is cut short, whatever the
+    error says (libxml2 names whatever construct the cut interrupted: a tag, an attribute value...).
+
+    Only the error path pays for this scan, and it reads the file in 1 MiB blocks.
+    """
+    line, column = exc.position if exc.position else (0, 0)
+    if not line:
+        return False
+    lines, tail = 1, b""  # tail: the end of the file, from the start of its second-last line
+    try:
+        with open(path, "rb") as handle:  # noqa: PTH123 - a plain path string, as lxml takes it
+            while block := handle.read(1 << 20):
+                lines += block.count(b"\n")
+                tail = b"\n".join((tail + block).rsplit(b"\n", 2)[-2:])[-65536:]
+    except OSError:
+        return False
+    rows = tail.split(b"\n")
+    last, before = rows[-1], (rows[-2] if len(rows) > 1 else b"")
+    if line == lines:
+        return column >= len(last.rstrip()) - 1
+    return line == lines - 1 and not last.strip() and column >= len(before.rstrip()) - 1
 
 
 def _syntax_error(message: str, line: int, column: int = 0, *, code: int = 0, filename: str | None = None,
@@ -228,4 +253,4 @@ def iterparse(
             better = _rescan(src)
             if better is not None:
                 exc = better
-        raise _friendly(exc) from None
+        raise _friendly(exc, truncated=isinstance(src, str) and _ends_at(src, exc)) from None

@@ -134,7 +134,7 @@ def _walk(path: Path, options: ValidateOptions, catalogue: Catalogue, result: Wa
         return
     if tag not in RECORDS or etree.QName(head).namespace is not None:
         report.findings.append(_file_finding(catalogue, "0.2.1", file, line=source_line(head),
-                                             xpath=f"/{tag}", root=tag))
+                                             xpath=f"/{tag}", root=head.tag))  # {namespace}name if any
         return
     report.file_type = tag
     version = _version(head, catalogue, file, report.findings)

@@ -143,14 +143,17 @@ def _ends_at(path: str, exc: etree.XMLSyntaxError) -> bool:
     line, column = exc.position if exc.position else (0, 0)
     if not line:
         return False
-    lines, tail = 1, b""  # tail: the end of the file, from the start of its second-last line
+    lines, tail, content = 1, b"", False  # tail: the end of the file, from the start of its second-last line
     try:
         with open(path, "rb") as handle:  # noqa: PTH123 - a plain path string, as lxml takes it
             while block := handle.read(1 << 20):
                 lines += block.count(b"\n")
                 tail = b"\n".join((tail + block).rsplit(b"\n", 2)[-2:])[-65536:]
+                content = content or bool(block.strip())
     except OSError:
         return False
+    if not content:
+        return False  # an empty file is not a truncated one
     rows = tail.split(b"\n")
     last, before = rows[-1], (rows[-2] if len(rows) > 1 else b"")
     if line == lines:

@@ -14,7 +14,7 @@ from .layout import ACTIVITY, EXTRAS, FILE, Layout, Table, TableKind, layout
 __all__ = ["RULES", "layout_markdown", "readme_rows", "table_headers"]
 
 RULES: tuple[tuple[str, str], ...] = (
-    ("Tables", "One table per repeated IATI element (a sheet of the workbook, or <table>.csv in the folder). "
+    ("Tables", "One table per repeated IATI element (a sheet of the workbook, or TABLE.csv in the folder). "
                "A 0..1 element is not a table: its attributes and text are columns of its parent's row "
                "(value, value/@currency, provider-org/@ref)."),
     ("activity", f"Every row starts with the activity's key (the '{ACTIVITY}' column): its iati-identifier, "

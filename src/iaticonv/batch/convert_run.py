@@ -127,6 +127,9 @@ def convert_batch(
     options = {"source": source, "target": target, "split": split, "split_by": str(split_by or ""),
                "reader": reader_options or {}, "writer": writer_options or {}}
     _clean_debris(output)
+    # A folder that already holds a batch state is the batch's own: its files may be replaced (a
+    # killed run can leave outputs it never had the time to record).
+    owned = (output / STATE_FILE).is_file()
     state = BatchState(output, "convert", options_key(options))
     outcomes: dict[str, FileOutcome] = {}
     digests: dict[str, str] = {}
@@ -148,7 +151,8 @@ def convert_batch(
                                                 outputs=list(stored.payload.get("outputs", [])))
                     continue
             todo.append(ConvertJob(key, str(planned), item.size, source, target, split, split_by,
-                                   overwrite or bool(previous.get(key)), reader_options or {}, writer_options or {}))
+                                   overwrite or owned or bool(previous.get(key)), reader_options or {},
+                                   writer_options or {}))
         workers = choose_workers(jobs, sum(job.size for job in todo))
         with BatchProgress("convert", files=len(items), total_bytes=sum(job.size for job in todo),
                            enabled=show_progress) as bar:

@@ -107,6 +107,10 @@ def test_invalid_file_is_refused_before_any_request(publish_env: PublishEnv, tmp
     report = next((publish_env.home / "publish" / "reports").glob("bad-*.validation.json"))
     assert str(report) in result.err
     assert json.loads(report.read_text())  # the report is a real JSON document
+    as_json = publish_env.publish(bad, "--format", "json")
+    assert as_json.code == 1
+    refused = json.loads(as_json.out)
+    assert (refused["action"], refused["report"], refused["validation"]["critical"]) == ("refused", str(report), 1)
     assert publish_env.registry.seen == []
 
 
@@ -146,6 +150,15 @@ def test_token_file_is_used(publish_env: PublishEnv, activity_file: Path, tmp_pa
     result = publish_env.publish(activity_file, "--token-file", str(token_file))
     assert result.code == 0, result.err
     assert all(seen.authorised for seen in publish_env.registry.calls() if "licences" not in seen.path)
+
+
+def test_403_on_visibility_change_says_only_admins_may(publish_env: PublishEnv, activity_file: Path) -> None:
+    publish_env.registry.add_dataset(ORG_ID, short_name="ca-3-activities", url=URL)
+    publish_env.registry.inject("PATCH", r"/datasets/", status=403)
+    result = publish_env.publish(activity_file, "--visibility", "private", url=URL)
+    assert result.code == 3 and "forbidden (403)" in result.err and "'visibility'" in result.err
+    [patch] = publish_env.registry.calls("PATCH")
+    assert patch.body == {"visibility": "private"}
 
 
 def test_forbidden_organisation_is_exit_3(publish_env: PublishEnv, activity_file: Path) -> None:

@@ -55,7 +55,12 @@ def publish(file: Path, url: str, org: str, short_name: str | None, title: str |
                                  licence=licence, visibility=visibility, source_type=source_type,
                                  registry=registry, dry_run=dry_run, force=force, check_url=check_url)
     token = None if dry_run else lib.load_token(token_file)
-    result = lib.publish(request, token=token, timeout=_timeout(timeout))
+    try:
+        result = lib.publish(request, token=token, timeout=_timeout(timeout))
+    except lib.PublishRefused as refused:
+        if output_format == "json":
+            echo_json(refused.to_dict())
+        raise
     counts = ", ".join(f"{name} {count}" for name, count in result.validation.items())
     click.echo(f"validation: {counts} (report: {result.report})", err=True)
     for warning in result.warnings:

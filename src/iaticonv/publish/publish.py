@@ -33,6 +33,14 @@ TOKEN_ENV = "IATI_REGISTRY_TOKEN"
 class PublishRefused(IaticonvError):
     """The file failed the validation gate and ``--force`` was not given: exit 1."""
 
+    def __init__(self, message: str, *, gate: GateResult, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.gate = gate
+
+    def to_dict(self) -> dict[str, Any]:
+        """What ``--format json`` prints on refusal, so a script sees why without parsing stderr."""
+        return {"action": "refused", "validation": self.gate.summary, "report": str(self.gate.report_path)}
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PublishRequest:
@@ -88,6 +96,7 @@ def load_token(token_file: Path | None) -> str | None:
 def _refusal(path: Path, gate: GateResult) -> PublishRefused:
     counts = ", ".join(f"{name} {count}" for name, count in gate.summary.items())
     return PublishRefused(f"{path}: not published — validation found critical or error findings ({counts})",
+                          gate=gate,
                           hint=f"report: {gate.report_path}; fix the file, or pass --force to publish anyway")
 
 

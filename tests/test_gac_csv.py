@@ -295,3 +295,27 @@ def test_cli_converts_between_gac_formats(tmp_path: Path) -> None:
     bad = _edited(tmp_path, _set(2, "End Date", "31/02/2017"))
     assert run(["convert", str(bad), "-o", str(tmp_path / "bad.xml")]) == 1
     assert not (tmp_path / "bad.xml").exists()
+
+
+def test_xlsx_cells_typed_by_excel_are_read_as_text(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(COLUMNS))
+    row: list[object] = [""] * len(COLUMNS)
+    row[COLUMNS.index("Project Number")] = "P999005001"
+    row[COLUMNS.index("Title")] = "Typed cells (invented)"
+    row[COLUMNS.index("Status")] = "Closed"
+    row[COLUMNS.index("Start Date")] = dt.datetime(2012, 4, 1)
+    row[COLUMNS.index("End Date")] = dt.date(2015, 3, 31)
+    row[COLUMNS.index("Maximum Contribution")] = 1234567.5
+    row[COLUMNS.index("Other Identifier")] = 2012000123
+    sheet.append(row)
+    book.save(tmp_path / "typed.xlsx")
+    (activity,) = GacXlsxReader(tmp_path / "typed.xlsx").records()
+    view = gac_view(etree.fromstring(_xml([activity]))[0])
+    assert (view["start"], view["end"], view["status"]) == ("2012-04-01", "2015-03-31", "4")
+    assert view["commitment"] == Decimal("1234567.5") and view["other_ids"] == ["2012000123"]

@@ -17,7 +17,7 @@ from typing import IO
 from ..errors import InputError
 from ..model import Activity, FileHeader
 from .base import ReadNote
-from .gac_common import Where
+from .gac_common import GacProject, Where
 from .gac_model import from_activity, to_activity
 from .gac_table import COLUMNS, cells_from_project, column_positions, neutralise, project_from_cells, unneutralise
 
@@ -28,7 +28,19 @@ csv.field_size_limit(16 * 1024 * 1024)  # long results texts exceed the 128 KiB 
 RowStream = Iterator[tuple[int, int | None, Sequence[str]]]  # (row number, first line, cells)
 
 
-def records_from_rows(rows: RowStream, file: str) -> Iterator[Activity]:
+def _share_notes(project: GacProject, where: Where, notes: list[ReadNote]) -> None:
+    """Percentages that do not add up to 100 are converted as written, and reported (IATI rejects them)."""
+    groups = (("Country/Region", [*project.countries, *project.regions]), ("DAC Sector", project.sectors))
+    for column, shares in groups:
+        given = [s.percentage for s in shares if s.percentage is not None]
+        if given and sum(given) != 100:
+            notes.append(ReadNote(code="gac.percentages-not-100", file=where.file, line=where.line,
+                                  activity=project.identifier,
+                                  message=f"row {where.row}, column {column!r}: the percentages add up to "
+                                          f"{sum(given)}%, not 100% (converted as written)"))
+
+
+def records_from_rows(rows: RowStream, file: str, notes: list[ReadNote] | None = None) -> Iterator[Activity]:
     """Rows (header first) → activities; shared by the CSV and XLSX readers."""
     try:
         row_number, line, header = next(rows)
@@ -50,6 +62,8 @@ def records_from_rows(rows: RowStream, file: str) -> Iterator[Activity]:
                 f"project {project.project_number!r} appears twice (rows {seen[project.identifier]} and "
                 f"{row_number})", hint="each project is one row; merge or remove the duplicate")
         seen[project.identifier] = row_number
+        if notes is not None:
+            _share_notes(project, where, notes)
         yield to_activity(project, where)
 
 
@@ -85,7 +99,7 @@ class GacCsvReader:
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror or exc}", file=self.path) from None
         with handle:
-            yield from records_from_rows(_csv_rows(handle, str(self.path)), str(self.path))
+            yield from records_from_rows(_csv_rows(handle, str(self.path)), str(self.path), self.notes)
 
 
 class GacCsvWriter:

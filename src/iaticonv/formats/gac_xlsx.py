@@ -66,7 +66,7 @@ class GacXlsxReader:
             raise InputError(f"not a readable .xlsx workbook: {exc}", file=self.path,
                              hint="save it from Excel as .xlsx, or export CSV") from None
         try:
-            yield from records_from_rows(self._rows(workbook.worksheets[0]), str(self.path))
+            yield from records_from_rows(self._rows(workbook.worksheets[0]), str(self.path), self.notes)
         finally:
             workbook.close()
 

@@ -1,0 +1,79 @@
+"""One big file validated by ranges of activities must give exactly the whole-file report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from batch_helpers import write_big_file
+from iaticonv.batch import validate_batch
+from iaticonv.batch.ranges import assemble, plan_chunks, validate_chunk
+from iaticonv.validate import Finding, ValidateOptions, validate_file
+from iaticonv.validate.walker import walk_file
+
+OPTIONS = ValidateOptions()
+PART = 128 * 1024
+
+
+def _key(finding: Finding) -> tuple[object, ...]:
+    return (finding.rule_id, finding.severity, finding.line, finding.xpath, finding.identifier, finding.value,
+            finding.message, finding.file)
+
+
+def _by_ranges(path: Path) -> tuple[int, object]:
+    chunks = plan_chunks(path, OPTIONS, part_bytes=PART)
+    assert chunks is not None and len(chunks) >= 3
+    return len(chunks), assemble(path, [validate_chunk(chunk) for chunk in reversed(chunks)])
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("ranges") / "big.xml"
+    write_big_file(path, 0.6)
+    return path
+
+
+def test_ranges_give_the_whole_file_report(big: Path) -> None:
+    whole = walk_file(big, OPTIONS)
+    _count, merged = _by_ranges(big)
+    assert merged is not None, "ranges of a clean file must stand for it"
+    assert merged.report.activities == whole.report.activities
+    assert [_key(f) for f in merged.report.findings] == [_key(f) for f in whole.report.findings]
+    assert merged.identifiers == whole.identifiers
+    assert sorted((link.target, _key(link.finding)) for link in merged.links) == sorted(
+        (link.target, _key(link.finding)) for link in whole.links)
+    assert whole.report.findings, "the corpus has findings, so lines and XPaths were really compared"
+
+
+def test_a_duplicate_across_ranges_falls_back_to_the_whole_file(big: Path, tmp_path: Path) -> None:
+    data = big.read_bytes()
+    first_id = data.split(b"<iati-identifier>", 2)[1].split(b"</iati-identifier>")[0]
+    last_id = data.rsplit(b"<iati-identifier>", 1)[1].split(b"</iati-identifier>")[0]
+    dup = tmp_path / "dup.xml"
+    dup.write_bytes(data.replace(last_id, first_id))
+    _count, merged = _by_ranges(dup)
+    assert merged is None
+    run = validate_batch([dup], jobs=2, part_bytes=PART)
+    whole = validate_file(dup, OPTIONS)
+    assert [_key(f) for f in run.report.findings] == [_key(f) for f in whole.findings]
+    assert "1.1.2" in {f.rule_id for f in run.report.findings}
+
+
+def test_a_broken_big_file_is_reported_as_the_whole_file_walk_reports_it(big: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.xml"
+    data = big.read_bytes()
+    broken.write_bytes(data[: len(data) * 2 // 3])
+    run = validate_batch([broken], jobs=2, part_bytes=PART)
+    whole = validate_file(broken, OPTIONS)
+    assert [_key(f) for f in run.report.findings] == [_key(f) for f in whole.findings]
+    assert run.summary.failed == 1 and "0.1.1" in (run.outcomes[0].reason or "")
+
+
+def test_small_files_and_organisation_files_are_not_cut(tmp_path: Path) -> None:
+    small = tmp_path / "small.xml"
+    write_big_file(small, 0.1)
+    assert plan_chunks(small, OPTIONS, part_bytes=PART) is None
+    org = tmp_path / "org.xml"
+    org.write_bytes(b'<iati-organisations version="2.03">' + b" " * (3 * PART) + b"</iati-organisations>")
+    assert plan_chunks(org, OPTIONS, part_bytes=PART) is None

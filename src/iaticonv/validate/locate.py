@@ -7,11 +7,15 @@ for hits, never for the elements that pass.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from lxml import etree
 
 from .catalogue import Catalogue
 from .context import Hit, RecordContext
 from .findings import Finding, truncate
+from .ruleinfo import RuleInfo
 
 __all__ = ["element_name", "record_base", "relative_path", "source_line", "to_finding"]
 
@@ -59,6 +63,40 @@ def _libxml_tail(path: str) -> str:
     return "/" + parts[2] if len(parts) > 2 and parts[2] else ""
 
 
+_Rendered = tuple[str, str | None, Mapping[str, Any]]  # message, value, params
+
+
+class _Shared:
+    """Identical findings share their message, value and params objects.
+
+    Big files repeat the same problem thousands of times (``xml:lang="EN"`` on every narrative, one
+    wrong currency in every transaction); sharing the rendered text keeps a report of 200 000
+    findings within a few tens of MB. Bounded, and dropped whole when full. The shared params are
+    plain dicts (picklable, for batch workers); nothing mutates a finding's params.
+    """
+
+    LIMIT = 50_000
+
+    def __init__(self) -> None:
+        self.cache: dict[tuple[Any, ...], _Rendered] = {}
+
+    def get(self, info: RuleInfo, value: str | None, params: Mapping[str, Any]) -> _Rendered:
+        try:
+            key = (info.id, value, *params.items())
+            found = self.cache.get(key)
+        except TypeError:  # an unhashable parameter: render it on its own
+            return info.render({"value": value or "", **params}), truncate(value), dict(params)
+        if found is None:
+            if len(self.cache) >= self.LIMIT:
+                self.cache.clear()
+            found = (info.render({"value": value or "", **params}), truncate(value), dict(params))
+            self.cache[key] = found
+        return found
+
+
+_SHARED = _Shared()
+
+
 def to_finding(hit: Hit, ctx: RecordContext, catalogue: Catalogue) -> Finding:
     """Attach file, line, XPath and identifier to a hit, and render its message from the catalogue."""
     info = catalogue[hit.rule_id]
@@ -73,10 +111,10 @@ def to_finding(hit: Hit, ctx: RecordContext, catalogue: Catalogue) -> Finding:
         xpath = base
     if hit.attribute:
         xpath += "/@" + hit.attribute
-    params = dict(hit.params)
+    message, value, params = _SHARED.get(info, hit.value, hit.params)
     return Finding(
         rule_id=hit.rule_id,
-        message=info.render({"value": hit.value or "", **params}),
+        message=message,
         severity=info.severity,
         category=info.category,
         file=ctx.file,
@@ -84,6 +122,6 @@ def to_finding(hit: Hit, ctx: RecordContext, catalogue: Catalogue) -> Finding:
         column=hit.column,
         xpath=xpath,
         identifier=ctx.identifier,
-        value=truncate(hit.value),
+        value=value,
         params=params,
     )

@@ -68,7 +68,7 @@ def collect_chunk(chunk: Chunk) -> Iterator[Link]:
             continue
         for value in values:
             target = str(value).strip()
-            node = value.getparent() if hasattr(value, "getparent") else None
+            node = getattr(value, "getparent", lambda: None)()
             record = chunk.record_of(node) if target and isinstance(node, etree._Element) else None
             if record is None:
                 continue

@@ -26,7 +26,15 @@ from .rule_prefilter import prefilter
 from .rule_types import RULE_TYPES, Env, Failure
 from .rule_xpath import NS, node_text, nodes, truthy
 
-__all__ = ["CompiledCase", "check_chunk", "load_ruleset", "org_id_prefixes"]
+__all__ = [
+    "CompiledCase",
+    "check_chunk",
+    "chunk_xpath",
+    "environment",
+    "load_ruleset",
+    "org_id_prefixes",
+    "today_number",
+]
 
 ROOTS: dict[str, RecordKind] = {"/iati-activities/iati-activity": "activity",
                                 "/iati-organisations/iati-organisation": "organisation"}
@@ -40,6 +48,7 @@ class CompiledCase:
     name: str
     case: Mapping[str, Any]
     candidates: etree.XPath
+    contexts: tuple[str, ...]  # the context paths below the record, without the prefilter
 
 
 def _relative(context: str) -> dict[RecordKind, list[str]]:
@@ -56,7 +65,8 @@ def _relative(context: str) -> dict[RecordKind, list[str]]:
     return out
 
 
-def _chunk_xpath(kind: RecordKind, parts: list[str], predicate: str) -> str:
+def chunk_xpath(kind: RecordKind, parts: list[str] | tuple[str, ...], predicate: str) -> str:
+    """The chunk-level XPath of context ``parts`` (relative to the record), filtered by ``predicate``."""
     step = RECORD_STEP[kind]
     full = [step if part == "." else f"{step}/{part}" for part in parts]
     if len(full) == 1:
@@ -64,7 +74,7 @@ def _chunk_xpath(kind: RecordKind, parts: list[str], predicate: str) -> str:
     return "(" + " | ".join(full) + f")[{predicate}]"
 
 
-def _today_number(now: dt.datetime) -> int:
+def today_number(now: dt.datetime) -> int:
     return now.year * 10000 + now.month * 100 + now.day
 
 
@@ -86,8 +96,8 @@ def load_ruleset(version: str, kind: RecordKind, today: int) -> tuple[CompiledCa
             if name not in RULE_TYPES and name != "loop":
                 raise ValueError(f"rulesets/{version}/standard.json: unknown rule type {name!r}")
             for case in body.get("cases", ()):
-                xpath = _chunk_xpath(kind, parts, prefilter(name, case, today))
-                compiled.append(CompiledCase(name, case, etree.XPath(xpath, namespaces=NS)))
+                xpath = chunk_xpath(kind, parts, prefilter(name, case, today))
+                compiled.append(CompiledCase(name, case, etree.XPath(xpath, namespaces=NS), tuple(parts)))
     return tuple(compiled)
 
 
@@ -154,7 +164,7 @@ def environment(options_today: dt.date | None, registered: frozenset[str]) -> En
 def check_chunk(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
     """Every ruleset case on every context of the chunk's records that its prefilter selects."""
     env = environment(chunk.options.today, chunk.options.registered_org_ids)
-    for compiled in load_ruleset(chunk.version, chunk.kind, _today_number(env.now)):
+    for compiled in load_ruleset(chunk.version, chunk.kind, today_number(env.now)):
         found = compiled.candidates(chunk.root)
         if not isinstance(found, list):
             continue

@@ -56,12 +56,17 @@ class GacXlsxReader:
         return FileHeader()
 
     def _rows(self, sheet: Any) -> RowStream:
-        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
-            yield number, None, [_text(v) for v in values]
+        for number, cells in enumerate(sheet.iter_rows(), 1):
+            for cell in cells:
+                if getattr(cell, "data_type", None) == "f":  # a formula: its result may be stale or absent
+                    raise InputError(f"cell {cell.coordinate} holds a formula ({str(cell.value)[:80]}); "
+                                     "iaticonv reads values, never formulas", file=self.path, row=number,
+                                     hint="in the spreadsheet: copy the cells, then Paste Special → Values")
+            yield number, None, [_text(getattr(cell, "value", None)) for cell in cells]
 
     def records(self) -> Iterator[Activity]:
         try:
-            workbook = load_workbook(self.path, read_only=True, data_only=True)
+            workbook = load_workbook(self.path, read_only=True, data_only=False)
         except (BadZipFile, KeyError, ValueError, OSError) as exc:
             raise InputError(f"not a readable .xlsx workbook: {exc}", file=self.path,
                              hint="save it from Excel as .xlsx, or export CSV") from None

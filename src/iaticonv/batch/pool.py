@@ -69,27 +69,22 @@ def run_units(
     """Yield a ``Done`` for every job, in completion order.
 
     ``fn`` must be a module-level function (spawned workers import it by name). When a worker dies
-    (killed, out of memory) the pool cannot say which unit it held, so every unit left unfinished is
-    tried once more on a fresh pool; a unit that breaks a pool twice fails with that reason.
+    (killed, out of memory) the pool cannot say which unit it held, and every unit still queued fails
+    with it. Those units are run again on a fresh pool; if that breaks too, each one left is run in
+    a pool of its own, so only the unit that kills its worker fails, with that reason.
     """
     order = sorted(jobs, key=weight, reverse=True) if weight is not None else list(jobs)
     if workers <= 1 or len(order) <= 1:
         yield from _in_process(fn, order)
         return
-    attempts: dict[int, int] = {}
     pending = list(enumerate(order))
-    while pending:
-        broken = yield from _pool_round(fn, pending, min(workers, len(pending)))
-        pending = []
-        for index, job in broken:
-            attempts[index] = attempts.get(index, 0) + 1
-            if attempts[index] >= MAX_ATTEMPTS:
-                yield Done(job, None, RuntimeError("a worker process died while working on it"))
-            else:
-                pending.append((index, job))
-
-
-MAX_ATTEMPTS = 2
+    for _round in range(2):
+        pending = yield from _pool_round(fn, pending, min(workers, len(pending)))
+        if not pending:
+            return
+    for item in pending:
+        for _index, job in (yield from _pool_round(fn, [item], 1)):
+            yield Done(job, None, RuntimeError("a worker process died while working on it"))
 
 
 def _pool_round(

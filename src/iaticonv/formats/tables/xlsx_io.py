@@ -6,25 +6,29 @@ Sheets are created when their table gets its first row and inserted at their lay
 the workbook's sheet order is the documented one whatever order rows arrive in. Every sheet has its
 header row frozen and an auto-filter over its rows.
 
-Reading uses read-only mode with ``data_only``: a cell a person turned into a formula is read as the
-value the spreadsheet last computed, never as formula text.
+Reading streams the sheets with :mod:`.xlsx_read` (openpyxl's read-only mode is several times
+slower); a cell a person turned into a formula is read as the value the spreadsheet last computed,
+never as formula text.
 """
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from openpyxl import Workbook, load_workbook
+from lxml import etree
+from openpyxl import Workbook as WriteBook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import IllegalCharacterError, InvalidFileException
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from ...errors import InputError, OutputError
 from .cells import cell_text
 from .layout import Table
+from .xlsx_read import Workbook
 
 __all__ = ["CELL_LIMIT", "README_SHEET", "XlsxSink", "xlsx_tables"]
 
@@ -40,7 +44,7 @@ class XlsxSink:
         self.headers = headers
         self.rank = {name: index for index, name in enumerate(order)}
         self.always = always
-        self.book = Workbook(write_only=True)
+        self.book = WriteBook(write_only=True)
         self._sheets: dict[str, Any] = {}
         self._counts: dict[str, int] = {}
         self._bold = Font(bold=True)
@@ -95,23 +99,22 @@ class XlsxSink:
 
 def xlsx_tables(path: Path) -> Iterator[tuple[str, str, Iterator[tuple[int, list[str | None]]]]]:
     """(sheet name, where for errors, numbered rows; row 1 is the header) for every data sheet."""
+    book = Workbook(path)
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise InputError(f"not a readable XLSX workbook: {exc}", file=path) from None
-    except Exception as exc:  # zipfile.BadZipFile and friends: a damaged file is an input problem
-        raise InputError(f"not a readable XLSX workbook: {type(exc).__name__}: {exc}", file=path) from None
-    try:
-        for sheet in book.worksheets:
-            if sheet.title == README_SHEET:
+        for name, rows in book.sheets():
+            if name == README_SHEET:
                 continue
-            yield sheet.title, f"{path} (sheet {sheet.title})", _rows(sheet)
+            yield name, f"{path} (sheet {name})", _numbered(path, name, rows)
     finally:
         book.close()
 
 
-def _rows(sheet: Any) -> Iterator[tuple[int, list[str | None]]]:
-    if hasattr(sheet, "reset_dimensions"):
-        sheet.reset_dimensions()  # a sheet saved by another program may declare a wrong size
-    for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
-        yield number, [cell_text(value) for value in values]
+def _numbered(path: Path, name: str, rows: Iterator[list[Any]]) -> Iterator[tuple[int, list[str | None]]]:
+    number = 0
+    try:
+        for number, values in enumerate(rows, 1):
+            yield number, [cell_text(value) for value in values]
+    except (ValueError, KeyError, IndexError, OSError, zipfile.BadZipFile) as exc:
+        raise InputError(f"cannot read the sheet: {exc}", file=f"{path} (sheet {name})", row=number + 1) from None
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"the sheet is not well-formed XML: {exc}", file=f"{path} (sheet {name})") from None

@@ -10,7 +10,9 @@ scrubbed of it in case the server echoes it back.
 
 from __future__ import annotations
 
+import functools
 import re
+import ssl
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,7 +21,7 @@ import httpx
 from ..errors import IaticonvError, RegistryError
 from .retry import RETRYABLE_STATUS, RETRYABLE_STATUS_UNSAFE_METHOD, RetryPolicy, parse_retry_after
 
-__all__ = ["DEFAULT_REGISTRY", "TOKEN_MESSAGE", "RegistryClient", "RegistryRejected"]
+__all__ = ["DEFAULT_REGISTRY", "TOKEN_MESSAGE", "RegistryClient", "RegistryRejected", "tls_context"]
 
 # The production server of the RYD API spec (its ``servers`` also lists dev.api… for staging).
 DEFAULT_REGISTRY = "https://api.registeryourdata.iatistandard.org/api/v1"
@@ -27,6 +29,12 @@ TOKEN_MESSAGE = "token missing, expired or invalid — get a new one from IATI A
 DATASET_FIELDS = ("human_readable_name", "short_name", "source_type", "url", "licence_id", "visibility",
                   "owner_organisation_id")
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """httpx's default TLS trust settings, built once per process (loading the CA bundle is slow)."""
+    return httpx.create_ssl_context()
 
 
 class RegistryRejected(IaticonvError):
@@ -94,6 +102,7 @@ class RegistryClient:
         self.page_size = page_size
         self._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self._http = httpx.Client(base_url=self.base_url + "/", timeout=self._timeout, transport=transport,
+                                  verify=tls_context(),
                                   headers={"Accept": "application/json", "User-Agent": "iaticonv"})
 
     def __repr__(self) -> str:

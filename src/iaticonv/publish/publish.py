@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 
 from ..errors import EnvironmentProblem, IaticonvError, InputError, RegistryError, UsageError
-from .client import DEFAULT_REGISTRY, DEFAULT_TIMEOUT, TOKEN_MESSAGE, RegistryClient
+from .client import DEFAULT_REGISTRY, DEFAULT_TIMEOUT, TOKEN_MESSAGE, RegistryClient, tls_context
 from .gate import GateResult, run_gate
 from .history import PublicationRecord, file_sha256, now_utc, record_publication
 from .payload import Payload, build_payload, read_file_facts
@@ -104,7 +104,7 @@ def check_url_serves(url: str, path: Path, sha256: str, *, timeout: httpx.Timeou
     """Fetch ``url`` (without the token: it is not the registry) and compare its bytes with ``path``."""
     digest = hashlib.sha256()
     try:
-        with httpx.stream("GET", url, timeout=timeout, follow_redirects=True) as response:
+        with httpx.stream("GET", url, timeout=timeout, follow_redirects=True, verify=tls_context()) as response:
             if response.status_code != 200:
                 raise EnvironmentProblem(f"--check-url: {url} answered {response.status_code}")
             for block in response.iter_bytes():

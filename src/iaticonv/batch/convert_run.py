@@ -73,7 +73,7 @@ def convert_unit(job: ConvertJob) -> FileOutcome:
             notes = [f"{n.activity or '?'}: {n.message} [{n.code}]" for n in result.notes]
     except IaticonvError as exc:
         # Bad data fails the same way next time (cacheable); a full disk or a refused output may not.
-        reason = str(exc) if isinstance(exc, InputError) and exc.file else f"{job.source}: {exc}"
+        reason = str(exc) if str(exc).startswith(job.source) else f"{job.source}: {exc}"
         return FileOutcome(source=job.source, status="failed", reason=reason, size=job.size,
                            seconds=time.perf_counter() - started, cacheable=isinstance(exc, InputError))
     except Exception as exc:  # a bug must not stop the batch; it is reported, never cached

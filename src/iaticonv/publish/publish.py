@@ -142,7 +142,7 @@ def publish(request: PublishRequest, *, token: str | None, client: RegistryClien
     payload = build_payload(facts, url=request.url, org=request.org, short_name=request.short_name,
                             title=request.title, licence=request.licence, visibility=request.visibility,
                             source_type=request.source_type)
-    sha256 = file_sha256(request.file)
+    sha256, size = file_sha256(request.file), request.file.stat().st_size
     checked = gate(request.file, sha256)
     if checked.blocking and not request.force:
         raise _refusal(request.file, checked)
@@ -165,7 +165,10 @@ def publish(request: PublishRequest, *, token: str | None, client: RegistryClien
             warnings = _licence_warnings(api, payload.body["licence_id"])
             sent = dict(payload.body)
             created = api.create_dataset(sent)
-            outcome = result("created", str(created.get("id")), sent, warnings)
+            if not created.get("id"):
+                raise RegistryError("the registry created the dataset but answered without its id",
+                                    hint="run `iaticonv registry datasets --org …` to find it")
+            outcome = result("created", str(created["id"]), sent, warnings)
         else:
             sent = _changes(payload, existing.get("metadata") or {})
             warnings = _licence_warnings(api, sent["licence_id"]) if "licence_id" in sent else []
@@ -174,7 +177,7 @@ def publish(request: PublishRequest, *, token: str | None, client: RegistryClien
             outcome = result("updated" if sent else "unchanged", str(existing["id"]), sent, warnings)
     record_publication(PublicationRecord(
         published_at=now_utc(), file=str(request.file.resolve()), sha256=sha256,
-        size=request.file.stat().st_size, url=request.url, registry=api.base_url,
+        size=size, url=request.url, registry=api.base_url,
         org_id=payload.body["owner_organisation_id"], dataset_id=outcome.dataset_id or "",
         short_name=payload.body["short_name"], action=outcome.action, forced=outcome.forced,
         validation=checked.summary, report=outcome.report))

@@ -7,6 +7,7 @@ draws it with rich on stderr, the channel for messages.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,7 +79,8 @@ class BatchSummary:
 
 def render_summary(summary: BatchSummary, console: Console | None = None) -> None:
     """Print the closing table (and every failure with its reason) on stderr."""
-    console = console or Console(stderr=True, highlight=False)
+    if console is None:  # a log file is not 80 columns wide: keep the table's headings whole there
+        console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
     table = Table(title=f"iaticonv {summary.command}: summary", title_justify="left", show_header=True)
     for name in ("files", "ok", "failed", "skipped (unchanged)", "activities"):
         table.add_column(name, justify="right")

@@ -11,6 +11,8 @@ so child rows can never attach to the wrong activity.
 
 from __future__ import annotations
 
+import contextlib
+import io
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
@@ -63,7 +65,14 @@ class TablesWriter:
         flat = self.flattener
         order = [t.name for t in self.layout.tables]
         sink = XlsxSink(flat.headers, order, ALWAYS, readme_rows(self.layout, flat.headers))
-        count = self._feed(sink, records, header)
+        try:
+            count = self._feed(sink, records, header)
+        except BaseException:
+            # finish the half-written sheets into the void: openpyxl's write-only sheets are open
+            # generators that complain noisily when dropped unfinished
+            with contextlib.suppress(Exception):
+                sink.close(io.BytesIO())
+            raise
         sink.close(stream)
         return count
 

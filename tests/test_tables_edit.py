@@ -257,3 +257,12 @@ def test_workbook_error_names_the_sheet(tmp_path: Path) -> None:
     error = caught.value
     assert "sheet period" in str(error) and error.row == 2 and error.column == "path"
     assert "indicator 7" in error.message
+
+
+def test_a_value_beyond_the_header_is_not_silently_dropped(folder: Path) -> None:
+    rows = read_csv(folder / "sector.csv")
+    rows[1].append("a note typed past the last column")
+    write_csv(folder / "sector.csv", rows)
+    with pytest.raises(InputError, match="without a header") as caught:
+        to_xml(folder)
+    assert (caught.value.row, caught.value.column) == (2, f"#{len(rows[0]) + 1}")

@@ -132,8 +132,8 @@ class Builder:
             steps = self._path(table, row)
             parent = index.get(steps[:depth])
             if parent is None:
-                where = self.layout.by_name[table.parent or ""].name
-                raise self.error(table, row, "path", f"no row for its parent {_show(steps[:depth])!r} in {where}",
+                raise self.error(table, row, "path",
+                                 f"no row for its parent {_show(steps[:depth])!r} in {table.parent}",
                                  hint="add the parent row first, or correct the path")
             holder: Any = parent
             for step in table.steps:

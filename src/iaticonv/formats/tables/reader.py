@@ -99,13 +99,14 @@ class TablesReader:
             return []
         positions = self._columns(table, where, first[1])
         width = len(table.headers)
-        ignored = [i for i, h in enumerate(first[1]) if i not in positions.values() and not h]
+        read = set(positions.values())
+        labels = {i for i, h in enumerate(first[1]) if h and i not in read}  # label columns (checked in _columns)
         rows: list[SourceRow] = []
         for number, cells in numbered:
             if not any(cells):
                 continue
-            for i in ignored:
-                if i < len(cells) and cells[i] is not None:
+            for i, cell in enumerate(cells):
+                if cell is not None and i not in read and i not in labels:
                     raise InputError("a value in a column without a header", file=where, row=number,
                                      column=f"#{i + 1}", hint="give the column a header of the layout, or clear it")
             aligned: list[str | None] = [None] * width

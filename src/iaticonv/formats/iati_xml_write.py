@@ -79,7 +79,8 @@ def node_to_xml(node: Node, tag: str, out: list[str], ns: NamespaceContext, dept
         value = getattr(node, plan.text.name)
         if value is not None:
             body.append(escape_text(plan.text.scalar.format(value)))
-    pad = "\n" + "  " * (depth + 1)
+    # an element with its own text (``value``) gets no indentation: it would become part of the text
+    pad = "" if plan.text is not None else "\n" + "  " * (depth + 1)
     kids_start = len(body)
     if node.order is None:
         for fplan in plan.children:
@@ -96,7 +97,7 @@ def node_to_xml(node: Node, tag: str, out: list[str], ns: NamespaceContext, dept
         return
     out.append(">")
     out.extend(body)
-    if len(body) > kids_start:
+    if len(body) > kids_start and pad:
         out.append("\n" + "  " * depth)
     out.append(f"</{tag}>")
 

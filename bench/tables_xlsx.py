@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -21,7 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("IATICONV_SHARED", ROOT.parent / "shared"))
 SOURCES = sorted([*(SHARED / "real-iati").glob("*.xml"), *(SHARED / "real-iati-more").glob("*.xml")])
 
 
@@ -36,6 +37,8 @@ def build_input(target: Path, size_mb: float) -> int:
         root = parse_file(path).getroot()
         if root.tag == "iati-activities" and root.get("version") == "2.03":
             activities.extend(root.findall("iati-activity"))
+    if not activities:
+        raise SystemExit(f"no IATI 2.03 activity files under {SHARED} (set IATICONV_SHARED)")
     out = etree.Element("iati-activities", version="2.03")
     size, count, copy_number = 0, 0, 0
     while size < size_mb * 1_000_000:
@@ -99,7 +102,9 @@ def _peak_rss_kb() -> int:
 
 def measure(step: str, source: Path, target: Path) -> dict[str, float]:
     result = subprocess.run([sys.executable, __file__, "--child", step, str(source), str(target)],
-                            check=True, capture_output=True, text=True)
+                            check=False, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"{step} failed:\n{result.stderr}")
     data: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
     data["activities_per_s"] = round(data["activities"] / data["seconds"], 1) if data["seconds"] else 0.0
     data["activities_per_cpu_s"] = round(data["activities"] / data["cpu_seconds"], 1) if data["cpu_seconds"] else 0.0

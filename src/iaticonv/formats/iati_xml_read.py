@@ -15,6 +15,7 @@ from typing import Any
 from lxml import etree
 
 from ..model._meta import EXTRA_KEY, XML_LANG, ClassPlan, FieldPlan, Kind, Node, plan_for
+from ..model._scalars import STR
 
 __all__ = ["element_to_node", "raw_xml"]
 
@@ -40,10 +41,12 @@ def element_to_node(element: Any, cls: type[Node], *, top: bool = False) -> Node
     plan = plan_for(cls)
     node = cls()
     by_attr = plan.by_attr
-    for name, value in element.attrib.items():
+    for name, value in element.items():
         fplan = by_attr.get(name)
         if fplan is None:
             node.extra_attrs[name] = value
+        elif fplan.scalar is STR:
+            setattr(node, fplan.name, value)
         else:
             setattr(node, fplan.name, fplan.scalar.parse(value))
     content = element.text

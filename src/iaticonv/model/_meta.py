@@ -141,10 +141,7 @@ class ClassPlan:
     by_attr: dict[str, FieldPlan]
     by_tag: dict[str, FieldPlan]
     by_name: dict[str, FieldPlan]
-
-    @property
-    def fields(self) -> tuple[FieldPlan, ...]:
-        return (*self.attrs, *((self.text,) if self.text else ()), *self.children)
+    fields: tuple[FieldPlan, ...]  # attributes, text, children: the record's key order
 
 
 _PLANS: dict[type[Node], ClassPlan] = {}
@@ -184,4 +181,5 @@ def _build_plan(cls: type[Node]) -> ClassPlan:
         by_attr={p.xml: p for p in attrs},
         by_tag={p.xml: p for p in kids},
         by_name={p.name: p for p in every},
+        fields=(*attrs, *((text_field,) if text_field else ()), *kids),
     )

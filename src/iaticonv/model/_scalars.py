@@ -33,8 +33,6 @@ class Scalar:
 
     def parse(self, raw: str) -> Any:
         """The typed value if ``raw`` is its canonical spelling, else ``raw`` itself (nothing lost)."""
-        if self.python_type is str:
-            return raw
         try:
             value = self.parse_raw(raw)
         except (ValueError, InvalidOperation, TypeError):
@@ -90,7 +88,11 @@ def _format_datetime(value: datetime) -> str:
     return value.isoformat()
 
 
-STR = Scalar("string", str, str, str, {"type": "string"})
+def _identity(raw: str) -> str:
+    return raw
+
+
+STR = Scalar("string", _identity, _identity, str, {"type": "string"})
 DECIMAL = Scalar(
     "decimal",
     _parse_decimal,

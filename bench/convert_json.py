@@ -1,0 +1,128 @@
+"""Benchmark: IATI XML → json and json → IATI XML on the real files replicated to ~25 and ~50 MB.
+
+Prints JSON: activities/s, MB/s and peak RSS per direction and size, next to the floor we race (a
+plain ``lxml`` iterparse of the same file that builds nothing). Each measurement runs in a fresh
+subprocess, so peak RSS (``resource.getrusage``) belongs to that conversion alone; comparing the two
+sizes shows whether memory stays flat as the file grows.
+
+    python bench/convert_json.py [--sizes 25,50] [--workdir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def _activity_chunks() -> list[bytes]:
+    """Every activity of the 2.03 real files (and the official example), serialized standalone."""
+    sources = [SHARED / "iati-standard/examples/activity-standard-example-annotated.xml",
+               *sorted((SHARED / "real-iati").glob("*.xml")), *sorted((SHARED / "real-iati-more").glob("*.xml"))]
+    chunks: list[bytes] = []
+    for path in sources:
+        root_version = None
+        for event, element in etree.iterparse(str(path), events=("start", "end"), resolve_entities=False,
+                                              no_network=True):
+            if event == "start":
+                if root_version is None:
+                    if element.tag != "iati-activities":
+                        break
+                    root_version = element.get("version") or "none"
+                continue
+            if element.tag == "iati-activity" and root_version == "2.03":
+                chunks.append(etree.tostring(element, with_tail=False))
+                element.clear()
+    return chunks
+
+
+def build_file(target: Path, megabytes: int, chunks: list[bytes]) -> int:
+    """Write an iati-activities file of about ``megabytes`` MB; return its number of activities."""
+    limit = megabytes * 1_000_000
+    count = 0
+    with target.open("wb") as handle:
+        handle.write(b'<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="2.03">\n')
+        written = 0
+        while written < limit:
+            for chunk in chunks:
+                handle.write(chunk + b"\n")
+                written += len(chunk) + 1
+                count += 1
+                if written >= limit:
+                    break
+        handle.write(b"</iati-activities>\n")
+    return count
+
+
+def child(mode: str, source: str, output: str) -> None:
+    """Run one measurement in this (fresh) process and print its JSON."""
+    started = time.perf_counter()
+    if mode == "lxml-floor":
+        count = 0
+        events = etree.iterparse(source, tag="iati-activity", resolve_entities=False, no_network=True)
+        for count, (_event, element) in enumerate(events, start=1):  # noqa: B007 - count is the result
+            element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+    else:
+        from iaticonv.formats import detect_format, format_info, open_reader, open_writer
+
+        options = {"upgrade": False} if mode == "xml-to-json" else {}
+        reader = open_reader(detect_format(Path(source)), Path(source), **options)
+        writer = open_writer(format_info("json" if mode == "xml-to-json" else "iati-xml"))
+        with Path(output).open("wb") as handle:
+            count = writer.write(handle, reader.records(), reader.header())
+    seconds = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"activities": count, "seconds": round(seconds, 3), "peak_rss_mb": round(peak_kb / 1024, 1)}))
+
+
+def _measure(mode: str, source: Path, output: Path) -> dict[str, float]:
+    done = subprocess.run([sys.executable, __file__, "--child", mode, str(source), str(output)],
+                          check=True, capture_output=True, text=True)
+    result: dict[str, float] = json.loads(done.stdout)
+    megabytes = source.stat().st_size / 1e6
+    result["input_mb"] = round(megabytes, 1)
+    result["activities_per_s"] = round(result["activities"] / result["seconds"])
+    result["mb_per_s"] = round(megabytes / result["seconds"], 1)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--child", nargs=3, metavar=("MODE", "IN", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--sizes", default="25,50", help="file sizes in MB, comma-separated")
+    parser.add_argument("--workdir", type=Path, help="where to build the files (default: a temp dir)")
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    chunks = _activity_chunks()
+    report: dict[str, object] = {"source_activities": len(chunks), "runs": []}
+    with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
+        work = Path(tmp)
+        for size in (int(s) for s in args.sizes.split(",")):
+            xml_in, json_out, xml_out = work / f"in-{size}.xml", work / f"out-{size}.json", work / f"out-{size}.xml"
+            build_file(xml_in, size, chunks)
+            runs: list[dict[str, object]] = report["runs"]  # type: ignore[assignment]
+            runs.append({
+                "size_mb": size,
+                "lxml_floor": _measure("lxml-floor", xml_in, json_out),
+                "xml_to_json": _measure("xml-to-json", xml_in, json_out),
+                "json_to_xml": _measure("json-to-xml", json_out, xml_out),
+            })
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -266,3 +266,11 @@ def test_a_value_beyond_the_header_is_not_silently_dropped(folder: Path) -> None
     with pytest.raises(InputError, match="without a header") as caught:
         to_xml(folder)
     assert (caught.value.row, caught.value.column) == (2, f"#{len(rows[0]) + 1}")
+
+
+def test_a_folder_without_the_activity_table_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="no activity table"):
+        to_xml(tmp_path / "empty")
+    with pytest.raises(InputError, match=r"folder of CSV files or an \.xlsx workbook"):
+        to_xml(tmp_path / "missing.xml")

@@ -87,6 +87,9 @@ class TablesReader:
                     if not key:
                         raise InputError("the activity key is empty", file=where, row=row.number, column=ACTIVITY)
                     per_key.setdefault(key, []).append(row)
+        if ACTIVITY not in self._where:
+            raise InputError(f"no {ACTIVITY} table: this is not a set of iaticonv tables", file=self.path,
+                             hint=f"the {ACTIVITY} sheet (or {ACTIVITY}.csv) holds one row per activity")
         self._check_keys(grouped)
         self._header = (FileHeader() if file_rows is None
                         else self._builder.header(self.layout.by_name[FILE], file_rows))

@@ -274,3 +274,11 @@ def test_a_folder_without_the_activity_table_is_an_error(tmp_path: Path) -> None
         to_xml(tmp_path / "empty")
     with pytest.raises(InputError, match=r"folder of CSV files or an \.xlsx workbook"):
         to_xml(tmp_path / "missing.xml")
+
+
+def test_semicolon_csv_as_saved_by_a_french_excel(folder: Path) -> None:
+    for path in folder.glob("*.csv"):
+        rows = read_csv(path)
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            csv.writer(handle, delimiter=";").writerows(rows)
+    assert_same_xml(FCDO, to_xml(folder))

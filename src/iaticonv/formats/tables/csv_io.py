@@ -92,7 +92,12 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str | None]]]:
     csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
     try:
         with path.open(encoding=ENCODING, newline="") as handle:
-            for number, record in enumerate(csv.reader(handle, strict=True), 1):
+            first = handle.readline()
+            handle.seek(0)
+            # Excel in a French (or other comma-decimal) locale saves CSV with semicolons; headers
+            # never contain either character, so the header line tells which one was used
+            delimiter = ";" if ";" in first and "," not in first else ","
+            for number, record in enumerate(csv.reader(handle, delimiter=delimiter, strict=True), 1):
                 yield number, [cell if cell != "" else None for cell in record]
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=path,

@@ -48,6 +48,7 @@ def records_from_rows(rows: RowStream, file: str, notes: list[ReadNote] | None =
         raise InputError("the file is empty: no header row", file=file, row=1) from None
     positions = column_positions(header, Where(file, line, row_number))
     seen: dict[str, int] = {}
+    unnamed = [index for index in range(len(header)) if index not in positions.values()]
     for row_number, line, raw in rows:
         if not any(cell.strip() for cell in raw):
             continue
@@ -55,6 +56,10 @@ def records_from_rows(rows: RowStream, file: str, notes: list[ReadNote] | None =
         if len(raw) > len(header) and any(cell.strip() for cell in raw[len(header):]):
             raise where.error(f"the row has {len(raw)} cells but the header only {len(header)} columns",
                               hint="a cell holding a comma or line break must be quoted")
+        for index in unnamed:  # a value under an empty header cell would otherwise be dropped unseen
+            if index < len(raw) and raw[index].strip():
+                raise where.error(f"cell {index + 1} holds {raw[index].strip()[:40]!r} but its column has no header",
+                                  hint="name the column or empty the cell")
         cells = {column: unneutralise(raw[index]) for column, index in positions.items() if index < len(raw)}
         project = project_from_cells(cells, where)
         if project.identifier in seen:

@@ -26,7 +26,7 @@ RULES: tuple[tuple[str, str], ...] = (
              "fine, a number may be used once under one parent."),
     ("Editing", "Change a cell; add a row with a new path number (a new sector: sector 4); delete a row "
                 "(and the rows below it). Columns may be reordered or left out; an unknown column, sheet or "
-                "file is an error, never ignored."),
+                "file is an error, never ignored. CSV files are UTF-8, separated by commas or semicolons."),
     ("Empty cells", "An empty cell means the attribute or element is absent. A lone apostrophe (') means "
                     "present but empty (ref=\"\")."),
     ("Formulas", "A value starting with = + - @ (other than a plain negative number), a tab or a carriage "

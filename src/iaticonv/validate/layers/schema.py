@@ -9,9 +9,9 @@ The root element's own attributes and non-IATI children are checked once at the 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
 
 from lxml import etree
 
@@ -29,15 +29,17 @@ SCHEMA_FILES = {
 
 
 @cache
-def _compile(path: Path) -> etree.XMLSchema:
-    return etree.XMLSchema(parse_file(path))
+def _compile(home: str | None, root_tag: str, version: str) -> etree.XMLSchema:
+    """``home`` only keys the cache (a process that switches IATICONV_HOME gets the other store)."""
+    folder = store_dir() / "schemas" / (version if root_tag != "registry-record" else "2.03")
+    return etree.XMLSchema(parse_file(folder / SCHEMA_FILES[root_tag]))
 
 
 def load_schema(root_tag: str, version: str) -> etree.XMLSchema:
-    """The compiled XSD for a root element and version, built once per process."""
-    # store_dir(), not require_store(): this runs once per record, and the run checked the store already
-    folder = store_dir() / "schemas" / (version if root_tag != "registry-record" else "2.03")
-    return _compile(folder / SCHEMA_FILES[root_tag])
+    """The compiled XSD for a root element and version, built once per process and store."""
+    # the store's location as a plain string key: this runs once per record, so no Path work and no
+    # stat (the run checked that the store is installed before it started)
+    return _compile(os.environ.get("IATICONV_HOME"), root_tag, version)
 
 
 def _hits(schema: etree.XMLSchema, *, skip_prefix: str | None = None) -> Iterator[Hit]:

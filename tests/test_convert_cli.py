@@ -95,3 +95,15 @@ def test_upgrade_command_reports_and_writes(tmp_path: Path, capsys: pytest.Captu
     assert IatiXmlReader(out).header().version == "2.03"
     clean = REAL_IATI.parent / "real-iati-more" / "ES-CIF-G81164105-acf-spain-philippines-v2.02.xml"
     assert run(["upgrade", str(clean), "-o", str(tmp_path / "clean.xml")]) == 0
+
+
+def test_every_format_in_the_table_implements_the_protocols(tmp_path: Path) -> None:
+    from iaticonv.formats import FORMATS, Reader, Writer, open_reader, open_writer
+
+    sample = tmp_path / "sample.json"
+    sample.write_text("[]")
+    for info in FORMATS.values():
+        if info.writer is not None:
+            assert isinstance(open_writer(info), Writer), info.name
+        if info.reader is not None:
+            assert isinstance(open_reader(info, sample), Reader), info.name

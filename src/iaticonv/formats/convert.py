@@ -105,8 +105,13 @@ def convert(
             _split(job, path, output)
     else:
         for path, relative in files:
-            _to_one_file(job, [path], output / relative.with_suffix(target_info.extensions[0]))
+            _to_one_file(job, [path], output / relative.with_suffix(_extension(target_info)))
     return job.result
+
+
+def _extension(info: FormatInfo) -> str:
+    """The extension of an output file of format ``info`` (a format may have none)."""
+    return info.extensions[0] if info.extensions else ""
 
 
 def _reader(job: _Job, path: Path) -> Reader:
@@ -180,7 +185,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 def _split(job: _Job, path: Path, directory: Path) -> None:
     reader = _reader(job, path)
     header = reader.header()
-    extension = job.target.extensions[0]
+    extension = _extension(job.target)
     used: set[str] = set()
     for index, record in enumerate(_counted(job, reader.records())):
         stem = _UNSAFE.sub("_", (record.iati_identifier or "").strip()).strip("._") or f"record-{index + 1}"

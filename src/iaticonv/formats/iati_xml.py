@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from lxml import etree
 
 from .._xml import iterparse
 from ..errors import InputError
 from ..model import Activity, FileHeader
-from .base import ReadNote
+from .base import Reader, ReadNote, Writer
 from .iati_xml_read import element_to_node
 from .iati_xml_write import INVALID_XML_CHARS, NamespaceContext, escape_attr, node_to_xml
 from .upgrade import UPGRADABLE, upgrade_activity
@@ -179,3 +179,8 @@ class IatiXmlWriter:
         parts.extend(decls)
         parts.append(">")
         return "".join(parts)
+
+
+if TYPE_CHECKING:  # a static proof, checked by mypy, that these classes implement the protocols
+    _reader: Reader = IatiXmlReader(Path())
+    _writer: Writer = IatiXmlWriter()

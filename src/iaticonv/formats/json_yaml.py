@@ -19,13 +19,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import yaml
 
 from ..errors import InputError
 from ..model import Activity, FileHeader
-from .base import ReadNote
+from .base import Reader, ReadNote, Writer
 from .record import header_from_record, header_to_record, node_from_record, node_to_record
 
 __all__ = ["JsonReader", "JsonWriter", "YamlReader", "YamlWriter"]
@@ -184,3 +184,8 @@ class YamlWriter:
         text: str = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, explicit_start=True,
                               width=100)
         return text.encode("utf-8")
+
+
+if TYPE_CHECKING:  # a static proof, checked by mypy, that these classes implement the protocols
+    _readers: list[Reader] = [JsonReader(Path()), YamlReader(Path())]
+    _writers: list[Writer] = [JsonWriter(), YamlWriter()]

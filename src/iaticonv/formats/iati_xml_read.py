@@ -14,10 +14,13 @@ from typing import Any
 
 from lxml import etree
 
-from ..model._meta import EXTRA_KEY, XML_LANG, ClassPlan, FieldPlan, Kind, Node, plan_for
+from ..model._meta import _PLANS, EXTRA_KEY, XML_LANG, FieldPlan, Kind, Node, plan_for
 from ..model._scalars import STR
 
 __all__ = ["element_to_node", "raw_xml"]
+
+_CHILD = Kind.CHILD
+_NARRATIVES = Kind.NARRATIVES
 
 
 def raw_xml(element: Any) -> str:
@@ -36,9 +39,10 @@ def element_to_node(element: Any, cls: type[Node], *, top: bool = False) -> Node
     """Map ``element`` to an instance of ``cls``; None when the class cannot hold it exactly.
 
     ``top`` (the activity itself) never returns None: stray text directly inside ``iati-activity``
-    has no place in IATI and is dropped there only.
+    has no place in IATI and is dropped there only. This is the reader's hot loop, hence one
+    function with the per-kind cases inlined (every call and every lxml proxy counts).
     """
-    plan = plan_for(cls)
+    plan = _PLANS.get(cls) or plan_for(cls)
     node = cls()
     by_attr = plan.by_attr
     for name, value in element.items():
@@ -55,12 +59,6 @@ def element_to_node(element: Any, cls: type[Node], *, top: bool = False) -> Node
             setattr(node, plan.text.name, plan.text.scalar.parse(content))
     elif content is not None and not top and not content.isspace():
         return None
-    if len(element) and not _map_children(element, node, plan, top):
-        return None
-    return node
-
-
-def _map_children(element: Any, node: Node, plan: ClassPlan, top: bool) -> bool:
     by_tag = plan.by_tag
     keys: list[str] = []
     last = -1
@@ -69,7 +67,7 @@ def _map_children(element: Any, node: Node, plan: ClassPlan, top: bool) -> bool:
     for sub in element:
         tail = sub.tail
         if tail is not None and not top and not tail.isspace():
-            return False
+            return None
         tag = sub.tag
         fplan = by_tag.get(tag) if isinstance(tag, str) else None
         if fplan is not None and _take(node, fplan, sub):
@@ -83,21 +81,33 @@ def _map_children(element: Any, node: Node, plan: ClassPlan, top: bool) -> bool:
             seen_extra = True
     if needs_order:
         node.order = keys
-    return True
+    return node
 
 
 def _take(node: Node, fplan: FieldPlan, sub: Any) -> bool:
     """Put ``sub`` into ``fplan``'s field; False when that field cannot hold it exactly."""
     kind = fplan.kind
-    if kind is Kind.NARRATIVES:
-        return _take_narrative(getattr(node, fplan.name), sub)
-    if kind is Kind.CHILD:
-        assert fplan.cls is not None
-        value: Any = element_to_node(sub, fplan.cls)
+    if kind is _CHILD:
+        value: Any = element_to_node(sub, fplan.cls)  # type: ignore[arg-type]
         if value is None:
             return False
+    elif kind is _NARRATIVES:
+        if len(sub):
+            return False
+        items = sub.items()
+        if not items:
+            lang = ""
+        elif len(items) == 1 and items[0][0] == XML_LANG and items[0][1]:
+            lang = items[0][1]
+        else:  # another attribute, or xml:lang="" (kept verbatim to stay distinct from none)
+            return False
+        store = getattr(node, fplan.name)
+        if lang in store:
+            return False
+        store[lang] = sub.text or ""
+        return True
     else:  # TEXT_CHILD: no attributes, no children
-        if len(sub) or sub.attrib:
+        if len(sub) or sub.items():
             return False
         value = fplan.scalar.parse(sub.text or "")
     if fplan.many:
@@ -106,22 +116,4 @@ def _take(node: Node, fplan: FieldPlan, sub: Any) -> bool:
     if getattr(node, fplan.name) is not None:
         return False  # a repeated 0..1 element: the second copy is carried verbatim
     setattr(node, fplan.name, value)
-    return True
-
-
-def _take_narrative(store: dict[str, str], sub: Any) -> bool:
-    attrib = sub.attrib
-    if len(sub):
-        return False
-    if attrib:
-        if len(attrib) != 1:
-            return False
-        lang = attrib.get(XML_LANG)
-        if not lang:  # another attribute, or xml:lang="" (kept verbatim to stay distinct from none)
-            return False
-    else:
-        lang = ""
-    if lang in store:
-        return False
-    store[lang] = sub.text or ""
     return True

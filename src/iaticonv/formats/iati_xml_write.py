@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..model._meta import EXTRA_KEY, XML_NS, FieldPlan, Kind, Node, plan_for
+from ..model._meta import _PLANS, EXTRA_KEY, XML_NS, FieldPlan, Kind, Node, plan_for
 
 __all__ = ["NamespaceContext", "escape_attr", "escape_text", "node_to_xml"]
 
@@ -21,6 +21,8 @@ _ATTR_TABLE = str.maketrans(
 )
 _NEEDS_TEXT_ESCAPE = re.compile(r"[&<>\r]")
 _NEEDS_ATTR_ESCAPE = re.compile(r"[&<>\"\r\n\t]")
+_CHILD = Kind.CHILD
+_NARRATIVES = Kind.NARRATIVES
 INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -62,7 +64,7 @@ class NamespaceContext:
 
 def node_to_xml(node: Node, tag: str, out: list[str], ns: NamespaceContext, depth: int = 0) -> None:
     """Append the XML of ``node`` as element ``tag`` to ``out``."""
-    plan = plan_for(type(node))
+    plan = _PLANS.get(type(node)) or plan_for(type(node))
     decls: list[str] = []
     head = ["<", tag]
     for fplan in plan.attrs:
@@ -83,10 +85,7 @@ def node_to_xml(node: Node, tag: str, out: list[str], ns: NamespaceContext, dept
     pad = "" if plan.text is not None else "\n" + "  " * (depth + 1)
     kids_start = len(body)
     if node.order is None:
-        for fplan in plan.children:
-            for item in _items(node, fplan):
-                body.append(pad)
-                _write_item(fplan, item, body, ns, depth + 1)
+        _write_children(node, plan.children, body, ns, depth + 1, pad)
         for extra in node.extras:
             body.append(pad)
             body.append(extra)
@@ -100,6 +99,34 @@ def node_to_xml(node: Node, tag: str, out: list[str], ns: NamespaceContext, dept
     if len(body) > kids_start and pad:
         out.append("\n" + "  " * depth)
     out.append(f"</{tag}>")
+
+
+def _write_children(node: Node, fplans: tuple[FieldPlan, ...], body: list[str], ns: NamespaceContext,
+                    depth: int, pad: str) -> None:
+    """Children in XSD order: the writer's hot loop, with the per-kind cases inlined."""
+    for fplan in fplans:
+        value = getattr(node, fplan.name)
+        if value is None:
+            continue
+        kind = fplan.kind
+        if kind is _CHILD:
+            if fplan.many:
+                for item in value:
+                    body.append(pad)
+                    node_to_xml(item, fplan.xml, body, ns, depth)
+            else:
+                body.append(pad)
+                node_to_xml(value, fplan.xml, body, ns, depth)
+        elif kind is _NARRATIVES:
+            for lang, content in value.items():
+                body.append(pad)
+                start = f'<narrative xml:lang="{escape_attr(lang)}">' if lang else "<narrative>"
+                body.append(f"{start}{escape_text(content)}</narrative>")
+        else:
+            tag, scalar = fplan.xml, fplan.scalar
+            for item in (value if fplan.many else (value,)):
+                body.append(pad)
+                body.append(f"<{tag}>{escape_text(scalar.format(item))}</{tag}>")
 
 
 def _items(node: Node, fplan: FieldPlan) -> list[Any]:

@@ -35,6 +35,7 @@ MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_C, _IS, _V, _T = f"{MAIN}c", f"{MAIN}is", f"{MAIN}v", f"{MAIN}t"
 
 
 class Workbook:
@@ -42,6 +43,7 @@ class Workbook:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._columns: dict[str, int] = {}
         try:
             self.zip = zipfile.ZipFile(path)
             self._sheets = self._sheet_parts()
@@ -127,23 +129,39 @@ class Workbook:
                     del row.getparent()[0]
 
     def _cells(self, row: Any) -> list[Any]:
+        # the hot loop of a big workbook: direct child access instead of find(), column letters cached
         values: list[Any] = []
-        for cell in row.iterchildren(f"{MAIN}c"):
+        columns = self._columns
+        for cell in row:
+            if cell.tag != _C:
+                continue
             ref = cell.get("r")
             if ref:
-                column = column_index_from_string(ref.rstrip("0123456789")) - 1
-                if column < len(values):
+                letters = ref.rstrip("0123456789")
+                column = columns.get(letters)
+                if column is None:
+                    column = columns[letters] = column_index_from_string(letters) - 1
+                gap = column - len(values)
+                if gap < 0:
                     raise ValueError(f"cell {ref} out of order")
-                values.extend([None] * (column - len(values)))
-            values.append(self._value(cell))
+                if gap:
+                    values.extend([None] * gap)
+            kind = cell.get("t")
+            if kind == "inlineStr":
+                value = None
+                for inline in cell:
+                    if inline.tag == _IS:
+                        value = _text_of(inline)
+                values.append(value)
+            else:
+                values.append(self._value(cell, kind))
         return values
 
-    def _value(self, cell: Any) -> Any:
-        kind = cell.get("t", "n")
-        if kind == "inlineStr":
-            inline = cell.find(f"{MAIN}is")
-            return None if inline is None else _text_of(inline)
-        raw = cell.findtext(f"{MAIN}v")
+    def _value(self, cell: Any, kind: str | None) -> Any:
+        raw = None
+        for sub in cell:
+            if sub.tag == _V:
+                raw = sub.text
         if raw is None:
             return None
         if kind == "s":
@@ -169,9 +187,8 @@ def _unescape(text: str) -> str:
 
 def _text_of(element: Any) -> str:
     """The text of a shared or inline string: its ``t`` runs, without phonetic (``rPh``) hints."""
-    direct = element.find(f"{MAIN}t")
-    if direct is not None and len(element) == 1:
-        return direct.text or ""
+    if len(element) == 1 and element[0].tag == _T:
+        return element[0].text or ""
     parts = [t.text or "" for t in element.iter(f"{MAIN}t")
              if t.getparent() is not None and t.getparent().tag != f"{MAIN}rPh"]
     return "".join(parts)

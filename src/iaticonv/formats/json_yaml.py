@@ -122,6 +122,25 @@ class JsonReader(_RecordReader):
                              column=str(exc.colno)) from None
 
 
+def _refuse_shared(data: Any, position: int, path: Path) -> None:
+    """Refuse a document in which one mapping or list appears twice: a YAML alias (``*name``).
+
+    The loader shares aliased nodes, but turning them into records copies them, so a kilobyte of
+    nested aliases (an alias "billion laughs") would become gigabytes. iaticonv's own YAML has none.
+    """
+    seen: set[int] = set()
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict | list):
+            if id(item) in seen:
+                raise InputError(f"document {position + 1} repeats a mapping or list through a YAML alias (*name); "
+                                 "aliases are not expanded (a small file could grow to gigabytes)", file=path,
+                                 hint="write each value out in full")
+            seen.add(id(item))
+            stack.extend(item.values() if isinstance(item, dict) else item)
+
+
 class YamlReader(_RecordReader):
     """Reads the YAML record format, one document at a time."""
 
@@ -129,6 +148,7 @@ class YamlReader(_RecordReader):
         try:
             with self.path.open("r", encoding="utf-8-sig") as handle:
                 for position, data in enumerate(yaml.load_all(handle, Loader=_Loader)):
+                    _refuse_shared(data, position, self.path)
                     if position == 0 and isinstance(data, dict) and set(data) == {HEADER_KEY}:
                         self._header = header_from_record(data[HEADER_KEY], str(self.path))
                         if header_only:

@@ -120,6 +120,11 @@ class JsonReader(_RecordReader):
         except json.JSONDecodeError as exc:
             raise InputError(f"invalid JSON: {exc.msg}", file=self.path, line=first_line + exc.lineno - 1,
                              column=str(exc.colno)) from None
+        except RecursionError:
+            raise InputError("invalid JSON: arrays or objects nested too deeply", file=self.path,
+                             line=first_line) from None
+        except ValueError as exc:  # e.g. an integer of more than 4300 digits
+            raise InputError(f"invalid JSON: {exc}", file=self.path, line=first_line) from None
 
 
 def _refuse_shared(data: Any, position: int, path: Path) -> None:

@@ -157,3 +157,12 @@ def test_organisation_file_is_refused_clearly() -> None:
 
     with pytest.raises(InputError, match="not an IATI activity file"):
         list(IatiXmlReader(EXAMPLE_ORGANISATION).records())
+
+
+def test_elements_outside_activities_are_reported_not_dropped_silently(tmp_path: Path) -> None:
+    data = _xml("<foreign>a</foreign><iati-activity><iati-identifier>A</iati-identifier></iati-activity>"
+                "<!-- fine --><iati-activity><iati-identifier>B</iati-identifier></iati-activity><tail/>")
+    activities, reader = _read(tmp_path, data)
+    assert [a.iati_identifier for a in activities] == ["A", "B"]
+    assert [(n.code, n.message.split(">")[0], n.line) for n in reader.notes] == [
+        ("read.not-an-activity", "<foreign", 2), ("read.not-an-activity", "<tail", 2)]

@@ -73,7 +73,7 @@ def test_keys_stay_unique_when_identifiers_do_not(tmp_path: Path) -> None:
     text = (tmp_path / "t" / "transaction.csv").read_text(encoding="utf-8-sig")
     # a formula in a number column is not a number: kept behind ~; text columns get the apostrophe
     assert "~=cmd|" in text and "-12.50" in text and "'@at" in text and ",'," in text  # currency=""
-    narratives = (tmp_path / "t" / "t.description.narrative.csv").read_text(encoding="utf-8-sig")
+    narratives = (tmp_path / "t" / "tran.description.narrative.csv").read_text(encoding="utf-8-sig")
     assert "'+ plus" in narratives and "'-minus" in narratives
     extras = (tmp_path / "t" / "extras.csv").read_text(encoding="utf-8-sig")
     assert "{http://www.usaid.gov/iati}flag" in extras and "<!-- a comment between children -->" in extras
@@ -95,6 +95,6 @@ def test_a_text_too_long_for_a_workbook_cell_is_a_clear_error(tmp_path: Path) ->
     source.write_bytes(ODD.replace(b"+ plus", b"+" + b"y" * 40_000))
     with pytest.raises(OutputError, match="does not fit an XLSX cell") as caught:
         round_trip(source, tmp_path / "book.xlsx")
-    assert "t.description.narrative" in str(caught.value) and caught.value.hint is not None
+    assert "tran.description.narrative" in str(caught.value) and caught.value.hint is not None
     assert not (tmp_path / "book.xlsx").exists()
     assert_same_xml(source, round_trip(source, tmp_path / "folder"))  # the CSV folder holds it

@@ -129,19 +129,19 @@ def test_deleting_only_the_parent_row_names_the_orphan(folder: Path) -> None:
     with pytest.raises(InputError) as caught:
         to_xml(folder)
     error = caught.value
-    assert error.file is not None and error.file.endswith("t.description.narrative.csv")
+    assert error.file is not None and error.file.endswith("tran.description.narrative.csv")
     assert (error.row, error.column) == (2, "path")
     assert "transaction 1" in error.message and "transaction" in error.message
 
 
 def test_a_row_whose_parent_does_not_exist(folder: Path) -> None:
-    rows = read_csv(folder / "t.receiver-org.narrative.csv")
+    rows = read_csv(folder / "tran.receiver-org.narrative.csv")
     rows.append([rows[1][0], "transaction 40 / receiver-org / narrative 1", "", "Nobody"])
-    write_csv(folder / "t.receiver-org.narrative.csv", rows)
+    write_csv(folder / "tran.receiver-org.narrative.csv", rows)
     with pytest.raises(InputError) as caught:
         to_xml(folder)
     error = caught.value
-    assert error.file is not None and error.file.endswith("t.receiver-org.narrative.csv")
+    assert error.file is not None and error.file.endswith("tran.receiver-org.narrative.csv")
     assert (error.row, error.column) == (len(rows), "path")
     assert "transaction 40" in str(error)
 

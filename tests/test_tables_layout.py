@@ -96,7 +96,7 @@ def test_one_table_per_repeated_element_with_parents_before_children() -> None:
     for name, xpath in wanted.items():
         assert by_name[name].xpath == xpath
     assert by_name["period"].pattern_text == "result N / indicator N / period N"
-    assert by_name["t.provider-org.narrative"].pattern_text == "transaction N / provider-org / narrative N"
+    assert by_name["tran.provider-org.narrative"].pattern_text == "transaction N / provider-org / narrative N"
 
 
 def test_table_names_are_valid_sheet_names() -> None:

@@ -197,12 +197,16 @@ def _names(tables: list[Table]) -> list[str]:
         parts = list(tail)
         index = 0
         while len(".".join(parts)) > SHEET_NAME_LIMIT and index < len(parts) - 1:
-            parts[index] = "".join(word[0] for word in parts[index].split("-"))
+            parts[index] = _short(parts[index])
             index += 1
         names.append(".".join(parts))
     if len(set(names)) != len(names) or any(len(n) > SHEET_NAME_LIMIT for n in names):
         raise AssertionError(f"the generated table names are not unique or too long: {names}")
     return names
+
+
+def _short(tag: str) -> str:
+    return "".join(word[0] for word in tag.split("-")) if "-" in tag else tag[:4]
 
 
 @cache

@@ -99,7 +99,9 @@ class Flattener:
 
     def rows(self, activity: Activity, key: str) -> Iterator[tuple[Table, Row]]:
         """Every row of one activity, in document order within each table."""
-        yield from self._node_rows(self._activity, activity, "", key)
+        # the key is guarded like any value (an identifier may start with '='); rows are linked by
+        # the cell text, so the reader compares keys exactly as written
+        yield from self._node_rows(self._activity, activity, "", encode(key, nullable=False) or key)
 
     def _node_rows(self, table: Table, node: Node, path: str, key: str) -> Iterator[tuple[Table, Row]]:
         keys: Row = [key] if table.kind is TableKind.ACTIVITY else [key, path]

@@ -2,8 +2,9 @@
 
 Progress is for people watching a terminal: it is off with ``--quiet``, and off when stderr is not a
 terminal (a log file, a CI job) unless ``--progress`` asks for it, and then it is a plain line every
-few seconds rather than a bar redrawn in place. It never touches stdout, which carries data. The bar advances by bytes, because a 60 MB file and a 6 KB file are not the same
-amount of work; files and activities are counted beside it.
+few seconds rather than a bar redrawn in place. It never touches stdout, which carries data. The bar
+advances by bytes, because a 60 MB file and a 6 KB file are not the same amount of work; files and
+activities are counted beside it.
 """
 
 from __future__ import annotations

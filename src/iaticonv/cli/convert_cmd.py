@@ -1,7 +1,8 @@
 """``iaticonv convert`` and ``iaticonv upgrade``: thin layers over :func:`iaticonv.formats.convert.convert`.
 
-Exit codes: 0 converted; 1 converted, but a reader reported something it could not carry over (e.g.
-a 2.01 result without indicator), or the input data is wrong; 2 usage; 3 environment.
+Exit codes: 0 converted (notes of severity info or warning are printed, nothing was lost); 1 converted,
+but a reader reported something it could not carry over (e.g. a 2.01 result without indicator), or the
+input data is wrong; 2 usage; 3 environment.
 """
 
 from __future__ import annotations
@@ -37,15 +38,16 @@ def _progress() -> Progress | None:
 
 
 def _report(result: ConvertResult, output_format: str) -> int:
-    notes = [{"code": n.code, "activity": n.activity, "file": n.file, "line": n.line, "message": n.message}
-             for n in result.notes]
+    notes = [{"code": n.code, "severity": n.severity, "activity": n.activity, "file": n.file, "line": n.line,
+              "message": n.message} for n in result.notes]
     if output_format == "json":
         echo_json({"records": result.records, "outputs": [str(p) for p in result.outputs], "notes": notes})
     for note in result.notes:
         where = f"{note.file}:{note.line}" if note.line else (note.file or "")
-        click.echo(f"iaticonv: {where}: {note.activity or '?'}: {note.message} [{note.code}]", err=True)
+        click.echo(f"iaticonv: {note.severity}: {where}: {note.activity or '?'}: {note.message} [{note.code}]",
+                   err=True)
     click.echo(f"{result.records} activities → {len(result.outputs)} file(s)", err=True)
-    return 1 if result.notes else 0
+    return 1 if any(note.blocking for note in result.notes) else 0
 
 
 @click.command()

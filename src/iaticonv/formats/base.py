@@ -34,7 +34,9 @@ class ReadNote:
     """Something a reader could not carry over as is (an upgrade it could not make, ignored noise).
 
     ``code`` is a stable short id (e.g. ``upgrade.result-without-indicator``) for scripts; ``message``
-    is for people.
+    is for people. ``severity`` says what the note costs the user, and so the exit code: ``info``
+    (nothing of the record was lost: page furniture skipped), ``warning`` (converted as written or
+    recomputed, worth a look), ``error`` (something could not be carried over: exit code 1).
     """
 
     code: str
@@ -42,6 +44,11 @@ class ReadNote:
     activity: str | None = None
     file: str | None = None
     line: int | None = None
+    severity: str = "error"
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity == "error"
 
 
 @runtime_checkable

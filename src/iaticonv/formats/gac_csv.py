@@ -34,7 +34,7 @@ def _share_notes(project: GacProject, where: Where, notes: list[ReadNote]) -> No
     for column, shares in groups:
         given = [s.percentage for s in shares if s.percentage is not None]
         if given and sum(given) != 100:
-            notes.append(ReadNote(code="gac.percentages-not-100", file=where.file, line=where.line,
+            notes.append(ReadNote(code="gac.percentages-not-100", file=where.file, line=where.line, severity="warning",
                                   activity=project.identifier,
                                   message=f"row {where.row}, column {column!r}: the percentages add up to "
                                           f"{sum(given)}%, not 100% (converted as written)"))

@@ -335,7 +335,8 @@ class GacProfileReader:
             raise InputError(f"cannot read: {exc.strerror or exc}", file=self.path) from None
         project, notes = read_profile(text, self.path)
         self.notes.extend(ReadNote(code=note.code, message=note.message, activity=project.identifier,
-                                   file=note.where.file, line=note.where.line) for note in notes)
+                                   file=note.where.file, line=note.where.line,
+                                   severity="info" if note.code == NOISE else "warning") for note in notes)
         yield to_activity(project, Where(str(self.path), column="Project Number"))
 
 

@@ -107,7 +107,7 @@ class IatiXmlReader:
                 if element.tag == ROOT_TAG and element.getparent() is None:
                     if event == "start" and version is None:
                         self.notes.append(ReadNote(
-                            code="read.no-version", file=str(self.path), line=element.sourceline,
+                            code="read.no-version", file=str(self.path), line=element.sourceline, severity="warning",
                             message="<iati-activities> declares no version (IATI requires it on the root, not "
                                     "on each activity): read as is, not upgraded"))
                     if event == "end":  # what is left: the last (cleared) activity and anything after it

@@ -43,6 +43,10 @@ RULES: tuple[tuple[str, str], ...] = (
              "(an empty 0..1 element), 'more' (the continuation of a long value)."),
     (FILE, "The iati-activities root: its attributes (version, generated-datetime, …) and namespace "
            "declarations."),
+    ("Limits", "An XLSX cell holds at most 32,767 characters: a longer text is refused with a clear error "
+               "(write a CSV folder instead); verbatim XML in extras is split over 'more' rows by itself. "
+               "Writing streams; reading holds the rows of all tables in memory, since a person may put "
+               "an activity's rows anywhere (about 130 MB for the tables of a 20 MB XML file)."),
 )
 
 
@@ -92,6 +96,18 @@ def layout_markdown(current: Layout | None = None, headers: dict[str, list[str]]
         "every table the writer can write; a file only holds the tables its activities use (plus",
         f"`{ACTIVITY}`, `{EXTRAS}` and `{FILE}`). To add rows to a table a file does not have, add a sheet",
         "(or CSV file) with the table's name and header row.",
+        "",
+        "From Python:",
+        "",
+        "```python",
+        "from iaticonv.formats.iati_xml import IatiXmlReader",
+        "from iaticonv.formats.tables import TablesReader, TablesWriter",
+        "",
+        "xml = IatiXmlReader(Path(\"activities.xml\"))",
+        "TablesWriter().write_to(Path(\"activities.xlsx\"), xml.records(), xml.header())  # or a folder path",
+        "tables = TablesReader(Path(\"activities.xlsx\"))",
+        "header, activities = tables.header(), tables.records()  # model Activity objects, one at a time",
+        "```",
         "",
         "## Rules",
         "",

@@ -6,17 +6,27 @@
 
 A batch never stops at a bad file: every file gets a ``FileOutcome`` (ok, failed with its reason,
 or skipped because nothing changed), and ``BatchSummary`` closes the run. See docs/batch.md.
+
+Names are imported on first use: a spawned validation worker imports this package to find its
+entry point, and should not pay for the converter's modules (nor a conversion worker for the
+validator's).
 """
 
-from .convert_run import ConvertRun, convert_batch
-from .inputs import WorkItem, collect_inputs
-from .merge import Duplicate, MergeResult, merge_files
-from .outcome import FileOutcome
-from .pool import default_jobs
-from .progress import progress_wanted
-from .split import SplitBy, parse_split_by
-from .summary import BatchSummary, render_summary
-from .validate_run import ValidateRun, validate_batch
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .convert_run import ConvertRun, convert_batch
+    from .inputs import WorkItem, collect_inputs
+    from .merge import Duplicate, MergeResult, merge_files
+    from .outcome import FileOutcome
+    from .pool import default_jobs
+    from .progress import progress_wanted
+    from .split import SplitBy, parse_split_by
+    from .summary import BatchSummary, render_summary
+    from .validate_run import ValidateRun, validate_batch
 
 __all__ = [
     "BatchSummary",
@@ -36,3 +46,22 @@ __all__ = [
     "render_summary",
     "validate_batch",
 ]
+
+_HOME = {
+    "BatchSummary": "summary", "render_summary": "summary",
+    "ConvertRun": "convert_run", "convert_batch": "convert_run",
+    "Duplicate": "merge", "MergeResult": "merge", "merge_files": "merge",
+    "FileOutcome": "outcome",
+    "SplitBy": "split", "parse_split_by": "split",
+    "ValidateRun": "validate_run", "validate_batch": "validate_run",
+    "WorkItem": "inputs", "collect_inputs": "inputs",
+    "default_jobs": "pool",
+    "progress_wanted": "progress",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UsageError
-from ..formats import FORMATS
 
 __all__ = ["Accept", "WorkItem", "collect_inputs", "looks_readable"]
 
@@ -108,6 +107,8 @@ def looks_readable(path: Path) -> bool:
     out. A ``.xml`` file that is not XML at all is kept, though: it is probably a broken download,
     and the batch must report it by name rather than pass over it in silence.
     """
+    from ..formats import FORMATS  # here, so a validation worker never imports the converter
+
     suffix = path.suffix.lower()
     infos = [f for f in FORMATS.values() if f.reader and suffix in f.extensions]
     sniffers = [info.sniff for info in infos if info.sniff is not None]

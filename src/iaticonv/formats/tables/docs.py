@@ -46,7 +46,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("Limits", "An XLSX cell holds at most 32,767 characters: a longer text is refused with a clear error "
                "(write a CSV folder instead); verbatim XML in extras is split over 'more' rows by itself. "
                "Writing streams; reading holds the rows of all tables in memory, since a person may put "
-               "an activity's rows anywhere (about 130 MB for the tables of a 20 MB XML file)."),
+               "an activity's rows anywhere (about 90 MB for the tables of a 20 MB XML file)."),
 )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from sys import intern
 
 from ...errors import InputError
 from ...model import Activity, FileHeader
@@ -25,6 +26,8 @@ from .layout import ACTIVITY, FILE, Layout, Table, layout
 from .xlsx_io import README_SHEET, xlsx_tables
 
 __all__ = ["TablesReader"]
+
+INTERN_MAX = 40
 
 
 class TablesReader:
@@ -115,7 +118,10 @@ class TablesReader:
             aligned: list[str | None] = [None] * width
             for target, source in positions.items():
                 if source < len(cells):
-                    aligned[target] = cells[source]
+                    cell = cells[source]
+                    # keys, paths' repeated parts, codes and currencies repeat on thousands of rows:
+                    # one shared string each keeps the in-memory tables small
+                    aligned[target] = intern(cell) if cell is not None and len(cell) <= INTERN_MAX else cell
             rows.append(SourceRow(number, tuple(aligned)))
         return rows
 

@@ -20,6 +20,7 @@ import mmap
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from ..validate.layers.advisory import Link
 from ..validate.report import FileReport, render_messages
 from ..validate.walker import WalkResult, walk_file
 
-__all__ = ["Chunk", "ChunkResult", "assemble", "plan_chunks", "validate_chunk"]
+__all__ = ["Chunk", "ChunkResult", "Cut", "assemble", "framed", "plan_chunks", "plan_cuts", "validate_chunk"]
 
 ROOT_START = re.compile(rb"<iati-activities[\s>/]")
 RECORD_START = re.compile(rb"<iati-activity[\s>/]")
@@ -42,7 +43,7 @@ SYNTAX_RULE = "0.1.1"
 
 
 @dataclass(frozen=True, slots=True)
-class Chunk:
+class Cut:
     """Range ``index`` of ``count`` of ``source``: bytes [start, end) framed by the header [0, header_end)."""
 
     source: str
@@ -51,11 +52,34 @@ class Chunk:
     header_end: int
     start: int
     end: int
-    options: ValidateOptions
 
     @property
     def size(self) -> int:
         return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A range to validate (what a worker receives)."""
+
+    cut: Cut
+    options: ValidateOptions
+
+    @property
+    def source(self) -> str:
+        return self.cut.source
+
+    @property
+    def size(self) -> int:
+        return self.cut.size
+
+    @property
+    def index(self) -> int:
+        return self.cut.index
+
+    @property
+    def count(self) -> int:
+        return self.cut.count
 
 
 @dataclass(slots=True)
@@ -88,7 +112,7 @@ def _start_tag_end(data: mmap.mmap, at: int) -> int:
     return -1
 
 
-def plan_chunks(path: Path, options: ValidateOptions, *, part_bytes: int) -> list[Chunk] | None:
+def plan_cuts(path: Path, *, part_bytes: int) -> list[Cut] | None:
     """The ranges of ``path``, or None when it is small, not an activity file, or its root is odd."""
     try:
         size = path.stat().st_size
@@ -110,24 +134,33 @@ def plan_chunks(path: Path, options: ValidateOptions, *, part_bytes: int) -> lis
                 if found is None:
                     break
                 cuts.append(found.start())
-    except Exception:  # anything odd: the whole-file walk will report it properly
+    except Exception:  # anything odd: the whole-file pass will report it properly
         return None
     cuts.append(size)
     if len(cuts) < 3:
         return None
     count = len(cuts) - 1
-    return [Chunk(str(path), i, count, header_end, cuts[i], cuts[i + 1], options) for i in range(count)]
+    return [Cut(str(path), i, count, header_end, cuts[i], cuts[i + 1]) for i in range(count)]
 
 
-def validate_chunk(chunk: Chunk) -> ChunkResult:
-    """Worker side: frame the range in a temporary file, walk it, count the body's newlines."""
+def plan_chunks(path: Path, options: ValidateOptions, *, part_bytes: int) -> list[Chunk] | None:
+    cuts = plan_cuts(path, part_bytes=part_bytes)
+    return [Chunk(cut, options) for cut in cuts] if cuts else None
+
+
+@contextlib.contextmanager
+def framed(cut: Cut) -> Iterator[tuple[Path, int]]:
+    """A temporary file holding the range framed as a whole activity file, and the body's newlines.
+
+    It sits in the system temporary folder (``TMPDIR``) and is removed on exit, error or not.
+    """
     newlines = 0
     fd, name = tempfile.mkstemp(prefix=".iaticonv-range-", suffix=".xml")
     try:
-        with os.fdopen(fd, "wb") as out, Path(chunk.source).open("rb") as src:
-            out.write(src.read(chunk.header_end))
-            src.seek(chunk.start)
-            left = chunk.size
+        with os.fdopen(fd, "wb") as out, Path(cut.source).open("rb") as src:
+            out.write(src.read(cut.header_end))
+            src.seek(cut.start)
+            left = cut.size
             while left > 0:
                 block = src.read(min(BLOCK, left))
                 if not block:
@@ -135,12 +168,18 @@ def validate_chunk(chunk: Chunk) -> ChunkResult:
                 newlines += block.count(b"\n")
                 out.write(block)
                 left -= len(block)
-            if chunk.index < chunk.count - 1:
+            if cut.index < cut.count - 1:
                 out.write(b"</iati-activities>")
-        result = walk_file(Path(name), chunk.options)
+        yield Path(name), newlines
     finally:
         with contextlib.suppress(OSError):
             Path(name).unlink()
+
+
+def validate_chunk(chunk: Chunk) -> ChunkResult:
+    """Worker side: walk the framed range."""
+    with framed(chunk.cut) as (path, newlines):
+        result = walk_file(path, chunk.options)
     return ChunkResult(chunk, result, newlines)
 
 
@@ -174,7 +213,7 @@ def assemble(path: Path, parts: list[ChunkResult]) -> WalkResult | None:
             return None
         seen_ids |= part.result.identifiers
     with path.open("rb") as handle:
-        header_line = handle.read(parts[0].chunk.header_end).count(b"\n") + 1
+        header_line = handle.read(parts[0].chunk.cut.header_end).count(b"\n") + 1
     file, lines, positions = str(path), 0, 0
     findings: list[Finding] = []
     links: list[Link] = []

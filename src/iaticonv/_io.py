@@ -1,4 +1,4 @@
-"""Writing outputs without ever leaving half a file behind, and without touching inputs.
+"""Writing outputs without ever leaving half a file behind, without touching inputs; no zip bombs in.
 
 Every output goes to a temporary file in the target's folder and becomes visible in one
 ``os.replace``: a crash, a full disk or a ``kill -9`` leaves the old file or none, never a truncated
@@ -10,6 +10,10 @@ fails in some containers, so the portable way is used.) The new file gets the pe
 
 ``check_output_path`` compares paths *and* files (``samefile``), so a hard link or a ``..`` detour to
 an input is refused too.
+
+``check_archive`` is the one input-side check here: an ``.xlsx`` is a zip whose shared-string table
+spreadsheet readers load whole, so a 2 MB file can ask for gigabytes. The sizes a zip declares are
+enforced by ``zipfile`` when it inflates, so checking them before reading is enough.
 """
 
 from __future__ import annotations
@@ -17,13 +21,44 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import OutputError
+from .errors import InputError, OutputError
 
-__all__ = ["atomic_writer", "check_output_path", "same_file", "write_bytes_atomic", "write_text_atomic"]
+__all__ = ["atomic_writer", "check_archive", "check_output_path", "same_file", "write_bytes_atomic",
+           "write_text_atomic"]
+
+MIB = 1 << 20
+
+
+def _worksheet(name: str) -> bool:
+    return name.startswith("xl/worksheets/")
+
+
+def check_archive(path: Path, *, streamed: Callable[[str], bool] = _worksheet, max_ratio: int = 100,
+                  small: int = 16 * MIB, max_whole: int = 512 * MIB) -> None:
+    """Refuse a zip whose parts that are read whole would inflate far beyond the file (a zip bomb).
+
+    Parts named by ``streamed`` (an ``.xlsx``'s worksheets, read row by row) cost time, not memory,
+    and are not limited. Any other part may not exceed ``max_whole`` bytes, nor inflate more than
+    ``max_ratio`` times once larger than ``small`` (real workbooks compress 5 to 20 times).
+    A file that is not a zip at all is left for the reader to report in its own words.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    for part in parts:
+        size, packed = part.file_size, max(part.compress_size, 1)
+        if streamed(part.filename) or (size <= max_whole and (size <= small or size <= max_ratio * packed)):
+            continue
+        raise InputError(f"{part.filename} inflates from {packed:,} to {size:,} bytes ({size // packed}×): "
+                         "refused as a likely zip bomb", file=path,
+                         hint="re-save the workbook from a spreadsheet program, or export CSV")
 
 
 def same_file(left: Path, right: Path) -> bool:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from batch_helpers import write_big_file
-from iaticonv.batch import validate_batch
+from iaticonv.batch import convert_batch, validate_batch
 from iaticonv.batch.ranges import assemble, plan_chunks, validate_chunk
 from iaticonv.validate import Finding, ValidateOptions, validate_file
 from iaticonv.validate.walker import walk_file
@@ -77,3 +77,27 @@ def test_small_files_and_organisation_files_are_not_cut(tmp_path: Path) -> None:
     org = tmp_path / "org.xml"
     org.write_bytes(b'<iati-organisations version="2.03">' + b" " * (3 * PART) + b"</iati-organisations>")
     assert plan_chunks(org, OPTIONS, part_bytes=PART) is None
+
+
+@pytest.mark.parametrize("version", ["2.03", "2.01"])
+def test_a_big_file_converted_by_ranges_is_byte_identical_to_one_pass(version: str, tmp_path: Path) -> None:
+    source = tmp_path / "in" / "big.xml"
+    write_big_file(source, 0.5, version=version)
+    one = convert_batch([source.parent], tmp_path / "one", target="iati-xml", jobs=1)
+    many = convert_batch([source.parent], tmp_path / "many", target="iati-xml", jobs=2, part_bytes=80_000)
+    assert (tmp_path / "many" / "big.xml").read_bytes() == (tmp_path / "one" / "big.xml").read_bytes()
+    assert many.summary.activities == one.summary.activities > 10
+    assert sorted(many.outcomes[0].notes) == sorted(one.outcomes[0].notes)  # upgrade notes of every range
+    assert [p.name for p in (tmp_path / "many").iterdir() if not p.name.startswith(".iaticonv-batch")] == ["big.xml"]
+
+
+def test_a_broken_big_file_converted_by_ranges_fails_as_one_pass_says(big: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    data = big.read_bytes()
+    (folder / "broken.xml").write_bytes(data[: len(data) * 2 // 3])
+    one = convert_batch([folder], tmp_path / "one", target="iati-xml", jobs=1)
+    many = convert_batch([folder], tmp_path / "many", target="iati-xml", jobs=2, part_bytes=PART)
+    assert many.outcomes[0].status == "failed" and many.outcomes[0].reason == one.outcomes[0].reason
+    assert not list((tmp_path / "many").glob("*.xml"))
+    assert not [p for p in (tmp_path / "many").iterdir() if p.name.startswith(".iaticonv-spool")]

@@ -20,15 +20,18 @@ from typing import Any
 from ..errors import IaticonvError, InputError
 from ..formats import FORMATS, detect_format, format_info, open_reader, open_writer
 from ..formats.convert import convert
+from .convert_ranges import ConvertChunk, convert_chunk, join_parts, plan_convert_chunks
 from .inputs import WorkItem, collect_inputs, looks_readable
 from .outcome import FileOutcome, Status
-from .pool import choose_workers, run_units
+from .pool import Done, choose_workers, run_units
 from .progress import BatchProgress
 from .split import SPOOL_PREFIX, SplitBy, write_split
 from .state import STATE_FILE, BatchState, content_hash, options_key
 from .summary import BatchSummary
 
-__all__ = ["ConvertJob", "ConvertRun", "convert_batch", "convert_unit"]
+__all__ = ["PART_BYTES", "ConvertJob", "ConvertRun", "convert_any", "convert_batch", "convert_unit"]
+
+PART_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +120,7 @@ def convert_batch(
     args: Iterable[Path], output: Path, *, target: str, source: str | None = None, split: bool = False,
     split_by: SplitBy | None = None, overwrite: bool = False, reader_options: dict[str, Any] | None = None,
     writer_options: dict[str, Any] | None = None, jobs: int | None = 1, show_progress: bool = False,
-    force: bool = False,
+    force: bool = False, part_bytes: int = PART_BYTES,
 ) -> ConvertRun:
     """Convert files, folders and globs into the folder ``output`` on ``jobs`` workers (None: auto)."""
     workers = 1
@@ -157,18 +160,65 @@ def convert_batch(
         with BatchProgress("convert", files=len(items), total_bytes=sum(job.size for job in todo),
                            enabled=show_progress) as bar:
             bar.skipped(files=len(outcomes), activities=sum(o.activities for o in outcomes.values()))
-            for done in run_units(convert_unit, todo, workers=workers, weight=lambda job: job.size):
-                outcome = done.result or FileOutcome(source=done.job.source, status="failed", cacheable=False,
-                                                     reason=f"{done.job.source}: {done.error}", size=done.job.size)
+            joiner = _Joiner({job.source: job for job in todo})
+            for done in run_units(convert_any, _units(todo, workers, part_bytes), workers=workers,
+                                  weight=lambda unit: unit.size):
+                outcome = joiner.take(done)
+                if outcome is None:
+                    continue
                 outcomes[outcome.source] = outcome
                 bar.advance(size=outcome.size, activities=outcome.activities)
                 _finish(state, outcome, digests.get(outcome.source), previous.get(outcome.source, []),
-                        planned=done.job.output)
+                        planned=joiner.jobs[outcome.source].output)
     finally:
         state.close()
     ordered = [outcomes[str(item.path)] for item in items if str(item.path) in outcomes]
     summary = BatchSummary.of("convert", ordered, seconds=time.perf_counter() - started, jobs=workers)
     return ConvertRun(ordered, summary)
+
+
+Unit = ConvertJob | ConvertChunk
+
+
+def convert_any(unit: Unit) -> FileOutcome:
+    """Worker entry point for a whole file or a range of one."""
+    return convert_chunk(unit) if isinstance(unit, ConvertChunk) else convert_unit(unit)
+
+
+def _units(jobs: list[ConvertJob], workers: int, part_bytes: int) -> list[Unit]:
+    """Whole files, except a big IATI XML file converted to IATI XML on several workers: its ranges."""
+    units: list[Unit] = []
+    for job in jobs:
+        chunks = None
+        if workers > 1 and not job.split and job.split_by is None and job.size >= 2 * part_bytes:
+            chunks = plan_convert_chunks(Path(job.source), Path(job.output), source_format=job.source_format,
+                                         target=job.target, part_bytes=part_bytes, reader_options=job.reader_options,
+                                         writer_options=job.writer_options)
+        units.extend(chunks or [job])
+    return units
+
+
+class _Joiner:
+    """Finished units → finished files: a file's ranges wait for each other, then are joined."""
+
+    def __init__(self, jobs: dict[str, ConvertJob]) -> None:
+        self.jobs = jobs
+        self.parts: dict[str, list[FileOutcome]] = {}
+
+    def take(self, done: Done[Unit, FileOutcome]) -> FileOutcome | None:
+        unit, job = done.job, self.jobs[done.job.source]
+        result = done.result or FileOutcome(source=unit.source, status="failed", cacheable=False,
+                                            reason=f"{unit.source}: {done.error}", size=unit.size)
+        if not isinstance(unit, ConvertChunk):
+            return result
+        parts = self.parts.setdefault(unit.source, [])
+        parts.append(result)
+        if len(parts) < unit.cut.count:
+            return None
+        joined = join_parts(Path(job.output), self.parts.pop(unit.source), overwrite=job.overwrite)
+        outcome = joined or convert_unit(job)  # ranges that cannot be joined: the file whole, here
+        outcome.size = job.size
+        return outcome
 
 
 def _still_valid(payload: dict[str, Any], planned: Path) -> bool:

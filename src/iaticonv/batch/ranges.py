@@ -33,7 +33,18 @@ from ..validate.layers.advisory import Link
 from ..validate.report import FileReport, render_messages
 from ..validate.walker import WalkResult, walk_file
 
-__all__ = ["Chunk", "ChunkResult", "Cut", "assemble", "framed", "plan_chunks", "plan_cuts", "validate_chunk"]
+__all__ = [
+    "ROOT_START",
+    "Chunk",
+    "ChunkResult",
+    "Cut",
+    "assemble",
+    "framed",
+    "plan_chunks",
+    "plan_cuts",
+    "start_tag_end",
+    "validate_chunk",
+]
 
 ROOT_START = re.compile(rb"<iati-activities[\s>/]")
 RECORD_START = re.compile(rb"<iati-activity[\s>/]")
@@ -52,10 +63,16 @@ class Cut:
     header_end: int
     start: int
     end: int
+    header_line: int = 1  # the line where the header ends and the range's body begins, once framed
+    line_offset: int = 0  # newlines between the header and the range in the whole file
 
     @property
     def size(self) -> int:
         return self.end - self.start
+
+    def file_line(self, line: int) -> int:
+        """A line of the framed range as a line of the whole file."""
+        return line + self.line_offset if line >= self.header_line else line
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +115,7 @@ def _root_line(path: Path) -> int | None:
     return None
 
 
-def _start_tag_end(data: mmap.mmap, at: int) -> int:
+def start_tag_end(data: bytes | mmap.mmap, at: int) -> int:
     """Offset just after the ``>`` closing the start tag at ``at`` (quotes may hold ``>``)."""
     quote = 0
     for offset in range(at, min(len(data), at + 1024 * 1024)):
@@ -123,7 +140,7 @@ def plan_cuts(path: Path, *, part_bytes: int) -> list[Cut] | None:
             match = ROOT_START.search(data, 0, min(size, 1024 * 1024))
             if match is None or data[: match.start()].count(b"\n") + 1 != expected_line:
                 return None
-            header_end = _start_tag_end(data, match.start())
+            header_end = start_tag_end(data, match.start())
             if header_end < 0:
                 return None
             cuts = [header_end]
@@ -140,7 +157,25 @@ def plan_cuts(path: Path, *, part_bytes: int) -> list[Cut] | None:
     if len(cuts) < 3:
         return None
     count = len(cuts) - 1
-    return [Cut(str(path), i, count, header_end, cuts[i], cuts[i + 1]) for i in range(count)]
+    offsets = _newlines_before(path, cuts)
+    return [Cut(str(path), i, count, header_end, cuts[i], cuts[i + 1], offsets[0] + 1, offsets[i] - offsets[0])
+            for i in range(count)]
+
+
+def _newlines_before(path: Path, offsets: list[int]) -> list[int]:
+    """Newlines in the file before each offset (read in blocks: memory stays flat)."""
+    counts: list[int] = []
+    seen = position = 0
+    with path.open("rb") as handle:
+        for offset in offsets:
+            while position < offset:
+                block = handle.read(min(BLOCK, offset - position))
+                if not block:
+                    break
+                seen += block.count(b"\n")
+                position += len(block)
+            counts.append(seen)
+    return counts
 
 
 def plan_chunks(path: Path, options: ValidateOptions, *, part_bytes: int) -> list[Chunk] | None:

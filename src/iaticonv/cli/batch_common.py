@@ -21,12 +21,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "batch_options",
-    "batch_requested",
     "convert_many",
-    "directory_output",
     "force_option",
     "split_by_option",
     "validate_many",
+    "wants_batch",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -47,9 +46,19 @@ def batch_options(function: F) -> F:
                         help="Worker processes (default: the number of CPUs; one for small batches).")(function)
 
 
-def batch_requested(*, jobs: int | None, force: bool, split_by: str | None, progress: bool | None) -> bool:
-    """Whether ``convert`` was asked for a batch (resumable, parallel) run."""
-    return jobs is not None or force or split_by is not None or progress is not None
+def wants_batch(inputs: Sequence[Path], output: Path, *, split: bool, split_by: str | None, jobs: int | None,
+                force: bool, progress: bool | None) -> bool:
+    """Whether ``convert`` runs as a batch (parallel, resumable) into a folder.
+
+    It does when the output is a folder and a batch option was given, or the folder holds the state
+    of an earlier batch (so re-running the same command resumes). Otherwise ``convert`` keeps its
+    single-pass behaviour (docs/convert.md).
+    """
+    from ..batch.state import STATE_FILE
+
+    asked = jobs is not None or force or split_by is not None or progress is not None
+    folder = split or bool(split_by) or any(p.is_dir() for p in inputs) or output.is_dir() or not output.suffix
+    return folder and (asked or (output / STATE_FILE).is_file())
 
 
 def validate_many(paths: Sequence[Path], options: ValidateOptions, *, output: Path | None, jobs: int | None,
@@ -82,8 +91,3 @@ def convert_many(inputs: Sequence[Path], output: Path, *, target: str | None, ou
     if not quiet:
         render_summary(run.summary)
     return 1 if run.summary.failed or notes else 0
-
-
-def directory_output(inputs: Sequence[Path], output: Path, *, split: bool, split_by: str | None) -> bool:
-    """The output is a folder: split modes, a folder among the inputs, an existing or suffix-less folder."""
-    return split or bool(split_by) or any(p.is_dir() for p in inputs) or output.is_dir() or not output.suffix

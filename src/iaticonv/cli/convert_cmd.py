@@ -16,7 +16,7 @@ import click
 from ..formats import FORMATS
 from ..formats.convert import ConvertResult, Progress
 from ..formats.convert import convert as run_convert
-from .batch_common import batch_options, batch_requested, convert_many, directory_output, force_option, split_by_option
+from .batch_common import batch_options, convert_many, force_option, split_by_option, wants_batch
 from .common import echo_json, format_option
 
 __all__ = ["convert", "upgrade"]
@@ -72,8 +72,7 @@ def convert(inputs: tuple[Path, ...], output: Path, source: str | None, target: 
     one file per activity.
     """
     writer_options = {"generated_at": generated_at} if generated_at else {}
-    if batch_requested(jobs=jobs, force=force, split_by=split_by, progress=progress) and directory_output(
-            inputs, output, split=split, split_by=split_by):
+    if wants_batch(inputs, output, split=split, split_by=split_by, jobs=jobs, force=force, progress=progress):
         return convert_many(inputs, output, target=target, source=source, split=split, overwrite=overwrite,
                             reader_options={"upgrade": not no_upgrade}, writer_options=writer_options, jobs=jobs,
                             force=force, split_by=split_by, quiet=quiet, progress=progress, output_format=output_format)

@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from .._io import check_archive
 from ..errors import InputError, OutputError
 from ..model import Activity, FileHeader
 from .base import ReadNote
@@ -65,6 +66,7 @@ class GacXlsxReader:
             yield number, None, [_text(getattr(cell, "value", None)) for cell in cells]
 
     def records(self) -> Iterator[Activity]:
+        check_archive(self.path)  # openpyxl reads the shared-string table whole: refuse a zip bomb first
         try:
             workbook = load_workbook(self.path, read_only=True, data_only=False)
         except (BadZipFile, KeyError, ValueError, OSError) as exc:

@@ -25,6 +25,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import IllegalCharacterError
 
+from ..._io import check_archive
 from ...errors import InputError, OutputError
 from .cells import cell_text
 from .layout import Table
@@ -99,6 +100,7 @@ class XlsxSink:
 
 def xlsx_tables(path: Path) -> Iterator[tuple[str, str, Iterator[tuple[int, list[str | None]]]]]:
     """(sheet name, where for errors, numbered rows; row 1 is the header) for every data sheet."""
+    check_archive(path)  # the shared-string table is read whole: refuse a zip bomb first
     book = Workbook(path)
     try:
         for name, rows in book.sheets():

@@ -51,11 +51,13 @@ def test_convert_reports_a_broken_workbook_without_traceback(tmp_path: Path,
     assert not (tmp_path / "back.xml").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="convert writes one stream per output; a CSV folder needs the "
-                                       "write_to/folder hook asked for in issue 4's report")
 def test_convert_to_a_csv_folder_and_back(tmp_path: Path) -> None:
     folder = tmp_path / "usaid"
     assert run(["convert", str(USAID), "-o", str(folder), "--to", "tables"]) == 0
     assert (folder / "activity.csv").is_file()
     assert run(["convert", str(folder), "-o", str(tmp_path / "back.xml"), "--from", "tables"]) == 0
     assert_same_xml(USAID, tmp_path / "back.xml")
+    # an existing folder is a document too: refused without --overwrite, replaced with it
+    assert run(["convert", str(USAID), "-o", str(folder), "--to", "tables"]) == 1
+    assert run(["convert", str(USAID), "-o", str(folder), "--to", "tables", "--overwrite"]) == 0
+    assert (folder / "activity.csv").is_file()

@@ -82,6 +82,10 @@ class FormatInfo:
     writer: str | None
     sniff: Callable[[bytes, str], bool] | None = None
     description: str = ""
+    # True for a format whose document is a path of its own choosing (a folder of CSV files or a
+    # workbook): its reader takes a folder as ONE input and its writer writes the path itself
+    # (``write_to``), atomically, instead of filling a byte stream.
+    whole_path: bool = False
 
 
 def _sniff_xml(head: bytes, _suffix: str) -> bool:
@@ -108,7 +112,8 @@ FORMATS: dict[str, FormatInfo] = {
         FormatInfo("gac-xlsx", (".xlsx",), "gac_xlsx:GacXlsxReader", "gac_xlsx:GacXlsxWriter", None,
                    "GAC Project Browser table as an Excel workbook (same columns as gac-csv)"),
         FormatInfo("tables", (), "tables.reader:TablesReader", "tables.writer:TablesWriter", None,
-                   "any activity as flat tables: a folder of CSV files or an .xlsx workbook (docs/tables.md)"),
+                   "any activity as flat tables: a folder of CSV files or an .xlsx workbook (docs/tables.md)",
+                   whole_path=True),
     )
 }
 

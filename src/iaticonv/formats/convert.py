@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .._io import atomic_writer, check_output_path
-from ..errors import OutputError, UsageError
+from ..errors import UsageError
 from ..model import Activity, FileHeader
 from .base import FORMATS, FormatInfo, Reader, ReadNote, detect_format, format_info, open_reader, open_writer
 
@@ -63,7 +63,9 @@ def _expand(inputs: Sequence[Path], source: FormatInfo | None) -> list[tuple[Pat
     readable = source.extensions if source else tuple(e for f in FORMATS.values() if f.reader for e in f.extensions)
     files: list[tuple[Path, Path]] = []
     for item in inputs:
-        if item.is_dir():
+        if item.is_dir() and source is not None and source.whole_path:
+            files.append((item, Path(item.name)))  # a folder of tables is one document
+        elif item.is_dir():
             found = sorted(p for p in item.rglob("*")
                            if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in readable
                            and (source is not None or _looks_readable(p)))
@@ -89,13 +91,21 @@ def convert(
     writer_options: dict[str, Any] | None = None,
     progress: Progress | None = None,
 ) -> ConvertResult:
-    """Convert ``inputs`` to ``output`` (a file, or a directory for dir inputs and ``--split``)."""
-    directory_in = any(p.is_dir() for p in inputs)
-    directory_out = split or directory_in or output.is_dir()
+    """Convert ``inputs`` to ``output`` (a file, or a directory for dir inputs and ``--split``).
+
+    A ``whole_path`` format (tables) is the exception: a folder given ``--from tables`` is one input,
+    and an output folder given ``--to tables`` is one document, not a folder of outputs.
+    """
+    source_info = format_info(source) if source else None
+    target_info_given = format_info(target) if target else None
+    folder_documents_in = source_info is not None and source_info.whole_path
+    folder_document_out = target_info_given is not None and target_info_given.whole_path and not split
+    directory_in = not folder_documents_in and any(p.is_dir() for p in inputs)
+    directory_out = split or directory_in or (output.is_dir() and not folder_document_out)
     if target is None and directory_out:
         raise UsageError("the output is a directory: name the output format with --to")
-    target_info = format_info(target) if target else detect_format(output, for_writing=True)
-    job = _Job(list(inputs), format_info(source) if source else None, target_info, reader_options or {},
+    target_info = target_info_given or detect_format(output, for_writing=True)
+    job = _Job(list(inputs), source_info, target_info, reader_options or {},
                writer_options or {}, overwrite, progress, ConvertResult())
     files = _expand(inputs, job.source)
     if not directory_out:
@@ -107,6 +117,10 @@ def convert(
         for path, relative in files:
             _to_one_file(job, [path], output / relative.with_suffix(_extension(target_info)))
     return job.result
+
+
+def _writer_options(job: _Job) -> dict[str, Any]:
+    return {**job.writer_options, "overwrite": job.overwrite} if job.target.whole_path else job.writer_options
 
 
 def _extension(info: FormatInfo) -> str:
@@ -129,14 +143,7 @@ def _counted(job: _Job, records: Iterator[Activity]) -> Iterator[Activity]:
 
 
 def _check_output(output: Path, inputs: list[Path], overwrite: bool) -> None:
-    """Never write over an input (checked here too: ``_io.check_output_path`` suppresses its own
-    OutputError, an OSError subclass, inside ``contextlib.suppress(OSError)``), nor over a file
-    unless ``overwrite``."""
-    target = output.resolve()
-    for item in inputs:
-        if item.resolve() == target:
-            raise OutputError(f"{output}: the output path is also an input; iaticonv never overwrites its inputs",
-                              hint="choose another output path")
+    """Never write over an input, nor over an existing file unless ``overwrite``."""
     check_output_path(output, inputs, overwrite=overwrite)
 
 
@@ -144,7 +151,7 @@ def _to_one_file(job: _Job, paths: list[Path], output: Path) -> None:
     _check_output(output, job.inputs + paths, job.overwrite)
     readers = [_reader(job, path) for path in paths]
     header = _merged_header([reader.header() for reader in readers])
-    writer = open_writer(job.target, **job.writer_options)
+    writer = open_writer(job.target, **_writer_options(job))
 
     def stream() -> Iterator[Activity]:
         for reader in readers:
@@ -154,9 +161,17 @@ def _to_one_file(job: _Job, paths: list[Path], output: Path) -> None:
     records = _counted(job, stream())
     if not writer.multi:
         records = _at_most_one(records, output, job.target.name)
+    _write(job, writer, output, records, header)
+    job.result.outputs.append(output)
+
+
+def _write(job: _Job, writer: Any, output: Path, records: Iterator[Activity], header: FileHeader) -> None:
+    """Through a byte stream into an atomic file, or, for a whole-path format, by the writer itself."""
+    if job.target.whole_path:
+        writer.write_to(output, records, header)
+        return
     with atomic_writer(output) as handle:
         writer.write(handle, records, header)
-    job.result.outputs.append(output)
 
 
 def _at_most_one(records: Iterator[Activity], output: Path, name: str) -> Iterator[Activity]:
@@ -196,7 +211,6 @@ def _split(job: _Job, path: Path, directory: Path) -> None:
         used.add(name)
         output = directory / f"{name}{extension}"
         _check_output(output, job.inputs, job.overwrite)
-        with atomic_writer(output) as handle:
-            open_writer(job.target, **job.writer_options).write(handle, [record], header)
+        _write(job, open_writer(job.target, **_writer_options(job)), output, iter([record]), header)
         job.result.outputs.append(output)
     job.result.notes.extend(reader.notes)

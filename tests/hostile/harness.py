@@ -49,6 +49,14 @@ class Outcome:
         for needle in needles:
             assert needle in self.text, f"{needle!r} not in:\n{self.text}"
 
+    def assert_warned(self, *needles: str) -> None:
+        """Converted with a warning: exit 0, every needle in the messages, no traceback."""
+        assert self.code == 0, f"exit {self.code}\n{self.text}"
+        self.assert_no_crash()
+        assert "warning:" in self.err, self.err
+        for needle in needles:
+            assert needle in self.text, f"{needle!r} not in:\n{self.text}"
+
     def assert_no_crash(self) -> None:
         assert "Traceback" not in self.text, self.text
         assert self.code != BUG_EXIT and "internal error" not in self.err, self.text

@@ -2,7 +2,7 @@
 
 Every case starts from the invented sample export (which converts cleanly, checked first) and breaks
 one thing. A refused input leaves no output; an input converted with reservations (percentages that
-do not add up) writes the output and exits 1 with a note naming the row.
+do not add up) writes the output and warns, naming the row (exit 0: nothing was lost).
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from hostile import records
-from hostile.harness import cli
+from hostile.harness import cli, cli_subprocess
+from hostile.zipbomb import xlsx_bomb
 
 
 def _convert(path: Path, tmp_path: Path, suffix: str = ".xml") -> tuple[object, Path]:
@@ -54,10 +55,23 @@ def test_percentages_not_adding_up_are_converted_and_reported(kind: str, tmp_pat
     path = (records.write_csv if kind == "csv" else records.write_xlsx)(tmp_path / f"shares.{kind}", rows)
     output = tmp_path / "shares.xml"
     outcome = cli("convert", path, "-o", output)
-    outcome.assert_clean_failure(str(path), "gac.percentages-not-100", "row 2, column 'Country/Region'",
-                                 "add up to 95%, not 100%", "row 3, column 'DAC Sector'", "add up to 120%")
+    outcome.assert_warned(str(path), "gac.percentages-not-100", "row 2, column 'Country/Region'",
+                          "add up to 95%, not 100%", "row 3, column 'DAC Sector'", "add up to 120%")
     xml = output.read_text(encoding="utf-8")
     assert 'code="KE" percentage="55"' in xml and 'code="UG" percentage="40"' in xml  # as written
+
+
+def test_xlsx_zip_bomb_is_refused_fast_and_small(tmp_path: Path) -> None:
+    """1.7 MB whose shared-string table inflates to 432 MB: refused before any reader loads it."""
+    path = xlsx_bomb(tmp_path / "bomb.xlsx")
+    for source in ("gac-xlsx", "tables"):
+        output = tmp_path / f"{source}.xml"
+        outcome = cli_subprocess("convert", path, "--from", source, "-o", output, timeout=60)
+        outcome.assert_clean_failure(str(path), "xl/sharedStrings.xml inflates from",
+                                     "to 432,000,115 bytes",
+                                     "likely zip bomb")
+        assert outcome.seconds < 20 and outcome.max_rss_mb < 200, outcome
+        assert not output.exists()
 
 
 def test_formula_cells_in_a_workbook_are_refused(tmp_path: Path) -> None:

@@ -17,12 +17,15 @@ from lxml import etree
 
 from .._xml import safe_parser
 from ..errors import InputError
-from ..model import BOOL, DECIMAL, INT, FileHeader, Kind, Node, Scalar, plan_for
-from ..model._meta import EXTRA_KEY
+from ..model import BOOL, DECIMAL, INT, STR, FileHeader, Kind, Node, Scalar, plan_for
+from ..model._meta import _PLANS, EXTRA_KEY
 
 __all__ = ["header_from_record", "header_to_record", "node_from_record", "node_to_record"]
 
 _BASE_KEYS = ("extra_attrs", "extras", "order")
+_CHILD = Kind.CHILD
+_NARRATIVES = Kind.NARRATIVES
+_SCALAR_KIND = Kind.TEXT_CHILD
 
 
 def _scalar_out(scalar: Scalar, value: Any) -> Any:
@@ -31,23 +34,49 @@ def _scalar_out(scalar: Scalar, value: Any) -> Any:
     return scalar.format(value)
 
 
-def node_to_record(node: Node) -> dict[str, Any]:
-    """The record (plain dict) of a model node."""
-    plan = plan_for(type(node))
-    out: dict[str, Any] = {}
-    for fplan in plan.fields:
-        value = getattr(node, fplan.name)
-        if value is None or (not value and isinstance(value, list | dict)):
-            continue
-        kind = fplan.kind
-        if kind is Kind.CHILD:
-            out[fplan.name] = [node_to_record(v) for v in value] if fplan.many else node_to_record(value)
-        elif kind is Kind.NARRATIVES:
-            out[fplan.name] = dict(value)
-        elif fplan.many:
-            out[fplan.name] = [_scalar_out(fplan.scalar, v) for v in value]
+# How the hot loops below branch on a field, decided once per class: (name, code, scalar/class).
+_ONE, _MANY, _NARR, _TEXTS, _TEXT = range(5)
+_OUT_PLANS: dict[type[Node], tuple[tuple[str, int, Any], ...]] = {}
+
+
+def _out_plan(cls: type[Node]) -> tuple[tuple[str, int, Any], ...]:
+    steps: list[tuple[str, int, Any]] = []
+    for fplan in plan_for(cls).fields:
+        if fplan.kind is Kind.CHILD:
+            steps.append((fplan.name, _MANY if fplan.many else _ONE, fplan.cls))
+        elif fplan.kind is Kind.NARRATIVES:
+            steps.append((fplan.name, _NARR, None))
         else:
-            out[fplan.name] = _scalar_out(fplan.scalar, value)
+            steps.append((fplan.name, _TEXTS if fplan.many else _TEXT, fplan.scalar))
+    _OUT_PLANS[cls] = result = tuple(steps)
+    return result
+
+
+def node_to_record(node: Node) -> dict[str, Any]:
+    """The record (plain dict) of a model node.
+
+    The writer's hot path: one pass over a per-class step table, strings (most values) passed
+    through without a call, and the emptiness tests done on the value's truth rather than its type.
+    """
+    steps = _OUT_PLANS.get(type(node)) or _out_plan(type(node))
+    out: dict[str, Any] = {}
+    for name, code, how in steps:
+        value = getattr(node, name)
+        if value is None:
+            continue
+        if code == _TEXT:
+            out[name] = value if type(value) is str else _scalar_out(how, value)
+            continue
+        if not value and isinstance(value, list | dict):
+            continue
+        if code == _MANY:
+            out[name] = [node_to_record(v) for v in value]
+        elif code == _ONE:
+            out[name] = node_to_record(value)
+        elif code == _NARR:
+            out[name] = dict(value)
+        else:
+            out[name] = [v if type(v) is str else _scalar_out(how, v) for v in value]
     if node.extra_attrs:
         out["extra_attrs"] = dict(node.extra_attrs)
     if node.extras:
@@ -57,11 +86,18 @@ def node_to_record(node: Node) -> dict[str, Any]:
     return out
 
 
-def _fail(where: str, message: str, file: str | None) -> InputError:
-    return InputError(message, file=file, field=where)
+class _Bad(Exception):
+    """A record error on its way up: each enclosing level adds its key or index to ``steps``, so the
+    path (``activities[3].budgets[0].value``) is only spelled out when something is wrong."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.steps: list[tuple[bool, Any]] = []  # (is a list index, key or index), innermost first
 
 
-def _scalar_in(scalar: Scalar, value: Any, where: str, file: str | None) -> Any:
+def _scalar_in(scalar: Scalar, value: Any) -> Any:
     if isinstance(value, str):
         return scalar.parse(value)
     if scalar.accepts(value) and scalar is not DECIMAL and scalar is not INT:
@@ -72,89 +108,139 @@ def _scalar_in(scalar: Scalar, value: Any, where: str, file: str | None) -> Any:
         return value
     if scalar is DECIMAL and isinstance(value, int | float) and not isinstance(value, bool):
         return DECIMAL.parse(repr(value)) if isinstance(value, float) else DECIMAL.parse(str(value))
-    raise _fail(where, f"expected {scalar.name} text, got {type(value).__name__} {value!r}", file)
+    raise _Bad(f"expected {scalar.name} text, got {type(value).__name__} {value!r}")
 
 
 def node_from_record(cls: type[Node], data: Any, where: str = "", file: str | None = None) -> Node:
     """Build a ``cls`` node from its record; InputError (with the field path) on anything wrong."""
-    if not isinstance(data, dict):
-        raise _fail(where or cls.__name__, f"expected an object, got {type(data).__name__}", file)
-    plan = plan_for(cls)
+    try:
+        return _build(cls, data)
+    except _Bad as bad:
+        path: Any = where
+        for is_index, step in reversed(bad.steps):
+            path = f"{path}[{step}]" if is_index else f"{path}.{step}" if path else step
+        raise InputError(bad.message, file=file, field=path if bad.steps else where or cls.__name__,
+                         hint=bad.hint) from None
+
+
+def _build(cls: type[Node], data: Any) -> Node:
+    """The reader's hot path: no path strings are built unless an error (:class:`_Bad`) comes up."""
+    if type(data) is not dict and not isinstance(data, dict):
+        raise _Bad(f"expected an object, got {type(data).__name__}")
+    plan = _PLANS.get(cls) or plan_for(cls)
+    by_name = plan.by_name
     node = cls()
     for key, value in data.items():
-        path = f"{where}.{key}" if where else key
-        fplan = plan.by_name.get(key)
-        if fplan is None:
-            if key in _BASE_KEYS:
-                _base_in(node, key, value, path, file)
+        try:
+            fplan = by_name.get(key)
+            if fplan is None:
+                if key in _BASE_KEYS:
+                    _base_in(node, key, value)
+                    continue
+                known = ", ".join(sorted([*by_name, *_BASE_KEYS]))
+                raise _Bad(f"unknown field {key!r} for {cls.__name__}", f"known fields: {known}")
+            if value is None:
                 continue
-            known = ", ".join(sorted([*plan.by_name, *_BASE_KEYS]))
-            raise InputError(f"unknown field {key!r} for {cls.__name__}", file=file, field=path,
-                             hint=f"known fields: {known}")
-        if value is None:
-            continue
-        kind = fplan.kind
-        if kind is Kind.CHILD:
-            assert fplan.cls is not None
-            if fplan.many:
-                items = _as_list(value, path, file)
-                value = [node_from_record(fplan.cls, v, f"{path}[{i}]", file) for i, v in enumerate(items)]
-            else:
-                value = node_from_record(fplan.cls, value, path, file)
-        elif kind is Kind.NARRATIVES:
-            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-                raise _fail(path, "narratives must be an object of language → text", file)
-            value = {str(k): v for k, v in value.items()}
-        elif fplan.many:
-            value = [_scalar_in(fplan.scalar, v, f"{path}[{i}]", file)
-                     for i, v in enumerate(_as_list(value, path, file))]
-        else:
-            value = _scalar_in(fplan.scalar, value, path, file)
-        setattr(node, fplan.name, value)
+            kind = fplan.kind
+            if kind is _SCALAR_KIND:
+                scalar = fplan.scalar
+                if fplan.many:
+                    value = _scalars_in(scalar, value)
+                elif scalar is not STR or type(value) is not str:
+                    value = _scalar_in(scalar, value)
+            elif kind is _CHILD:
+                child_cls: Any = fplan.cls
+                value = _nodes_in(child_cls, value) if fplan.many else _build(child_cls, value)
+            elif kind is _NARRATIVES:
+                if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+                    raise _Bad("narratives must be an object of language → text")
+                value = {str(k): v for k, v in value.items()}
+            else:  # an attribute or the element's text
+                scalar = fplan.scalar
+                if scalar is not STR or type(value) is not str:
+                    value = _scalar_in(scalar, value)
+            setattr(node, fplan.name, value)
+        except _Bad as bad:
+            bad.steps.append((False, key))
+            raise
     return node
 
 
-def _as_list(value: Any, path: str, file: str | None) -> list[Any]:
+def _nodes_in(cls: type[Node], value: Any) -> list[Node]:
+    items = _as_list(value)
+    built: list[Node] = []
+    try:
+        for item in items:
+            built.append(_build(cls, item))
+    except _Bad as bad:
+        bad.steps.append((True, len(built)))  # the index of the item that failed
+        raise
+    return built
+
+
+def _scalars_in(scalar: Scalar, value: Any) -> list[Any]:
+    items = _as_list(value)
+    parsed: list[Any] = []
+    try:
+        for item in items:
+            parsed.append(item if scalar is STR and type(item) is str else _scalar_in(scalar, item))
+    except _Bad as bad:
+        bad.steps.append((True, len(parsed)))
+        raise
+    return parsed
+
+
+def _as_list(value: Any) -> list[Any]:
     if not isinstance(value, list):
-        raise _fail(path, f"expected a list, got {type(value).__name__}", file)
+        raise _Bad(f"expected a list, got {type(value).__name__}")
     return value
 
 
-def _base_in(node: Node, key: str, value: Any, path: str, file: str | None) -> None:
+def _base_in(node: Node, key: str, value: Any) -> None:
     if key == "extra_attrs":
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            raise _fail(path, "extra_attrs must map attribute names to text", file)
+            raise _Bad("extra_attrs must map attribute names to text")
         node.extra_attrs = {str(k): v for k, v in value.items()}
     elif key == "extras":
-        items = _as_list(value, path, file)
+        items = _as_list(value)
         for i, item in enumerate(items):
-            _check_verbatim(item, f"{path}[{i}]", file)
+            try:
+                _check_verbatim(item)
+            except _Bad as bad:
+                bad.steps.append((True, i))
+                raise
         node.extras = list(items)
     else:
-        items = _as_list(value, path, file)
+        items = _as_list(value)
         plan = plan_for(type(node))
         for i, item in enumerate(items):
             if item != EXTRA_KEY and (not isinstance(item, str) or plan.by_name.get(item) is None):
-                raise _fail(f"{path}[{i}]", f"order entries are field names or '+', not {item!r}", file)
+                wrong = _Bad(f"order entries are field names or '+', not {item!r}")
+                wrong.steps.append((True, i))
+                raise wrong
         node.order = list(items)
 
 
-def _check_verbatim(item: Any, path: str, file: str | None) -> None:
+def _check_verbatim(item: Any) -> None:
     """Verbatim XML must be one well-formed node, or it would corrupt the file it is written into."""
     if not isinstance(item, str):
-        raise _fail(path, "verbatim XML must be text", file)
+        raise _Bad("verbatim XML must be text")
     if item.startswith("<!--"):
         if not item.endswith("-->") or "--" in item[4:-3]:
-            raise _fail(path, "not a well-formed XML comment", file)
+            raise _Bad("not a well-formed XML comment")
         return
     if item.startswith("<?"):
         if not item.endswith("?>"):
-            raise _fail(path, "not a well-formed processing instruction", file)
+            raise _Bad("not a well-formed processing instruction")
         return
     try:
         etree.fromstring(item.encode("utf-8"), parser=safe_parser())
     except etree.XMLSyntaxError as exc:
-        raise _fail(path, f"verbatim XML is not well-formed: {exc.msg}", file) from None
+        raise _Bad(f"verbatim XML is not well-formed: {exc.msg}") from None
+
+
+def _fail(where: str, message: str, file: str | None) -> InputError:
+    return InputError(message, file=file, field=where)
 
 
 def header_to_record(header: FileHeader) -> dict[str, Any]:

@@ -50,6 +50,7 @@ ROOT_START = re.compile(rb"<iati-activities[\s>/]")
 RECORD_START = re.compile(rb"<iati-activity[\s>/]")
 RECORD_XPATH = re.compile(r"^/iati-activities/iati-activity\[(\d+)\]")
 BLOCK = 16 * 1024 * 1024
+SEARCH_WINDOW = 32 * 1024 * 1024  # no real activity is this long; past it the file gets fewer parts
 SYNTAX_RULE = "0.1.1"
 
 
@@ -147,7 +148,8 @@ def plan_cuts(path: Path, *, part_bytes: int) -> list[Cut] | None:
             parts = max(2, round(size / part_bytes))
             for k in range(1, parts):
                 target = header_end + k * (size - header_end) // parts
-                found = RECORD_START.search(data, max(cuts[-1] + 1, target))
+                start = max(cuts[-1] + 1, target)  # a bounded window: mapped pages count as memory
+                found = RECORD_START.search(data, start, min(size, start + SEARCH_WINDOW))
                 if found is None:
                     break
                 cuts.append(found.start())

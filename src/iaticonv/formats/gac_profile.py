@@ -47,6 +47,7 @@ from .gac_model import from_activity, to_activity
 
 __all__ = ["GacProfileReader", "GacProfileWriter", "ProfileText", "read_profile", "write_profile"]
 
+MAX_PROFILE_BYTES = 4 * 1024 * 1024  # a real page is 5-20 KB: anything this big is not one page
 MAJOR_FUNDING = "Major Funding (>$1M)"
 MAJOR_FUNDING_THRESHOLD = Decimal(1_000_000)
 GRANT_HEADING = "International Development Grant"
@@ -328,6 +329,10 @@ class GacProfileReader:
 
     def records(self) -> Iterator[Activity]:
         try:
+            size = self.path.stat().st_size
+            if size > MAX_PROFILE_BYTES:  # read whole and scanned line by line: bound it first
+                raise InputError(f"{size / 2**20:.1f} MB is far more than a profile page (a few kilobytes)",
+                                 file=self.path, hint="is this really one GAC Project Browser profile?")
             text = self.path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
             raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=self.path) from None

@@ -69,3 +69,13 @@ def test_broken_record_file(case: str, tmp_path: Path) -> None:
     outcome = cli("convert", path, *source, "-o", tmp_path / "out.xml")
     outcome.assert_clean_failure(str(path), *says)
     assert not (tmp_path / "out.xml").exists()
+
+
+def test_huge_profile_page_is_refused_before_reading(tmp_path: Path) -> None:
+    """A profile is read whole (it is one page): a 200 MB "page" grew past 450 MB before the guard."""
+    path = tmp_path / "huge.txt"
+    with path.open("w", encoding="utf-8") as out:
+        out.write("Project Number: CA-3-A034224001\n\nStatus: Closed\n\nProject Description\n\n")
+        out.writelines("x" * 1000 + "\n" for _ in range(5000))
+    outcome = cli("convert", path, "-o", tmp_path / "out.xml")
+    outcome.assert_clean_failure(str(path), "4.9 MB is far more than a profile page", "really one GAC")

@@ -27,6 +27,8 @@ Severity = Literal["critical", "error", "warning", "info", "advisory"]
 # Most to least severe; renderers sort and colour by this order.
 SEVERITIES: tuple[Severity, ...] = ("critical", "error", "warning", "info", "advisory")
 
+_RANK: dict[str, int] = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+
 # Severities that make ``iaticonv validate`` exit 1 and make ``publish`` refuse the file.
 BLOCKING: frozenset[str] = frozenset({"critical", "error"})
 
@@ -72,7 +74,7 @@ class Finding:
 
     def sort_key(self) -> tuple[str, int, int, str]:
         """Document order within a file, then severity: how people read a report."""
-        return (self.file, self.line or 0, SEVERITIES.index(self.severity), self.rule_id)
+        return (self.file, self.line or 0, _RANK[self.severity], self.rule_id)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of a finding (see ``schemas/validation-report.schema.json``)."""

@@ -145,39 +145,50 @@ def _hits_for(rule: CodelistRule, element: etree._Element, value: str, attr: str
         )
 
 
-def _check(element: etree._Element, rules: list[CodelistRule], extra: bool) -> Iterator[Hit]:
+def _check(element: etree._Element, rules: list[CodelistRule], extra: bool, out: list[Hit]) -> None:
     for rule in rules:
-        value = (element.text or "").strip() if rule.attribute is None else element.get(rule.attribute)
-        if value is not None and rule.applies(element):
-            yield from _hits_for(rule, element, value, rule.attribute, extra)
+        attribute = rule.attribute
+        value = element.get(attribute) if attribute is not None else (element.text or "").strip()
+        if value is None:
+            continue
+        if value in rule.codes and not (extra and value in rule.withdrawn):
+            continue  # the common case, decided before the vocabulary condition is read
+        if rule.applies(element):
+            out.extend(_hits_for(rule, element, value, attribute, extra))
 
 
-def _walk(element: etree._Element, node: Node, extra: bool) -> Iterator[Hit]:
+def _walk(element: etree._Element, node: Node, extra: bool, out: list[Hit]) -> None:
+    children = node.children
     for child in element:
-        sub = node.children.get(child.tag) if isinstance(child.tag, str) else None
+        sub = children.get(child.tag)  # a comment's tag is a function: no match
         if sub is None:
             continue  # comments, foreign elements, and branches no mapping reaches
         if sub.rules:
-            yield from _check(child, sub.rules, extra)
+            _check(child, sub.rules, extra, out)
         if sub.children:
-            yield from _walk(child, sub, extra)
+            _walk(child, sub, extra, out)
 
 
 def check_chunk(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
     """Codelist findings of each record of the chunk, in document order.
 
     A walk down the trie, record by record, beats one XPath per rule over the chunk here: it visits
-    each mapped element once, where the XPaths would each scan every record's children again.
+    each mapped element once, where the XPaths would each scan every record's children again. The
+    walk appends to a list (no generator per element) and tests the code before the vocabulary
+    condition, since nearly every value is a valid code.
     """
     node = load_rules(chunk.version).records[chunk.kind]
     extra = chunk.options.extra
     for record in chunk.records:
-        for hit in _check(record.element, node.rules, extra):
-            yield record, hit
-        for hit in _walk(record.element, node, extra):
+        out: list[Hit] = []
+        _check(record.element, node.rules, extra, out)
+        _walk(record.element, node, extra, out)
+        for hit in out:
             yield record, hit
 
 
 def check_root(root: etree._Element, version: str, extra: bool) -> Iterator[Hit]:
     """Codelist findings on the root element's attributes (9.1.1 version number)."""
-    yield from _check(root, load_rules(version).root.get(str(root.tag), []), extra)
+    out: list[Hit] = []
+    _check(root, load_rules(version).root.get(str(root.tag), []), extra, out)
+    yield from out

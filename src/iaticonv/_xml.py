@@ -141,7 +141,7 @@ def _ends_at(path: str, exc: etree.XMLSyntaxError) -> bool:
     Only the error path pays for this scan, and it reads the file in 1 MiB blocks.
     """
     line, column = exc.position if exc.position else (0, 0)
-    if not line:
+    if not line or not Path(path).is_file():  # a device or pipe has no end to find (/dev/zero never ends)
         return False
     lines, tail, content = 1, b"", False  # tail: the end of the file, from the start of its second-last line
     try:

@@ -98,3 +98,11 @@ def test_network_guard_of_the_subprocess_works(tmp_path: Path) -> None:
                       "socket.create_connection(('127.0.0.1', 9))\n", encoding="utf-8")
     probe = run_child([sys.executable, str(script)], tmp_path, 30.0)
     assert probe.code == 1 and NETWORK_ATTEMPT in probe.err and "network access is disabled" in probe.err
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_device_is_not_read_forever() -> None:
+    """/dev/zero is an endless stream of NUL bytes: one error, at once, no hang."""
+    outcome = cli_subprocess("validate", "/dev/zero", timeout=MAX_SECONDS * 2)
+    outcome.assert_clean_failure("/dev/zero", "0.1.1", "this is not XML")
+    assert outcome.seconds < MAX_SECONDS and outcome.max_rss_mb < MAX_RSS_MB

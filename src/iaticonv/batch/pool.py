@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -68,7 +69,8 @@ def run_units(
 ) -> Iterator[Done[J, R]]:
     """Yield a ``Done`` for every job, in completion order.
 
-    ``fn`` must be a module-level function (spawned workers import it by name). When a worker dies
+    ``fn`` must be a module-level function (spawned workers import it by name). With ``workers``
+    N, this process and N - 1 spawned ones share the work (see ``_shared``). When a worker dies
     (killed, out of memory) the pool cannot say which unit it held, and every unit still queued fails
     with it. Those units are run again on a fresh pool; if that breaks too, each one left is run in
     a pool of its own, so only the unit that kills its worker fails, with that reason.
@@ -77,14 +79,58 @@ def run_units(
     if workers <= 1 or len(order) <= 1:
         yield from _in_process(fn, order)
         return
-    pending = list(enumerate(order))
+    pending = yield from _shared(fn, list(enumerate(order)), workers - 1)
     for _round in range(2):
-        pending = yield from _pool_round(fn, pending, min(workers, len(pending)))
         if not pending:
             return
+        pending = yield from _pool_round(fn, pending, min(workers, len(pending)))
     for item in pending:
         for _index, job in (yield from _pool_round(fn, [item], 1)):
             yield Done(job, None, RuntimeError("a worker process died while working on it"))
+
+
+def _shared(
+    fn: Callable[[J], R], queue: list[tuple[int, J]], spawned: int
+) -> Generator[Done[J, R], None, list[tuple[int, J]]]:
+    """``spawned`` worker processes and this one share the units; returns those a dead worker left.
+
+    Starting a worker costs about a second (imports, the Standard's schemas), and this process is
+    already warm and otherwise idle while it waits: so with ``--jobs 2`` it works beside one spawned
+    worker. Workers take the biggest units first, two each in flight so they never wait; this
+    process takes the smallest ones, so it is soon back to hand out work and report progress.
+    """
+    work = deque(queue)
+    executor = ProcessPoolExecutor(max_workers=spawned, mp_context=multiprocessing.get_context("spawn"))
+    in_flight: dict[Future[R], tuple[int, J]] = {}
+    left: list[tuple[int, J]] = []
+    clean = False
+    try:
+        while work or in_flight:
+            while work and not left and len(in_flight) < 2 * spawned:
+                index, job = work.popleft()
+                in_flight[executor.submit(fn, job)] = (index, job)
+            for future in [f for f in in_flight if f.done()]:
+                index, job = in_flight.pop(future)
+                try:
+                    yield Done(job, future.result(), None)
+                except BrokenProcessPool:
+                    left.append((index, job))
+                except Exception as exc:
+                    yield Done(job, None, exc)
+            if work and not left:
+                _index, job = work.pop()
+                try:
+                    yield Done(job, fn(job), None)
+                except Exception as exc:  # a bug in one unit must not stop the others
+                    yield Done(job, None, exc)
+            elif in_flight:
+                wait(in_flight, return_when=FIRST_COMPLETED)
+            elif left:
+                break  # the pool is broken: what is left goes to fresh pools
+        clean = True
+    finally:
+        executor.shutdown(wait=clean, cancel_futures=True)
+    return [*left, *work]
 
 
 def _pool_round(

@@ -133,7 +133,9 @@ def bench_files(folder: Path, count: int, per_file: int, repeat: int) -> dict[st
             twos.append(_child("batch", kind, str(files), "2", str(folder / "out-2")))
         one, two = min(ones, key=lambda r: r["seconds"]), min(twos, key=lambda r: r["seconds"])
         result[kind] = {"jobs_1": _rounded(one), "jobs_2": _rounded(two), "runs": repeat,
-                        "speedup": round(one["seconds"] / two["seconds"], 2)}
+                        "speedup": round(one["seconds"] / two["seconds"], 2),
+                        # what two free cores would give: the same CPU work split over two processes
+                        "speedup_from_cpu": round(one["cpu_seconds"] / (two["cpu_seconds"] / 2), 2)}
     return result
 
 

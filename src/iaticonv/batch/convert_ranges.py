@@ -11,9 +11,7 @@ as a single pass reports them. Only IATI XML to IATI XML: other writers frame re
 
 from __future__ import annotations
 
-import contextlib
 import re
-import shutil
 import tempfile
 import time
 from dataclasses import dataclass
@@ -100,37 +98,33 @@ def _body(part: Path, prefix: bytes | None) -> tuple[bytes, int, int] | None:
 
 
 def join_parts(output: Path, parts: list[FileOutcome], *, overwrite: bool) -> FileOutcome | None:
-    """Join the parts of one file into ``output`` (atomically); None when they cannot be joined."""
-    try:
-        if any(part.status != "ok" for part in parts) or (output.exists() and not overwrite):
-            return None  # the whole-file conversion then says what is wrong, in its own words
-        paths = [Path(part.outputs[0]) for part in parts]
-        frames = []
-        prefix: bytes | None = None
-        for path in sorted(paths):
-            frame = _body(path, prefix)
-            if frame is None:
-                return None
-            prefix = frame[0]
-            frames.append((path, frame[1], frame[2]))
-        assert prefix is not None
-        with atomic_writer(output) as out:
-            out.write(prefix)
-            for path, start, end in frames:
-                with path.open("rb") as handle:
-                    handle.seek(start)
-                    left = end - start
-                    while left > 0:
-                        block = handle.read(min(BLOCK, left))
-                        out.write(block)
-                        left -= len(block)
-            out.write(FOOTER)
-    finally:
-        for part in parts:
-            for name in part.outputs[:1]:
-                with contextlib.suppress(OSError):
-                    shutil.rmtree(Path(name).parent, ignore_errors=True)
-    first = parts[0]
-    return FileOutcome(source=first.source, status="ok", outputs=[str(output)],
+    """Join the parts of one file into ``output`` (atomically); None when they cannot be joined.
+
+    The caller removes the parts' private folder afterwards, joined or not.
+    """
+    if any(part.status != "ok" for part in parts) or (output.exists() and not overwrite):
+        return None  # the whole-file conversion then says what is wrong, in its own words
+    parts = sorted(parts, key=lambda part: part.outputs[0])  # part00000.xml, part00001.xml…
+    frames: list[tuple[Path, int, int]] = []
+    prefix: bytes | None = None
+    for part in parts:
+        frame = _body(Path(part.outputs[0]), prefix)
+        if frame is None:
+            return None
+        prefix = frame[0]
+        frames.append((Path(part.outputs[0]), frame[1], frame[2]))
+    assert prefix is not None
+    with atomic_writer(output) as out:
+        out.write(prefix)
+        for path, start, end in frames:
+            with path.open("rb") as handle:
+                handle.seek(start)
+                left = end - start
+                while left > 0:
+                    block = handle.read(min(BLOCK, left))
+                    out.write(block)
+                    left -= len(block)
+        out.write(FOOTER)
+    return FileOutcome(source=parts[0].source, status="ok", outputs=[str(output)],
                        activities=sum(p.activities for p in parts), notes=[n for p in parts for n in p.notes],
                        seconds=sum(p.seconds for p in parts))

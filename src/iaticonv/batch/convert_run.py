@@ -216,6 +216,7 @@ class _Joiner:
         if len(parts) < unit.cut.count:
             return None
         joined = join_parts(Path(job.output), self.parts.pop(unit.source), overwrite=job.overwrite)
+        shutil.rmtree(Path(unit.part).parent, ignore_errors=True)  # the parts' private folder
         outcome = joined or convert_unit(job)  # ranges that cannot be joined: the file whole, here
         outcome.size = job.size
         return outcome

@@ -94,8 +94,6 @@ class RecordContext:
     options: ValidateOptions
     root_attrib: Mapping[str, str] = field(default_factory=dict)
     base: str | None = None  # the record's own XPath when it is not under the usual root
-    # child positions per parent, filled as findings are located (see ``locate.relative_path``)
-    positions: dict[etree._Element, dict[etree._Element, int]] = field(default_factory=dict)
 
 
 Check = Callable[[RecordContext], Iterable[Hit]]

@@ -27,52 +27,21 @@ ROOT_OF = {
 
 def element_name(element: etree._Element) -> str:
     """A tag as an XPath step: plain for IATI elements, ``prefix:name`` for foreign ones."""
-    tag = element.tag
-    if isinstance(tag, str) and not tag.startswith("{"):
-        return tag  # the common case, without building a QName
     qname = etree.QName(element)
     if qname.namespace is None:
         return qname.localname
     return f"{element.prefix}:{qname.localname}" if element.prefix else f"*[local-name()='{qname.localname}']"
 
 
-Positions = dict[etree._Element, dict[etree._Element, int]]
-
-
-def _positions(parent: etree._Element) -> dict[etree._Element, int]:
-    """Each child element's position among its same-named siblings (1-based), in one pass."""
-    counts: dict[str, int] = {}
-    found: dict[etree._Element, int] = {}
-    for child in parent:
-        tag = child.tag
-        if isinstance(tag, str):
-            counts[tag] = found[child] = counts.get(tag, 0) + 1
-    return found
-
-
-def relative_path(node: etree._Element, record: etree._Element, positions: Positions | None = None) -> str:
-    """The positional path from ``record`` down to ``node`` (empty when ``node`` is the record).
-
-    ``positions`` caches the record's own child positions: a long activity with findings on many
-    of its transactions or sectors counts its children once, not once per finding (deeper parents
-    rarely hold more than one finding, so their siblings are counted directly).
-    """
+def relative_path(node: etree._Element, record: etree._Element) -> str:
+    """The positional path from ``record`` down to ``node`` (empty when ``node`` is the record)."""
     steps: list[str] = []
     current: etree._Element | None = node
     while current is not None and current is not record:
-        parent = current.getparent()
-        index: int | None = None
-        if positions is not None and parent is record:
-            table = positions.get(parent)
-            if table is None:
-                table = positions[parent] = _positions(parent)
-            index = table.get(current)
-        if index is None:  # no cache, or not an element (a comment holding tail text)
-            index = 1 + sum(1 for _ in current.itersiblings(current.tag, preceding=True))
-        steps.append(f"/{element_name(current)}[{index}]")
-        current = parent
-    steps.reverse()
-    return "".join(steps)
+        index = 1 + sum(1 for _ in current.itersiblings(current.tag, preceding=True))
+        steps.append(f"{element_name(current)}[{index}]")
+        current = current.getparent()
+    return "".join("/" + step for step in reversed(steps))
 
 
 def record_base(ctx: RecordContext) -> str:
@@ -134,7 +103,7 @@ def to_finding(hit: Hit, ctx: RecordContext, catalogue: Catalogue) -> Finding:
     base = record_base(ctx)
     line = hit.line
     if hit.node is not None:
-        xpath = base + relative_path(hit.node, ctx.element, ctx.positions)
+        xpath = base + relative_path(hit.node, ctx.element)
         line = line or source_line(hit.node)
     elif hit.relpath is not None:
         xpath = base + _libxml_tail(hit.relpath)

@@ -18,14 +18,14 @@ from lxml import etree
 from .._xml import safe_parser
 from ..errors import InputError
 from ..model import BOOL, DECIMAL, INT, STR, FileHeader, Kind, Node, Scalar, plan_for
-from ..model._meta import _PLANS, EXTRA_KEY
+from ..model._meta import EXTRA_KEY
+from ..model._scalars import exact_parser
 
 __all__ = ["header_from_record", "header_to_record", "node_from_record", "node_to_record"]
 
 _BASE_KEYS = ("extra_attrs", "extras", "order")
 _CHILD = Kind.CHILD
 _NARRATIVES = Kind.NARRATIVES
-_SCALAR_KIND = Kind.TEXT_CHILD
 
 
 def _scalar_out(scalar: Scalar, value: Any) -> Any:
@@ -98,6 +98,8 @@ class _Bad(Exception):
 
 
 def _scalar_in(scalar: Scalar, value: Any) -> Any:
+    if type(value) is str:
+        return exact_parser(scalar)(value)
     if isinstance(value, str):
         return scalar.parse(value)
     if scalar.accepts(value) and scalar is not DECIMAL and scalar is not INT:
@@ -123,43 +125,54 @@ def node_from_record(cls: type[Node], data: Any, where: str = "", file: str | No
                          hint=bad.hint) from None
 
 
+# Per class, what _build needs about each record key: (kind code, child class or scalar, many).
+_IN_NODE, _IN_NARR, _IN_SCALAR = range(3)
+_IN_PLANS: dict[type[Node], dict[str, tuple[int, Any, bool]]] = {}
+
+
+def _in_plan(cls: type[Node]) -> dict[str, tuple[int, Any, bool]]:
+    table: dict[str, tuple[int, Any, bool]] = {}
+    for name, fplan in plan_for(cls).by_name.items():
+        if fplan.kind is _CHILD:
+            table[name] = (_IN_NODE, fplan.cls, fplan.many)
+        elif fplan.kind is _NARRATIVES:
+            table[name] = (_IN_NARR, None, False)
+        else:
+            table[name] = (_IN_SCALAR, fplan.scalar, fplan.many)
+    _IN_PLANS[cls] = table
+    return table
+
+
 def _build(cls: type[Node], data: Any) -> Node:
     """The reader's hot path: no path strings are built unless an error (:class:`_Bad`) comes up."""
     if type(data) is not dict and not isinstance(data, dict):
         raise _Bad(f"expected an object, got {type(data).__name__}")
-    plan = _PLANS.get(cls) or plan_for(cls)
-    by_name = plan.by_name
+    table = _IN_PLANS.get(cls) or _in_plan(cls)
     node = cls()
     for key, value in data.items():
         try:
-            fplan = by_name.get(key)
-            if fplan is None:
+            entry = table.get(key)
+            if entry is None:
                 if key in _BASE_KEYS:
                     _base_in(node, key, value)
                     continue
-                known = ", ".join(sorted([*by_name, *_BASE_KEYS]))
+                known = ", ".join(sorted([*table, *_BASE_KEYS]))
                 raise _Bad(f"unknown field {key!r} for {cls.__name__}", f"known fields: {known}")
             if value is None:
                 continue
-            kind = fplan.kind
-            if kind is _SCALAR_KIND:
-                scalar = fplan.scalar
-                if fplan.many:
-                    value = _scalars_in(scalar, value)
-                elif scalar is not STR or type(value) is not str:
-                    value = _scalar_in(scalar, value)
-            elif kind is _CHILD:
-                child_cls: Any = fplan.cls
-                value = _nodes_in(child_cls, value) if fplan.many else _build(child_cls, value)
-            elif kind is _NARRATIVES:
+            code, how, many = entry
+            if code == _IN_SCALAR:
+                if many:
+                    value = _scalars_in(how, value)
+                elif how is not STR or type(value) is not str:
+                    value = _scalar_in(how, value)
+            elif code == _IN_NODE:
+                value = _nodes_in(how, value) if many else _build(how, value)
+            else:
                 if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
                     raise _Bad("narratives must be an object of language → text")
                 value = {str(k): v for k, v in value.items()}
-            else:  # an attribute or the element's text
-                scalar = fplan.scalar
-                if scalar is not STR or type(value) is not str:
-                    value = _scalar_in(scalar, value)
-            setattr(node, fplan.name, value)
+            setattr(node, key, value)
         except _Bad as bad:
             bad.steps.append((False, key))
             raise

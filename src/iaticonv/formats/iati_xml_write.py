@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from ..model._meta import _PLANS, EXTRA_KEY, XML_NS, FieldPlan, Kind, Node, plan_for
+from ..model._scalars import STR
 
 __all__ = ["NamespaceContext", "escape_attr", "escape_text", "node_to_xml"]
 
@@ -62,34 +63,62 @@ class NamespaceContext:
         return qname
 
 
+# What the writer needs about a class, decided once: attributes as (field, XML name, scalar or None
+# for plain strings), the text field, and children as (field, kind code, XML name, scalar, many).
+_NODE, _NARR, _TEXT = range(3)
+_Steps = tuple[tuple[tuple[str, str, Any], ...], tuple[str, Any] | None, tuple[tuple[str, int, str, Any, bool], ...]]
+_STEPS: dict[type[Node], _Steps] = {}
+_PADS = ["\n" + "  " * depth for depth in range(64)]
+
+
+def _steps(cls: type[Node]) -> _Steps:
+    plan = _PLANS.get(cls) or plan_for(cls)
+    attrs = tuple((f.name, f.xml, None if f.scalar is STR else f.scalar) for f in plan.attrs)
+    text = (plan.text.name, plan.text.scalar) if plan.text is not None else None
+    kids = tuple((f.name, _NODE if f.kind is _CHILD else _NARR if f.kind is _NARRATIVES else _TEXT, f.xml,
+                  f.scalar, f.many) for f in plan.children)
+    _STEPS[cls] = result = (attrs, text, kids)
+    return result
+
+
+def _pad(depth: int) -> str:
+    return _PADS[depth] if depth < len(_PADS) else "\n" + "  " * depth
+
+
 def node_to_xml(node: Node, tag: str, out: list[str], ns: NamespaceContext, depth: int = 0) -> None:
     """Append the XML of ``node`` as element ``tag`` to ``out``."""
-    plan = _PLANS.get(type(node)) or plan_for(type(node))
+    cls = type(node)
+    attrs, text, kids = _STEPS.get(cls) or _steps(cls)
     decls: list[str] = []
-    head = ["<", tag]
-    for fplan in plan.attrs:
-        value = getattr(node, fplan.name)
+    head = "<" + tag
+    for name, xml, scalar in attrs:
+        value = getattr(node, name)
         if value is not None:
-            name = ns.attr_name(fplan.xml, decls)
-            head.append(f' {name}="{escape_attr(fplan.scalar.format(value))}"')
+            if xml[0] == "{":
+                xml = ns.attr_name(xml, decls)
+            if scalar is not None and type(value) is not str:
+                value = scalar.format(value)
+            head += f' {xml}="{escape_attr(value)}"'
     for name, value in node.extra_attrs.items():
-        head.append(f' {ns.attr_name(name, decls)}="{escape_attr(value)}"')
-    head.extend(decls)
-    out.append("".join(head))
+        head += f' {ns.attr_name(name, decls)}="{escape_attr(value)}"'
+    if decls:
+        head += "".join(decls)
+    out.append(head)
     body: list[str] = []
-    if plan.text is not None:
-        value = getattr(node, plan.text.name)
+    if text is not None:
+        value = getattr(node, text[0])
         if value is not None:
-            body.append(escape_text(plan.text.scalar.format(value)))
+            body.append(escape_text(text[1].format(value)))
     # an element with its own text (``value``) gets no indentation: it would become part of the text
-    pad = "" if plan.text is not None else "\n" + "  " * (depth + 1)
+    pad = "" if text is not None else _pad(depth + 1)
     kids_start = len(body)
     if node.order is None:
-        _write_children(node, plan.children, body, ns, depth + 1, pad)
+        _write_children(node, kids, body, ns, depth + 1, pad)
         for extra in node.extras:
             body.append(pad)
             body.append(extra)
     else:
+        plan = _PLANS.get(cls) or plan_for(cls)
         _write_in_order(node, plan.children, body, ns, depth + 1, pad)
     if not body:
         out.append("/>")
@@ -97,36 +126,36 @@ def node_to_xml(node: Node, tag: str, out: list[str], ns: NamespaceContext, dept
     out.append(">")
     out.extend(body)
     if len(body) > kids_start and pad:
-        out.append("\n" + "  " * depth)
+        out.append(_pad(depth))
     out.append(f"</{tag}>")
 
 
-def _write_children(node: Node, fplans: tuple[FieldPlan, ...], body: list[str], ns: NamespaceContext,
-                    depth: int, pad: str) -> None:
+def _write_children(node: Node, kids: tuple[tuple[str, int, str, Any, bool], ...], body: list[str],
+                    ns: NamespaceContext, depth: int, pad: str) -> None:
     """Children in XSD order: the writer's hot loop, with the per-kind cases inlined."""
-    for fplan in fplans:
-        value = getattr(node, fplan.name)
+    for name, code, xml, scalar, many in kids:
+        value = getattr(node, name)
         if value is None:
             continue
-        kind = fplan.kind
-        if kind is _CHILD:
-            if fplan.many:
+        if code == _NODE:
+            if many:
                 for item in value:
                     body.append(pad)
-                    node_to_xml(item, fplan.xml, body, ns, depth)
+                    node_to_xml(item, xml, body, ns, depth)
             else:
                 body.append(pad)
-                node_to_xml(value, fplan.xml, body, ns, depth)
-        elif kind is _NARRATIVES:
+                node_to_xml(value, xml, body, ns, depth)
+        elif code == _NARR:
             for lang, content in value.items():
                 body.append(pad)
-                start = f'<narrative xml:lang="{escape_attr(lang)}">' if lang else "<narrative>"
-                body.append(f"{start}{escape_text(content)}</narrative>")
+                if lang:
+                    body.append(f'<narrative xml:lang="{escape_attr(lang)}">{escape_text(content)}</narrative>')
+                else:
+                    body.append(f"<narrative>{escape_text(content)}</narrative>")
         else:
-            tag, scalar = fplan.xml, fplan.scalar
-            for item in (value if fplan.many else (value,)):
+            for item in (value if many else (value,)):
                 body.append(pad)
-                body.append(f"<{tag}>{escape_text(scalar.format(item))}</{tag}>")
+                body.append(f"<{xml}>{escape_text(scalar.format(item))}</{xml}>")
 
 
 def _items(node: Node, fplan: FieldPlan) -> list[Any]:

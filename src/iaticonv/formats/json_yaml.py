@@ -35,6 +35,11 @@ _FIRST = '{"iati-activities": '
 _SECOND = '"activities": [\n'
 _LAST = "]}"
 
+# One encoder for every line: ``json.dumps(x, ensure_ascii=False)`` builds a new one per call. Records
+# are fresh trees (node_to_record copies every container), so the circular-reference check has
+# nothing to find; the bytes are those of ``json.dumps(x, ensure_ascii=False)``.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -183,7 +188,7 @@ class JsonWriter:
         stream.write(f"{_FIRST}{json.dumps(head, ensure_ascii=False)},\n{_SECOND}".encode())
         count = 0
         for activity in records:
-            line = json.dumps(node_to_record(activity), ensure_ascii=False)
+            line = _ENCODE(node_to_record(activity))
             stream.write(((",\n" if count else "") + line).encode("utf-8"))
             count += 1
         stream.write(("\n" if count else "").encode() + _LAST.encode() + b"\n")

@@ -89,9 +89,9 @@ def test_add_a_sector_row(folder: Path) -> None:
     new = [""] * len(header)
     new[header.index("activity")] = rows[1][0]
     new[header.index("path")] = "sector 7"  # any unused number after the last one
-    new[header.index("@vocabulary")] = "1"
-    new[header.index("@code")] = "12220"
-    new[header.index("@code (name)")] = "whatever a person writes here is ignored"
+    new[header.index("vocabulary")] = "1"
+    new[header.index("code")] = "12220"
+    new[header.index("code (name)")] = "whatever a person writes here is ignored"
     rows.append(new)
     write_csv(folder / "sector.csv", rows)
 
@@ -149,7 +149,7 @@ def test_a_row_whose_parent_does_not_exist(folder: Path) -> None:
 @pytest.mark.parametrize(("column", "bad", "kind"), [
     ("value", "12,5 GBP", "decimal"),
     ("transaction-date/@iso-date", "31/12/2020", "date"),
-    ("@humanitarian", "yes", "boolean"),
+    ("humanitarian", "yes", "boolean"),
 ])
 def test_a_bad_number_date_or_boolean_names_file_row_and_column(folder: Path, column: str, bad: str,
                                                                  kind: str) -> None:

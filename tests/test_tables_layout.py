@@ -117,7 +117,7 @@ def test_committed_doc_is_the_generated_one() -> None:
 
 def test_label_columns_follow_the_vocabulary(tmp_path: Path) -> None:
     headers = table_headers()["sector"]
-    assert headers.index("@code (name)") == headers.index("@code") + 1
+    assert headers.index("code (name)") == headers.index("code") + 1
     reader = IatiXmlReader(EXAMPLE_ACTIVITY)
     TablesWriter().write_to(tmp_path / "t", reader.records(), reader.header())
     with (tmp_path / "t" / "sector.csv").open(encoding="utf-8-sig", newline="") as handle:
@@ -125,20 +125,20 @@ def test_label_columns_follow_the_vocabulary(tmp_path: Path) -> None:
     header, first = lines[0], lines[1]
     codelists = load_codelists()
     # the example's first sector is vocabulary 2: a DAC 3-digit category, not a 5-digit purpose code
-    assert first[header.index("@vocabulary")] == "2"
-    code = first[header.index("@code")]
+    assert first[header.index("vocabulary")] == "2"
+    code = first[header.index("code")]
     category = codelists.get("SectorCategory", code)
     assert category is not None
-    assert first[header.index("@code (name)")] == category.name
+    assert first[header.index("code (name)")] == category.name
     assert codelists.get("Sector", code) is None
     # vocabulary 99 (the publisher's own codes) has no codelist: no label rather than a wrong one
     third = lines[3]
-    assert third[header.index("@vocabulary")] == "99" and third[header.index("@code (name)")] == ""
+    assert third[header.index("vocabulary")] == "99" and third[header.index("code (name)")] == ""
 
 
 def test_labels_can_be_left_out(tmp_path: Path) -> None:
     reader = IatiXmlReader(EXAMPLE_ACTIVITY)
     TablesWriter(labels=False).write_to(tmp_path / "t", reader.records(), reader.header())
     header = (tmp_path / "t" / "sector.csv").read_text(encoding="utf-8-sig").splitlines()[0]
-    assert header.split(",")[-2:] == ["@code (name)", "@percentage"]  # columns stay, left empty
+    assert header.split(",")[-2:] == ["code (name)", "percentage"]  # columns stay, left empty
     assert ",,,Education" not in (tmp_path / "t" / "sector.csv").read_text(encoding="utf-8-sig")

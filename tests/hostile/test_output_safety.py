@@ -83,7 +83,7 @@ def test_formula_cells_are_neutralised_and_come_back(target: str, name: str, tmp
     output = tmp_path / name
     outcome = cli("convert", source, "-o", output, "--to", target)
     assert outcome.code == 0, outcome.text
-    headers = target != "tables"  # the tables' own header cells: see the xfail below
+    headers = True
     cells = _xlsx_cells(output, headers=headers) if name.endswith(".xlsx") else _csv_cells(output, headers=headers)
     assert [c for c in cells if _unsafe(c)] == []
     written = [c for c in cells if any(value in c for value in FORMULAS.values())]
@@ -96,9 +96,6 @@ def test_formula_cells_are_neutralised_and_come_back(target: str, name: str, tmp
             assert value.replace("&", "&amp;") in text
 
 
-@pytest.mark.xfail(strict=True, reason="formats/tables/layout.py names attribute columns '@attr' (e.g. '@xml:lang'): "
-                   "a CSV header cell starting with @ is a formula start in spreadsheets; renaming the columns "
-                   "is a layout change for issue #4")
 def test_tables_csv_headers_are_not_formula_starts(tmp_path: Path) -> None:
     from iaticonv.formats.iati_xml import IatiXmlReader
     from iaticonv.formats.tables.writer import TablesWriter

@@ -159,7 +159,7 @@ class Builder:
                 store: dict[str, str] = {}
                 for _pos, row, (lang, text) in items:
                     if lang in store:
-                        raise self.error(table, row, "@xml:lang", f"a second narrative in language {lang!r}",
+                        raise self.error(table, row, "xml:lang", f"a second narrative in language {lang!r}",
                                          hint="one narrative per language under one element")
                     store[lang] = text
                 setattr(holder, field.name, store)

@@ -123,11 +123,15 @@ class Layout:
         return tuple(t for t in self.tables if t.parent == name and t.kind is not TableKind.ACTIVITY)
 
 
-def attr_header(xml: str) -> str:
-    """``@name``; ``@xml:lang`` for the XML namespace; ``@{uri}local`` for any other namespace."""
-    if xml.startswith(f"{{{XML_NS}}}"):
-        return "@xml:" + xml.split("}", 1)[1]
-    return "@" + xml
+def attr_header(xml: str, *, own: bool = False) -> str:
+    """``@name``; ``@xml:lang`` for the XML namespace; ``@{uri}local`` for any other namespace.
+
+    The row element's ``own`` attributes drop the ``@`` (``code``, ``xml:lang``): a header cell that
+    starts with ``@`` is a formula start for spreadsheet programs opening the CSV. Attributes of a 0..1
+    child keep it after their path (``value/@currency``), which no spreadsheet reads as a formula.
+    """
+    name = "xml:" + xml.split("}", 1)[1] if xml.startswith(f"{{{XML_NS}}}") else xml
+    return name if own else "@" + name
 
 
 def _columns(cls: type[Node], prefix: str, steps: tuple[FieldPlan, ...], xpath: str) -> list[Column]:
@@ -136,7 +140,7 @@ def _columns(cls: type[Node], prefix: str, steps: tuple[FieldPlan, ...], xpath: 
     columns: list[Column] = []
     for fplan in plan.attrs:
         mapping = f"//iati-activity/{xpath}/@{fplan.xml}" if xpath else f"//iati-activity/@{fplan.xml}"
-        columns.append(Column(prefix + attr_header(fplan.xml), steps, fplan, codelist_path=mapping))
+        columns.append(Column(prefix + attr_header(fplan.xml, own=not prefix), steps, fplan, codelist_path=mapping))
     if plan.text is not None:
         columns.append(Column(prefix.rstrip("/") or "text()", steps, plan.text))
     for fplan in plan.children:
@@ -165,7 +169,7 @@ def _tables_below(cls: type[Node], parent: str | None, pattern: tuple[Segment, .
         own = (*pattern, Segment(fplan.xml, True))
         keys = (ACTIVITY, "path")
         if fplan.kind is Kind.NARRATIVES:
-            lang = Column(attr_header(XML_LANG), (), None, nullable=False)
+            lang = Column(attr_header(XML_LANG, own=True), (), None, nullable=False)
             out.append(Table("", TableKind.NARRATIVE, sub, own, parent, steps, fplan, None, keys,
                              (lang, Column("text()", (), None, nullable=False))))
         elif fplan.kind is Kind.TEXT_CHILD:
@@ -230,4 +234,7 @@ def layout() -> Layout:
     by_name = {t.name: t for t in tables}
     if len(by_name) != len(tables):
         raise AssertionError("a generated table name clashes with a fixed one")
+    for table in tables:  # own attributes carry no "@": an attribute must never share a child's header
+        if len(set(table.headers)) != len(table.headers):
+            raise AssertionError(f"table {table.name} has repeated column headers: {table.headers}")
     return Layout(tuple(tables), by_name)

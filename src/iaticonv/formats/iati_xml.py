@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..model import Activity, FileHeader
 from .base import Reader, ReadNote, Writer
 from .iati_xml_read import element_to_node
-from .iati_xml_write import INVALID_XML_CHARS, NamespaceContext, escape_attr, node_to_xml
+from .iati_xml_write import NamespaceContext, escape_attr, first_invalid_char, node_to_xml
 from .upgrade import UPGRADABLE, upgrade_activity
 
 __all__ = ["IatiXmlReader", "IatiXmlWriter", "header_from_root"]
@@ -151,10 +151,10 @@ class IatiXmlWriter:
             out: list[str] = ["\n  "]
             node_to_xml(activity, "iati-activity", out, ns, 1)
             chunk = "".join(out)
-            bad = INVALID_XML_CHARS.search(chunk)
-            if bad:
+            bad = first_invalid_char(chunk)
+            if bad is not None:
                 raise InputError(f"activity {activity.iati_identifier!r} holds the character "
-                                 f"{bad.group()!r}, which XML 1.0 cannot carry", field="iati-activity",
+                                 f"{bad!r}, which XML 1.0 cannot carry", field="iati-activity",
                                  hint="remove control characters from the record")
             stream.write(chunk.encode("utf-8"))
             count += 1

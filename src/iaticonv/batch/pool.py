@@ -32,6 +32,7 @@ def default_jobs() -> int:
 
 
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+IN_FLIGHT = 4  # units queued per spawned worker, so it never waits while this process works on one
 
 
 def choose_workers(jobs: int | None, total_bytes: int) -> int:
@@ -96,7 +97,7 @@ def _shared(
 
     Starting a worker costs about a second (imports, the Standard's schemas), and this process is
     already warm and otherwise idle while it waits: so with ``--jobs 2`` it works beside one spawned
-    worker. Workers take the biggest units first, two each in flight so they never wait; this
+    worker. Workers take the biggest units first, a few each in flight so they never wait; this
     process takes the smallest ones, so it is soon back to hand out work and report progress.
     """
     work = deque(queue)
@@ -106,7 +107,7 @@ def _shared(
     clean = False
     try:
         while work or in_flight:
-            while work and not left and len(in_flight) < 2 * spawned:
+            while work and not left and len(in_flight) < IN_FLIGHT * spawned:
                 index, job = work.popleft()
                 in_flight[executor.submit(fn, job)] = (index, job)
             for future in [f for f in in_flight if f.done()]:

@@ -150,18 +150,27 @@ class Codelists:
 
     def __init__(self, lists: dict[str, Codelist], aliases: list[tuple[str, str, str, str]]) -> None:
         self._lists = lists
-        # (normalised name, codelist, code, original text, source) rows searched by ``find``.
-        self._index: list[tuple[str, str, str, str, str]] = []
-        for codelist in lists.values():
-            for code in codelist:
-                for text in code.names.values():
-                    self._index.append((normalise_name(text), codelist.name, code.code, text, "codelist"))
-        for list_name, code_text, text, source in aliases:
-            if list_name in lists and code_text in lists[list_name]:
-                self._index.append((normalise_name(text), list_name, code_text, text, source))
+        self._aliases = aliases
+        # (normalised name, codelist, code, original text, source) rows searched by ``find``; built on
+        # the first name lookup, so code lookups (the validator's) never pay for normalising names.
+        self._index_rows: list[tuple[str, str, str, str, str]] | None = None
         self._exact: dict[str, list[int]] = {}
-        for position, row in enumerate(self._index):
-            self._exact.setdefault(row[0], []).append(position)
+
+    @property
+    def _index(self) -> list[tuple[str, str, str, str, str]]:
+        if self._index_rows is None:
+            rows: list[tuple[str, str, str, str, str]] = []
+            for codelist in self._lists.values():
+                for code in codelist:
+                    for text in code.names.values():
+                        rows.append((normalise_name(text), codelist.name, code.code, text, "codelist"))
+            for list_name, code_text, text, source in self._aliases:
+                if list_name in self._lists and code_text in self._lists[list_name]:
+                    rows.append((normalise_name(text), list_name, code_text, text, source))
+            for position, row in enumerate(rows):
+                self._exact.setdefault(row[0], []).append(position)
+            self._index_rows = rows
+        return self._index_rows
 
     def names(self) -> list[str]:
         return sorted(self._lists)
@@ -214,7 +223,8 @@ class Codelists:
             code = self._lists[list_name].codes[code_text]
             matches.append(Match(code=code, matched=original, score=score, via=source))
 
-        exact_rows = [self._index[i] for i in self._exact.get(key, [])]
+        index = self._index
+        exact_rows = [index[i] for i in self._exact.get(key, [])]
         exact_rows.sort(key=lambda r: (self._lists[r[1]].codes[r[2]].withdrawn, self._rank(r[1]), r[1]))
         for row in exact_rows:
             add(row, 1.0)

@@ -25,6 +25,7 @@ from .inputs import WorkItem, collect_inputs, looks_readable
 from .outcome import FileOutcome, Status
 from .pool import Done, choose_workers, run_units
 from .progress import BatchProgress
+from .ranges import balanced_part
 from .split import SPOOL_PREFIX, SplitBy, write_split
 from .state import STATE_FILE, BatchState, content_hash, options_key
 from .summary import BatchSummary
@@ -192,8 +193,8 @@ def _units(jobs: list[ConvertJob], workers: int, part_bytes: int) -> list[Unit]:
         chunks = None
         if workers > 1 and not job.split and job.split_by is None and job.size >= 2 * part_bytes:
             chunks = plan_convert_chunks(Path(job.source), Path(job.output), source_format=job.source_format,
-                                         target=job.target, part_bytes=part_bytes, reader_options=job.reader_options,
-                                         writer_options=job.writer_options)
+                                         target=job.target, part_bytes=balanced_part(job.size, part_bytes, workers),
+                                         reader_options=job.reader_options, writer_options=job.writer_options)
         units.extend(chunks or [job])
     return units
 

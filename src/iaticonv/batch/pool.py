@@ -90,6 +90,12 @@ def run_units(
             yield Done(job, None, RuntimeError("a worker process died while working on it"))
 
 
+def _worker_share(remaining: int, spawned: int) -> int:
+    """Units the spawned workers may hold: a few each, but never more than their share of what is
+    left, so with few big units (the ranges of one file) this process gets its own."""
+    return min(IN_FLIGHT * spawned, -(-remaining * spawned // (spawned + 1)))
+
+
 def _shared(
     fn: Callable[[J], R], queue: list[tuple[int, J]], spawned: int
 ) -> Generator[Done[J, R], None, list[tuple[int, J]]]:
@@ -107,7 +113,7 @@ def _shared(
     clean = False
     try:
         while work or in_flight:
-            while work and not left and len(in_flight) < IN_FLIGHT * spawned:
+            while work and not left and len(in_flight) < _worker_share(len(work) + len(in_flight), spawned):
                 index, job = work.popleft()
                 in_flight[executor.submit(fn, job)] = (index, job)
             for future in [f for f in in_flight if f.done()]:

@@ -39,6 +39,7 @@ __all__ = [
     "ChunkResult",
     "Cut",
     "assemble",
+    "balanced_part",
     "framed",
     "plan_chunks",
     "plan_cuts",
@@ -128,6 +129,14 @@ def start_tag_end(data: bytes | mmap.mmap, at: int) -> int:
         elif byte == 0x3E:
             return offset + 1
     return -1
+
+
+def balanced_part(size: int, part_bytes: int, workers: int) -> int:
+    """A part size near ``part_bytes`` that cuts ``size`` into a multiple of ``workers`` parts,
+    so that no worker is left with one range more than the others at the end."""
+    parts = -(-size // part_bytes)
+    parts = -(-parts // workers) * workers
+    return -(-size // parts)
 
 
 def plan_cuts(path: Path, *, part_bytes: int) -> list[Cut] | None:

@@ -24,7 +24,7 @@ from .inputs import WorkItem, collect_inputs
 from .outcome import FileOutcome
 from .pool import Done, choose_workers, run_units
 from .progress import BatchProgress
-from .ranges import Chunk, ChunkResult, assemble, plan_chunks, validate_chunk
+from .ranges import Chunk, ChunkResult, assemble, balanced_part, plan_chunks, validate_chunk
 from .state import BatchState, content_hash, options_key
 from .summary import BatchSummary
 
@@ -99,7 +99,9 @@ def _walk_here(path: Path, options: ValidateOptions, error: BaseException | None
 def _units(items: list[WorkItem], options: ValidateOptions, workers: int, part_bytes: int) -> list[Unit]:
     units: list[Unit] = []
     for item in items:
-        chunks = plan_chunks(item.path, options, part_bytes=part_bytes) if workers > 1 else None
+        chunks = None
+        if workers > 1 and item.size >= 2 * part_bytes:
+            chunks = plan_chunks(item.path, options, part_bytes=balanced_part(item.size, part_bytes, workers))
         units.extend(chunks or [WholeFile(str(item.path), item.size, options)])
     return units
 

@@ -15,7 +15,7 @@ its own:
 CPU seconds are reported beside wall seconds: on a shared machine the wall clock measures the
 neighbours as much as the code, and ``load_average`` says how busy the machine was.
 
-    .venv/bin/python bench/run.py [--sizes 100,1000] [--files 200] [--keep DIR] [--skip-gac]
+    .venv/bin/python bench/run.py [--sizes 100,1000] [--files 200] [--keep DIR] [--skip-gac] [--skip-batch]
 """
 
 from __future__ import annotations
@@ -168,6 +168,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each batch size, best kept (default 3)")
     parser.add_argument("--gac-records", type=int, default=50000)
     parser.add_argument("--skip-gac", action="store_true")
+    parser.add_argument("--skip-batch", action="store_true")
     parser.add_argument("--keep", type=Path, help="generate files here and keep them (default: a temp folder)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -180,7 +181,8 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         result: dict[str, Any] = {"benchmark": "batch at scale (issue 8)", "cpus": os.cpu_count(),
                                   "load_average_before": [round(x, 2) for x in os.getloadavg()]}
-        result["batch"] = [bench_files(folder, args.files, int(n), args.repeat) for n in args.per_file.split(",")]
+        if not args.skip_batch:
+            result["batch"] = [bench_files(folder, args.files, int(n), args.repeat) for n in args.per_file.split(",")]
         for size in (int(s) for s in args.sizes.split(",") if s):
             result[f"validate_{size}mb"] = bench_big(folder, size)
             if not args.keep:

@@ -134,3 +134,32 @@ def test_merge_with_a_broken_input_leaves_no_output(tmp_path: Path, capsys: pyte
     assert run(["merge", str(a), str(b), "-o", str(out)]) == 1
     assert str(b) in capsys.readouterr().err
     assert not out.exists() and not list(tmp_path.glob(".merged.xml.*"))
+
+
+def test_a_split_is_resumed_and_its_stale_groups_removed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = _mixed(tmp_path)
+    out = tmp_path / "out"
+    argv = ["convert", str(source), "-o", str(out), "--to", "iati-xml", "--split-by", "status", "--format", "json",
+            "--quiet"]
+    assert run(argv) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert run(argv) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["summary"]["skipped"] == 1 and sorted(again["outputs"]) == sorted(first["outputs"])
+    source.write_text(source.read_text(encoding="utf-8").replace('<activity-status code="1"/>', ""), encoding="utf-8")
+    assert run(argv) == 0
+    redone = json.loads(capsys.readouterr().out)
+    assert redone["summary"]["skipped"] == 0
+    assert not (out / "mixed_status_1.xml").exists()  # the group that no longer exists is removed
+    assert sorted(p.name for p in out.glob("*.xml")) == sorted(Path(p).name for p in redone["outputs"])
+
+
+def test_summary_on_stderr_unless_quiet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a = _ids_file(tmp_path / "a.xml", ["1"])
+    b = _ids_file(tmp_path / "b.xml", ["2"])
+    run(["validate", str(a), str(b)])
+    assert "summary" in capsys.readouterr().err
+    run(["validate", str(a), str(b), "--quiet"])
+    assert "summary" not in capsys.readouterr().err
+    run(["validate", str(a), str(b), "--quiet", "--progress"])  # --quiet wins
+    assert capsys.readouterr().err == ""

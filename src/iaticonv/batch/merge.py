@@ -71,8 +71,9 @@ def _header(headers: list[FileHeader]) -> FileHeader:
 
 
 def _refuse_input_as_output(output: Path, inputs: list[Path]) -> None:
-    """Never write over an input (``_io.check_output_path`` swallows this very error: it raises an
-    ``OutputError``, an ``OSError``, inside ``contextlib.suppress(OSError)``)."""
+    """Never write over an input. ``_io.check_output_path`` refuses it too (since #9 fixed it
+    swallowing its own error); merging many inputs into one file is where the mistake is easiest to
+    make, so the check stays here as well, before any reader is opened."""
     target = output.resolve()
     if any(path.resolve() == target for path in inputs):
         raise OutputError(f"{output}: the output path is also an input; iaticonv never overwrites its inputs",

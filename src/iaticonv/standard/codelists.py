@@ -18,6 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .._dates import leading_date
 from .._paths import project_schemas
 from .._xml import parse_file
 from ..errors import UsageError
@@ -37,15 +38,6 @@ PREFERRED_CODELISTS = (
     "OrganisationType", "OrganisationRole", "TransactionType", "BudgetType", "BudgetStatus",
     "ActivityDateType", "Language", "DocumentCategory",
 )
-
-
-def _parse_date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        return None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -139,8 +131,8 @@ def _load_codelist(path: Path, version: str) -> Codelist:
             description=_narratives(item.find("description")).get("en", ""),
             category=(item.findtext("category") or "").strip() or None,
             status=item.get("status", "active"),
-            activation_date=_parse_date(item.get("activation-date")),
-            withdrawal_date=_parse_date(item.get("withdrawal-date")),
+            activation_date=leading_date(item.get("activation-date")),
+            withdrawal_date=leading_date(item.get("withdrawal-date")),
         )
     return codelist
 

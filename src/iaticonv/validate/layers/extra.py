@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
+from ..._dates import leading_date
 from ...standard.codelists import Codelist, load_codelists
 from .._xpath import elements
 from ..context import Chunk, Hit, RecordContext
@@ -38,15 +39,6 @@ _SPLIT = etree.XPath("iati-activity[count(sector[@percentage]) > 1 or "
                      "count(recipient-country[@percentage] | recipient-region[@percentage]) > 1]")
 
 
-def _date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        return None
-
-
 def _future_transactions(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
     today = chunk.options.now()
     for transaction in elements(_LATER_TRANSACTIONS, chunk.root):
@@ -54,7 +46,7 @@ def _future_transactions(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
                                          ("2001.1.2", "value", "value-date")):
             node = transaction.find(path)
             value = node.get(attribute) if node is not None else None
-            when = _date(value)
+            when = leading_date(value)
             if node is None or when is None or when <= today:
                 continue
             record = chunk.record_of(transaction)
@@ -87,8 +79,8 @@ def _fiscal_years(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
     month, day = chunk.options.fiscal_year_start
     for budget in elements(_BUDGETS[chunk.kind], chunk.root):
         start_node, end_node = budget.find("period-start"), budget.find("period-end")
-        start = _date(start_node.get("iso-date") if start_node is not None else None)
-        end = _date(end_node.get("iso-date") if end_node is not None else None)
+        start = leading_date(start_node.get("iso-date") if start_node is not None else None)
+        end = leading_date(end_node.get("iso-date") if end_node is not None else None)
         if start is None or end is None or end < start:
             continue
         boundary = dt.date(start.year, month, min(day, 28) if month == 2 else day)

@@ -48,10 +48,7 @@ def require_store() -> Path:
     """The store folder, or a one-line environment error telling how to install it (exit 3)."""
     root = store_dir()
     if not (root / STATE_FILE).is_file():
-        raise StandardMissingError(
-            f"the IATI Standard is not installed in {root}",
-            hint=f"run: {INSTALL_HINT}",
-        )
+        raise StandardMissingError(f"the IATI Standard is not installed in {root}; run: {INSTALL_HINT}")
     return root
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .._io import atomic_writer, check_output_path
-from ..errors import OutputError, UsageError
+from ..errors import UsageError
 from ..formats import FORMATS, detect_format, format_info, open_reader, open_writer
 from ..model import Activity, FileHeader
 from .inputs import collect_inputs, looks_readable
@@ -70,16 +70,6 @@ def _header(headers: list[FileHeader]) -> FileHeader:
                       extra_attrs=dict(first.extra_attrs), nsmap=nsmap)
 
 
-def _refuse_input_as_output(output: Path, inputs: list[Path]) -> None:
-    """Never write over an input. ``_io.check_output_path`` refuses it too (since #9 fixed it
-    swallowing its own error); merging many inputs into one file is where the mistake is easiest to
-    make, so the check stays here as well, before any reader is opened."""
-    target = output.resolve()
-    if any(path.resolve() == target for path in inputs):
-        raise OutputError(f"{output}: the output path is also an input; iaticonv never overwrites its inputs",
-                          hint="choose another output path")
-
-
 def merge_files(
     args: Iterable[Path], output: Path, *, source: str | None = None, target: str | None = None,
     drop_duplicates: bool = False, overwrite: bool = False, reader_options: dict[str, Any] | None = None,
@@ -90,7 +80,6 @@ def merge_files(
     items = collect_inputs(args, extensions=extensions, accept=None if source else looks_readable)
     if not items:
         raise UsageError("merge: no input files")
-    _refuse_input_as_output(output, [item.path for item in items])
     check_output_path(output, [item.path for item in items], overwrite=overwrite)
     target_info = format_info(target) if target else detect_format(output, for_writing=True)
     writer = open_writer(target_info, **(writer_options or {}))

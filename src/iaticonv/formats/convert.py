@@ -142,13 +142,8 @@ def _counted(job: _Job, records: Iterator[Activity]) -> Iterator[Activity]:
         yield record
 
 
-def _check_output(output: Path, inputs: list[Path], overwrite: bool) -> None:
-    """Never write over an input, nor over an existing file unless ``overwrite``."""
-    check_output_path(output, inputs, overwrite=overwrite)
-
-
 def _to_one_file(job: _Job, paths: list[Path], output: Path) -> None:
-    _check_output(output, job.inputs + paths, job.overwrite)
+    check_output_path(output, job.inputs + paths, overwrite=job.overwrite)
     readers = [_reader(job, path) for path in paths]
     header = _merged_header([reader.header() for reader in readers])
     writer = open_writer(job.target, **_writer_options(job))
@@ -210,7 +205,7 @@ def _split(job: _Job, path: Path, directory: Path) -> None:
             name = f"{stem}-{number}"
         used.add(name)
         output = directory / f"{name}{extension}"
-        _check_output(output, job.inputs, job.overwrite)
+        check_output_path(output, job.inputs, overwrite=job.overwrite)
         _write(job, open_writer(job.target, **_writer_options(job)), output, iter([record]), header)
         job.result.outputs.append(output)
     job.result.notes.extend(reader.notes)

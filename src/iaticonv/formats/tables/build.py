@@ -14,7 +14,7 @@ from itertools import pairwise
 from typing import Any
 
 from ...errors import InputError
-from ...model import Activity, FileHeader, Kind, Node, plan_for
+from ...model import Activity, FieldPlan, FileHeader, Kind, Node, plan_for
 from .cells import KEEP, decode, is_lexical
 from .layout import EXTRAS, Column, Layout, Table, TableKind
 from .paths import PathError, Step, decode_order, fit_order, parse_path
@@ -84,14 +84,7 @@ class Builder:
             value = self._value(table, row, column, raw)
             if value is None:
                 continue
-            holder: Any = node
-            for step in column.steps:
-                sub = getattr(holder, step.name)
-                if sub is None:
-                    assert step.cls is not None
-                    sub = step.cls()
-                    setattr(holder, step.name, sub)
-                holder = sub
+            holder = _descend(node, column.steps)
             assert column.field is not None
             setattr(holder, column.field.name, value)
 
@@ -135,14 +128,7 @@ class Builder:
                 raise self.error(table, row, "path",
                                  f"no row for its parent {_show(steps[:depth])!r} in {table.parent}",
                                  hint="add the parent row first, or correct the path")
-            holder: Any = parent
-            for step in table.steps:
-                sub = getattr(holder, step.name)
-                if sub is None:
-                    assert step.cls is not None
-                    sub = step.cls()
-                    setattr(holder, step.name, sub)
-                holder = sub
+            holder = _descend(parent, table.steps)
             item = self._item(table, row, field)
             if table.kind is TableKind.ELEMENT:
                 index[steps] = item
@@ -239,3 +225,17 @@ def _show(steps: tuple[Step, ...]) -> str:
 
 _EXAMPLES = {"decimal": "1234.56", "integer": "2", "boolean": "true or false", "date": "2024-03-31",
              "datetime": "2024-03-31T12:00:00"}
+
+
+def _descend(node: Any, steps: tuple[FieldPlan, ...]) -> Any:
+    """Follow 0..1 child fields from ``node``, creating each missing child on the way (a cell of
+    ``value/@currency`` needs a ``value`` even when no other cell of it was filled)."""
+    holder = node
+    for step in steps:
+        sub = getattr(holder, step.name)
+        if sub is None:
+            assert step.cls is not None
+            sub = step.cls()
+            setattr(holder, step.name, sub)
+        holder = sub
+    return holder

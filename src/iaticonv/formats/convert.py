@@ -17,6 +17,7 @@ from .._io import atomic_writer, check_output_path
 from ..errors import UsageError
 from ..model import Activity, FileHeader
 from .base import FORMATS, FormatInfo, Reader, ReadNote, detect_format, format_info, open_reader, open_writer
+from .direct import direct_path
 
 __all__ = ["ConvertResult", "convert"]
 
@@ -146,6 +147,8 @@ def _to_one_file(job: _Job, paths: list[Path], output: Path) -> None:
     check_output_path(output, job.inputs + paths, overwrite=job.overwrite)
     readers = [_reader(job, path) for path in paths]
     header = _merged_header([reader.header() for reader in readers])
+    if _direct(job, paths, readers, output, header):
+        return
     writer = open_writer(job.target, **_writer_options(job))
 
     def stream() -> Iterator[Activity]:
@@ -158,6 +161,28 @@ def _to_one_file(job: _Job, paths: list[Path], output: Path) -> None:
         records = _at_most_one(records, output, job.target.name)
     _write(job, writer, output, records, header)
     job.result.outputs.append(output)
+
+
+def _direct(job: _Job, paths: list[Path], readers: list[Reader], output: Path, header: FileHeader) -> bool:
+    """Convert through the pair's direct path (``direct``) when it has one; False when it has none."""
+    sources = {(job.source or detect_format(path)).name for path in paths}
+    direct = direct_path(sources.pop(), job.target.name) if len(sources) == 1 else None
+    if direct is None or job.target.whole_path:
+        return False
+
+    def tick() -> None:
+        job.result.records += 1
+        if job.progress is not None and job.result.records % 500 == 0:
+            job.progress(job.result.records)
+
+    try:
+        with atomic_writer(output) as handle:
+            direct(readers, handle, header, job.writer_options, tick)
+    finally:
+        for reader in readers:
+            job.result.notes.extend(reader.notes)
+    job.result.outputs.append(output)
+    return True
 
 
 def _write(job: _Job, writer: Any, output: Path, records: Iterator[Activity], header: FileHeader) -> None:

@@ -1,35 +1,47 @@
-"""One very large IATI XML file converted to IATI XML by several workers, a range of activities each.
+"""One very large file converted by several workers, a range of activities each.
 
-This is what upgrading a big 2.01 file to 2.03 needs. Each worker converts its range (framed as a
-whole file, see ``ranges``) into a part file written by the ordinary IATI XML writer; the parent then
-joins the parts: the first part's prologue and root start tag, every part's activities in order, the
-end tag. The writer prints each activity on its own from the same header, so the joined file is the
-one a single pass writes (a test compares the bytes). When anything is off (a range fails, a part
-does not have the expected frame) the parent converts the file whole, so errors are reported exactly
-as a single pass reports them. Only IATI XML to IATI XML: other writers frame records differently.
+Each worker converts its range (framed as a whole file: ``ranges`` cuts IATI XML at activity start
+tags, ``json_cuts`` cuts the JSON record layout at activity lines) into a part file written by the
+ordinary writer; the parent then joins the parts (``part_join``): the header once, every part's
+records in order, the closing once. Writers print each record on its own from the same header, so
+the joined file is the one a single pass writes (tests compare the bytes). The readers' notes are
+moved to the lines of the whole file, and a note about the header (which every range repeats) is
+kept once. When anything is off (a range fails, a part does not have the writer's frame, a note
+whose order a range could change) the parent converts the file whole, so errors are reported
+exactly as a single pass reports them.
+
+Sources: IATI XML and the JSON record layout. Targets: IATI XML, JSON and YAML (the formats whose
+writers print one record after another).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._io import atomic_writer
 from ..errors import IaticonvError
-from ..formats import detect_format
+from ..formats import detect_format, format_info
+from ..formats.base import ReadNote
 from ..formats.convert import convert
+from .json_cuts import JSON_FOOTER, plan_json_cuts
 from .outcome import FileOutcome
-from .ranges import ROOT_START, Cut, framed, plan_cuts, start_tag_end
+from .part_join import JOINABLE, join
+from .ranges import Cut, framed, plan_cuts
 from .split import SPOOL_PREFIX
 
-__all__ = ["ConvertChunk", "join_parts", "plan_convert_chunks"]
+__all__ = ["ConvertChunk", "convert_chunk", "join_parts", "plan_convert_chunks", "read_notes"]
 
-FOOTER = b"\n</iati-activities>\n"
-BLOCK = 16 * 1024 * 1024
 LINE = re.compile(r"(\bline )(\d+)")
+SOURCES = {"iati-xml": (b"</iati-activities>", ".xml"), "json": (JSON_FOOTER, ".json")}
+# A root child that is not an activity is noted when the next activity is read, or at the root's end:
+# at a cut, a range notes it before the next range's notes, a single pass after. Order matters, so
+# such a file is converted whole.
+ORDER_SENSITIVE = frozenset({"read.not-an-activity"})
+READ_NOTES = "read_notes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +52,8 @@ class ConvertChunk:
     part: str
     reader_options: dict[str, object]
     writer_options: dict[str, object]
+    source_format: str = "iati-xml"
+    target: str = "iati-xml"
 
     @property
     def source(self) -> str:
@@ -53,78 +67,78 @@ class ConvertChunk:
 def plan_convert_chunks(source: Path, output: Path, *, source_format: str | None, target: str, part_bytes: int,
                         reader_options: dict[str, object],
                         writer_options: dict[str, object]) -> list[ConvertChunk] | None:
-    """Ranges for an IATI XML → IATI XML conversion of a big file; None when it does not apply."""
-    if target != "iati-xml" or (source_format or detect_format(source).name) != "iati-xml":
+    """Ranges for the conversion of a big file; None when it does not apply (formats, size, layout)."""
+    try:
+        source_name = source_format or detect_format(source).name
+    except IaticonvError:
         return None
-    cuts = plan_cuts(source, part_bytes=part_bytes)
+    if source_name not in SOURCES or target not in JOINABLE or format_info(target).whole_path:
+        return None
+    cuts = plan_json_cuts(source, part_bytes=part_bytes) if source_name == "json" else \
+        plan_cuts(source, part_bytes=part_bytes)
     if not cuts:
         return None
     output.parent.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=SPOOL_PREFIX, dir=output.parent))
-    return [ConvertChunk(cut, str(folder / f"part{cut.index:05d}.xml"), reader_options, writer_options)
-            for cut in cuts]
+    extension = format_info(target).extensions[0]
+    return [ConvertChunk(cut, str(folder / f"part{cut.index:05d}{extension}"), reader_options, writer_options,
+                         source_name, target) for cut in cuts]
 
 
 def convert_chunk(chunk: ConvertChunk) -> FileOutcome:
-    """Worker side: convert the framed range into its part file."""
+    """Worker side: convert the framed range into its part file.
+
+    The outcome's ``notes`` are the batch's one-line notes; ``extra["read_notes"]`` the readers'
+    notes themselves, moved to the whole file (what a single conversion reports).
+    """
     started = time.perf_counter()
+    footer, suffix = SOURCES[chunk.source_format]
     try:
-        with framed(chunk.cut) as (path, _newlines):
-            result = convert([path], Path(chunk.part), source="iati-xml", target="iati-xml", overwrite=True,
-                             reader_options=dict(chunk.reader_options), writer_options=dict(chunk.writer_options))
+        with framed(chunk.cut, footer=footer, suffix=suffix) as (path, _newlines):
+            result = convert([path], Path(chunk.part), source=chunk.source_format, target=chunk.target,
+                             overwrite=True, reader_options=dict(chunk.reader_options),
+                             writer_options=dict(chunk.writer_options))
     except IaticonvError as exc:  # not the file's own words: the parent redoes the file whole
         return FileOutcome(source=chunk.source, status="failed", reason=str(exc), cacheable=False)
-    notes = [f"{n.activity or '?'}: {_lines(n.message, chunk.cut)} [{n.code}]" for n in result.notes]
+    if any(note.code in ORDER_SENSITIVE for note in result.notes):
+        return FileOutcome(source=chunk.source, status="failed", cacheable=False,
+                           reason="a note whose place a range could change: converted whole")
+    notes = [_moved(note, chunk.cut) for note in result.notes
+             if chunk.cut.index == 0 or not _in_header(note, chunk.cut)]
     return FileOutcome(source=chunk.source, status="ok", activities=result.records, outputs=[chunk.part],
-                       notes=notes, size=chunk.size, seconds=time.perf_counter() - started)
+                       notes=[f"{n.activity or '?'}: {n.message} [{n.code}]" for n in notes], size=chunk.size,
+                       seconds=time.perf_counter() - started, extra={READ_NOTES: notes})
 
 
-def _lines(message: str, cut: Cut) -> str:
-    """A reader's note names lines of the framed range ("(line 54)"): name those of the whole file."""
-    return LINE.sub(lambda m: f"{m[1]}{cut.file_line(int(m[2]))}", message)
+def _in_header(note: ReadNote, cut: Cut) -> bool:
+    """A note about the header (the root's missing version…): every range repeats it; the first keeps it."""
+    return note.line is not None and note.line < cut.header_line
 
 
-def _body(part: Path, prefix: bytes | None) -> tuple[bytes, int, int] | None:
-    """(prefix, start, end) of a part's activities, or None when its frame is not the writer's."""
-    with part.open("rb") as handle:
-        head = handle.read(1024 * 1024)
-        handle.seek(max(0, part.stat().st_size - len(FOOTER)))
-        tail = handle.read()
-    match = ROOT_START.search(head)
-    end = start_tag_end(head, match.start()) if match is not None else -1
-    if end < 0 or tail != FOOTER or (prefix is not None and head[:end] != prefix):
-        return None
-    return head[:end], end, part.stat().st_size - len(FOOTER)
+def _moved(note: ReadNote, cut: Cut) -> ReadNote:
+    """A reader's note names the framed range and its lines ("(line 54)"): name the whole file's."""
+    message = LINE.sub(lambda m: f"{m[1]}{cut.file_line(int(m[2]))}", note.message)
+    line = cut.file_line(note.line) if note.line is not None else None
+    return dataclasses.replace(note, message=message, line=line, file=cut.source if note.file else note.file)
 
 
-def join_parts(output: Path, parts: list[FileOutcome], *, overwrite: bool) -> FileOutcome | None:
+def read_notes(parts: list[FileOutcome]) -> list[ReadNote]:
+    """The readers' notes of a file's parts, in order (see ``convert_chunk``)."""
+    ordered = sorted(parts, key=lambda part: part.outputs[0] if part.outputs else "")
+    return [note for part in ordered for note in part.extra.get(READ_NOTES, [])]
+
+
+def join_parts(output: Path, parts: list[FileOutcome], *, overwrite: bool, target: str = "iati-xml"
+               ) -> FileOutcome | None:
     """Join the parts of one file into ``output`` (atomically); None when they cannot be joined.
 
     The caller removes the parts' private folder afterwards, joined or not.
     """
-    if any(part.status != "ok" for part in parts) or (output.exists() and not overwrite):
+    if any(part.status != "ok" or not part.outputs for part in parts) or (output.exists() and not overwrite):
         return None  # the whole-file conversion then says what is wrong, in its own words
     parts = sorted(parts, key=lambda part: part.outputs[0])  # part00000.xml, part00001.xml…
-    frames: list[tuple[Path, int, int]] = []
-    prefix: bytes | None = None
-    for part in parts:
-        frame = _body(Path(part.outputs[0]), prefix)
-        if frame is None:
-            return None
-        prefix = frame[0]
-        frames.append((Path(part.outputs[0]), frame[1], frame[2]))
-    assert prefix is not None
-    with atomic_writer(output) as out:
-        out.write(prefix)
-        for path, start, end in frames:
-            with path.open("rb") as handle:
-                handle.seek(start)
-                left = end - start
-                while left > 0:
-                    block = handle.read(min(BLOCK, left))
-                    out.write(block)
-                    left -= len(block)
-        out.write(FOOTER)
+    if not join(output, [Path(part.outputs[0]) for part in parts], target):
+        return None
     return FileOutcome(source=parts[0].source, status="ok", outputs=[str(output)],
                        activities=sum(p.activities for p in parts), notes=[n for p in parts for n in p.notes],
-                       seconds=sum(p.seconds for p in parts))
+                       seconds=sum(p.seconds for p in parts), extra={READ_NOTES: read_notes(parts)})

@@ -187,7 +187,7 @@ def convert_any(unit: Unit) -> FileOutcome:
 
 
 def _units(jobs: list[ConvertJob], workers: int, part_bytes: int) -> list[Unit]:
-    """Whole files, except a big IATI XML file converted to IATI XML on several workers: its ranges."""
+    """Whole files, except a big IATI XML or JSON file converted on several workers: its ranges."""
     units: list[Unit] = []
     for job in jobs:
         chunks = None
@@ -216,7 +216,7 @@ class _Joiner:
         parts.append(result)
         if len(parts) < unit.cut.count:
             return None
-        joined = join_parts(Path(job.output), self.parts.pop(unit.source), overwrite=job.overwrite)
+        joined = join_parts(Path(job.output), self.parts.pop(unit.source), overwrite=job.overwrite, target=job.target)
         shutil.rmtree(Path(unit.part).parent, ignore_errors=True)  # the parts' private folder
         outcome = joined or convert_unit(job)  # ranges that cannot be joined: the file whole, here
         outcome.size = job.size

@@ -41,6 +41,7 @@ __all__ = [
     "assemble",
     "balanced_part",
     "framed",
+    "newlines_before",
     "plan_chunks",
     "plan_cuts",
     "start_tag_end",
@@ -168,12 +169,12 @@ def plan_cuts(path: Path, *, part_bytes: int) -> list[Cut] | None:
     if len(cuts) < 3:
         return None
     count = len(cuts) - 1
-    offsets = _newlines_before(path, cuts)
+    offsets = newlines_before(path, cuts)
     return [Cut(str(path), i, count, header_end, cuts[i], cuts[i + 1], offsets[0] + 1, offsets[i] - offsets[0])
             for i in range(count)]
 
 
-def _newlines_before(path: Path, offsets: list[int]) -> list[int]:
+def newlines_before(path: Path, offsets: list[int]) -> list[int]:
     """Newlines in the file before each offset (read in blocks: memory stays flat)."""
     counts: list[int] = []
     seen = position = 0
@@ -195,13 +196,15 @@ def plan_chunks(path: Path, options: ValidateOptions, *, part_bytes: int) -> lis
 
 
 @contextlib.contextmanager
-def framed(cut: Cut) -> Iterator[tuple[Path, int]]:
-    """A temporary file holding the range framed as a whole activity file, and the body's newlines.
+def framed(cut: Cut, *, footer: bytes = b"</iati-activities>", suffix: str = ".xml") -> Iterator[tuple[Path, int]]:
+    """A temporary file holding the range framed as a whole file, and the body's newlines.
 
+    The header is copied from the file itself; ``footer`` closes every range but the last (which
+    keeps the file's own end): the root's end tag for IATI XML, ``]}`` for the JSON record layout.
     It sits in the system temporary folder (``TMPDIR``) and is removed on exit, error or not.
     """
     newlines = 0
-    fd, name = tempfile.mkstemp(prefix=".iaticonv-range-", suffix=".xml")
+    fd, name = tempfile.mkstemp(prefix=".iaticonv-range-", suffix=suffix)
     try:
         with os.fdopen(fd, "wb") as out, Path(cut.source).open("rb") as src:
             out.write(src.read(cut.header_end))
@@ -215,7 +218,7 @@ def framed(cut: Cut) -> Iterator[tuple[Path, int]]:
                 out.write(block)
                 left -= len(block)
             if cut.index < cut.count - 1:
-                out.write(b"</iati-activities>")
+                out.write(footer)
         yield Path(name), newlines
     finally:
         with contextlib.suppress(OSError):

@@ -69,16 +69,25 @@ def convert(inputs: tuple[Path, ...], output: Path, source: str | None, target: 
     """Convert INPUT files (or directories) between formats: iati-xml, json, yaml, ...
 
     Many inputs go into one OUTPUT file; a directory input gives a directory output; --split writes
-    one file per activity.
+    one file per activity. With --jobs N, one big IATI XML or JSON file converted to one IATI XML,
+    JSON or YAML file is cut into ranges of activities converted on N processes.
     """
     writer_options = {"generated_at": generated_at} if generated_at else {}
     if wants_batch(inputs, output, split=split, split_by=split_by, jobs=jobs, force=force, progress=progress):
         return convert_many(inputs, output, target=target, source=source, split=split, overwrite=overwrite,
                             reader_options={"upgrade": not no_upgrade}, writer_options=writer_options, jobs=jobs,
                             force=force, split_by=split_by, quiet=quiet, progress=progress, output_format=output_format)
-    result = run_convert(list(inputs), output, source=source, target=target, split=split, overwrite=overwrite,
-                         reader_options={"upgrade": not no_upgrade}, writer_options=writer_options,
-                         progress=_progress())
+    result = None
+    if jobs is not None and jobs > 1 and len(inputs) == 1 and not split:
+        from ..batch.convert_file import convert_file_parallel  # one big file on several processes
+
+        result = convert_file_parallel(inputs[0], output, jobs=jobs, target=target, source_format=source,
+                                       overwrite=overwrite, reader_options={"upgrade": not no_upgrade},
+                                       writer_options=writer_options)
+    if result is None:
+        result = run_convert(list(inputs), output, source=source, target=target, split=split, overwrite=overwrite,
+                             reader_options={"upgrade": not no_upgrade}, writer_options=writer_options,
+                             progress=_progress())
     return _report(result, output_format)
 
 

@@ -1,0 +1,153 @@
+"""Join the part files that workers wrote for the ranges of one input into the file one pass writes.
+
+Every writer that holds many records prints a header from the file's header, then each record on
+its own, then a closing: so a part written from a range is the header, the range's records and the
+closing, and the whole file is the header once, every part's records in order, the closing once.
+Only the glue between records differs by format:
+
+* IATI XML: prologue and root start tag; activities; ``\\n</iati-activities>\\n``;
+* JSON: the two header lines; activities joined by ``,\\n``; ``\\n]}\\n`` (``]}\\n`` when empty);
+* YAML: the header document; one document per activity; nothing.
+
+Each part's frame is checked (the same header bytes as the first part's, the writer's own closing);
+when one is not as expected, ``join`` returns False and the caller converts the input in one pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .._io import atomic_writer
+from .ranges import ROOT_START, start_tag_end
+
+__all__ = ["Frame", "join", "part_frame"]
+
+XML_FOOTER = b"\n</iati-activities>\n"
+JSON_FOOTER = b"\n]}\n"
+JSON_EMPTY_FOOTER = b"]}\n"
+JSON_FIRST = b'{"iati-activities": '
+JSON_SECOND = b'"activities": [\n'
+YAML_HEADER_KEY = "iati-activities"
+HEAD_LIMIT = 1024 * 1024  # a header (namespaces, attributes) is never this long
+BLOCK = 16 * 1024 * 1024
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """A part file: its header bytes and where its records start and end."""
+
+    path: Path
+    head: bytes
+    start: int
+    end: int
+
+
+def _read_ends(path: Path, tail_size: int) -> tuple[bytes, bytes, int]:
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_LIMIT)
+        handle.seek(max(0, size - tail_size))
+        tail = handle.read()
+    return head, tail, size
+
+
+def _xml_frame(path: Path) -> Frame | None:
+    head, tail, size = _read_ends(path, len(XML_FOOTER))
+    match = ROOT_START.search(head)
+    end = start_tag_end(head, match.start()) if match is not None else -1
+    if end < 0 or tail != XML_FOOTER:
+        return None
+    return Frame(path, head[:end], end, size - len(XML_FOOTER))
+
+
+def _json_frame(path: Path) -> Frame | None:
+    head, tail, size = _read_ends(path, len(JSON_FOOTER))
+    first = head.find(b"\n")
+    if not head.startswith(JSON_FIRST) or first < 0 or head[first + 1:first + 1 + len(JSON_SECOND)] != JSON_SECOND:
+        return None
+    end = first + 1 + len(JSON_SECOND)
+    if size == end + len(JSON_EMPTY_FOOTER) and tail.endswith(JSON_EMPTY_FOOTER):
+        return Frame(path, head[:end], end, end)  # no records
+    if tail != JSON_FOOTER or size < end + len(JSON_FOOTER):
+        return None
+    return Frame(path, head[:end], end, size - len(JSON_FOOTER))
+
+
+def _yaml_frame(path: Path) -> Frame | None:
+    """The header document ends where the first record document starts (``---`` at a line start:
+    inside the header every line but the first is indented). Checked by dumping it again."""
+    head, _tail, size = _read_ends(path, 0)
+    at = head.find(b"\n---", 1)
+    while at >= 0 and head[at + 4:at + 5] not in (b"\n", b" "):
+        at = head.find(b"\n---", at + 1)
+    end = at + 1 if at >= 0 else (size if size <= len(head) else -1)
+    if end < 0:
+        return None
+    try:
+        document = yaml.load(head[:end], Loader=_Loader)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(document, dict) or set(document) != {YAML_HEADER_KEY}:
+        return None
+    again = yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, explicit_start=True, width=100)
+    if again.encode("utf-8") != head[:end]:
+        return None
+    return Frame(path, head[:end], end, size)
+
+
+_FRAMES = {"iati-xml": _xml_frame, "json": _json_frame, "yaml": _yaml_frame}
+JOINABLE = frozenset(_FRAMES)
+
+
+def part_frame(path: Path, target: str) -> Frame | None:
+    """The frame of a part written in ``target``, or None when it is not the writer's own."""
+    finder = _FRAMES.get(target)
+    try:
+        return finder(path) if finder is not None else None
+    except OSError:
+        return None
+
+
+def _copy(out: Any, frame: Frame) -> None:
+    with frame.path.open("rb") as handle:
+        handle.seek(frame.start)
+        left = frame.end - frame.start
+        while left > 0:
+            block = handle.read(min(BLOCK, left))
+            if not block:
+                raise OSError(f"{frame.path}: shorter than when it was checked")
+            out.write(block)
+            left -= len(block)
+
+
+def join(output: Path, parts: list[Path], target: str) -> bool:
+    """Write ``parts`` (in order) joined into ``output``, atomically; False (nothing written) when a
+    part's frame is not the writer's or its header differs from the first part's."""
+    frames: list[Frame] = []
+    for path in parts:
+        frame = part_frame(path, target)
+        if frame is None or (frames and frame.head != frames[0].head):
+            return False
+        frames.append(frame)
+    if not frames:
+        return False
+    with atomic_writer(output) as out:
+        out.write(frames[0].head)
+        if target == "json":
+            bodies = [frame for frame in frames if frame.end > frame.start]
+            for number, frame in enumerate(bodies):
+                out.write(b",\n" if number else b"")
+                _copy(out, frame)
+            out.write(JSON_FOOTER if bodies else JSON_EMPTY_FOOTER)
+        else:
+            for frame in frames:
+                _copy(out, frame)
+            out.write(XML_FOOTER if target == "iati-xml" else b"")
+    return True

@@ -22,7 +22,7 @@ from .iati_xml_read import element_to_node
 from .iati_xml_write import NamespaceContext, escape_attr, first_invalid_char, node_to_xml
 from .upgrade import UPGRADABLE, upgrade_activity
 
-__all__ = ["IatiXmlReader", "IatiXmlWriter", "header_from_root"]
+__all__ = ["ROOT_END", "IatiXmlReader", "IatiXmlWriter", "activity_xml", "header_from_root"]
 
 ROOT_TAG = "iati-activities"
 HEADER_ATTRS = ("version", "generated-datetime", "linked-data-default")
@@ -98,6 +98,18 @@ class IatiXmlReader:
                                    message=f"<{child.tag}> under <iati-activities> {why}; it was not converted"))
 
     def records(self) -> Iterator[Activity]:
+        for element in self.activity_elements():
+            node = element_to_node(element, Activity, top=True)
+            assert isinstance(node, Activity)
+            yield node
+
+    def activity_elements(self) -> Iterator[Any]:
+        """Each ``iati-activity`` element in turn (upgraded, its notes taken), still whole.
+
+        The caller maps the element before asking for the next one; only then is it cleared and
+        dropped, so memory stays flat. :meth:`records` maps it to a typed record, a direct path
+        (:mod:`.direct`) straight to its output, so both see the same elements and notes.
+        """
         self.header()
         version = self.source_version
         upgrading = self.upgrade and version in UPGRADABLE
@@ -122,16 +134,31 @@ class IatiXmlReader:
                     for code, message in upgrade_activity(element, version):
                         self.notes.append(ReadNote(code=code, message=message, activity=ident,
                                                    file=str(self.path), line=element.sourceline))
-                node = element_to_node(element, Activity, top=True)
+                yield element
                 element.clear(keep_tail=True)
                 parent = element.getparent()
                 while element.getprevious() is not None and parent is not None:
                     self._note_stray(parent[0])
                     del parent[0]
-                assert isinstance(node, Activity)
-                yield node
         except etree.XMLSyntaxError as exc:
             raise self._syntax_error(exc) from None
+
+
+ROOT_END = b"\n</iati-activities>\n"
+
+
+def activity_xml(activity: Activity, ns: NamespaceContext) -> str:
+    """One activity as the writer writes it (newline and indentation first); InputError when it
+    holds a character XML 1.0 cannot carry. Direct paths call it for the records they hand back."""
+    out: list[str] = ["\n  "]
+    node_to_xml(activity, "iati-activity", out, ns, 1)
+    chunk = "".join(out)
+    bad = first_invalid_char(chunk)
+    if bad is not None:
+        raise InputError(f"activity {activity.iati_identifier!r} holds the character "
+                         f"{bad!r}, which XML 1.0 cannot carry", field="iati-activity",
+                         hint="remove control characters from the record")
+    return chunk
 
 
 class IatiXmlWriter:
@@ -145,23 +172,16 @@ class IatiXmlWriter:
     def write(self, stream: IO[bytes], records: Iterable[Activity], header: FileHeader | None = None) -> int:
         header = header if header is not None else FileHeader()
         ns = NamespaceContext(header.nsmap)
-        stream.write(self._root_start(header, ns).encode("utf-8"))
+        stream.write(self.root_start(header, ns).encode("utf-8"))
         count = 0
         for activity in records:
-            out: list[str] = ["\n  "]
-            node_to_xml(activity, "iati-activity", out, ns, 1)
-            chunk = "".join(out)
-            bad = first_invalid_char(chunk)
-            if bad is not None:
-                raise InputError(f"activity {activity.iati_identifier!r} holds the character "
-                                 f"{bad!r}, which XML 1.0 cannot carry", field="iati-activity",
-                                 hint="remove control characters from the record")
-            stream.write(chunk.encode("utf-8"))
+            stream.write(activity_xml(activity, ns).encode("utf-8"))
             count += 1
-        stream.write(b"\n</iati-activities>\n")
+        stream.write(ROOT_END)
         return count
 
-    def _root_start(self, header: FileHeader, ns: NamespaceContext) -> str:
+    def root_start(self, header: FileHeader, ns: NamespaceContext) -> str:
+        """The XML declaration and the ``iati-activities`` start tag (direct paths write it too)."""
         generated = self.generated_at
         if isinstance(generated, datetime):
             generated = generated.isoformat()

@@ -1,6 +1,7 @@
 """Locating findings: the positional path of every element of every real file selects that element.
 
-``locate.relative_path`` counts same-named siblings step by step; whatever a check blames (an
+``locate.relative_path`` takes libxml's path and puts back the ``[1]`` it leaves out (counting
+same-named siblings in Python only for namespaced steps); whatever a check blames (an
 element deep in a result, a narrative under a foreign element), the XPath in its finding must lead
 back to exactly that element, or a publisher cannot find the problem.
 """
@@ -13,7 +14,7 @@ import pytest
 
 from conftest import EXAMPLE_ACTIVITY, real_files
 from iaticonv._xml import parse_file
-from iaticonv.validate.locate import relative_path
+from iaticonv.validate.locate import _counted_path, relative_path
 
 FILES = [*real_files(), EXAMPLE_ACTIVITY]
 
@@ -31,5 +32,26 @@ def test_every_element_path_selects_that_element(path: Path) -> None:
             found = relative_path(element, record)
             prefixes = {prefix: uri for prefix, uri in element.nsmap.items() if prefix}  # foreign steps
             assert record.xpath("." + found, namespaces=prefixes) == [element], (path.name, found)
+            # libxml's path with [1] put back is the same text as counting siblings in Python
+            assert found == _counted_path(element, record), (path.name, found)
             checked += 1
     assert checked > 0
+
+
+def test_foreign_steps_and_only_children_are_counted_as_before() -> None:
+    """Steps libxml writes its own way (a prefix, a default namespace) and only children of their
+    name get the same path as the Python count: ``[1]`` everywhere, foreign names as before."""
+    from lxml import etree
+
+    root = etree.fromstring(
+        b'<iati-activities xmlns:x="http://x"><iati-activity><title><narrative/></title>'
+        b'<x:note><x:line/><narrative/></x:note><y xmlns="http://y"><narrative/></y>'
+        b"<sector/><sector><narrative/><narrative/></sector></iati-activity></iati-activities>"
+    )
+    record = root[0]
+    for element in record.iter():
+        if element is not record:
+            assert relative_path(element, record) == _counted_path(element, record)
+    assert relative_path(record[4][1], record) == "/sector[2]/narrative[2]"
+    assert relative_path(record[0][0], record) == "/title[1]/narrative[1]"
+    assert relative_path(record[1][1], record) == "/x:note[1]/narrative[1]"

@@ -94,6 +94,7 @@ class RecordContext:
     options: ValidateOptions
     root_attrib: Mapping[str, str] = field(default_factory=dict)
     base: str | None = None  # the record's own XPath when it is not under the usual root
+    path_head: str | None = None  # libxml's path of the element in its chunk, kept by ``locate``
 
 
 Check = Callable[[RecordContext], Iterable[Hit]]

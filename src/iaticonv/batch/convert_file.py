@@ -10,6 +10,7 @@ the caller runs the ordinary single pass, which then reports whatever is wrong i
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 from typing import Any
@@ -60,11 +61,12 @@ def convert_file_parallel(source: Path, output: Path, *, jobs: int, target: str 
         return None
     try:
         parts: list[FileOutcome] = []
-        for done in run_units(convert_chunk, chunks, workers=min(jobs, len(chunks)),
-                              weight=lambda chunk: chunk.size):
-            if done.result is None or done.result.status != "ok":
-                return None  # a failed range: the whole file, in one pass, says what is wrong
-            parts.append(done.result)
+        with contextlib.closing(run_units(convert_chunk, chunks, workers=min(jobs, len(chunks)),
+                                          weight=lambda chunk: chunk.size)) as finished:
+            for done in finished:
+                if done.result is None or done.result.status != "ok":
+                    return None  # a failed range: the whole file, in one pass, says what is wrong
+                parts.append(done.result)
         joined = join_parts(output, parts, overwrite=overwrite, target=target_name)
     finally:
         shutil.rmtree(Path(chunks[0].part).parent, ignore_errors=True)

@@ -42,6 +42,7 @@ SOURCES = {"iati-xml": (b"</iati-activities>", ".xml"), "json": (JSON_FOOTER, ".
 # such a file is converted whole.
 ORDER_SENSITIVE = frozenset({"read.not-an-activity"})
 READ_NOTES = "read_notes"
+HEADER_NOTES = frozenset({"read.no-version"})  # what readers say about the root, which every range repeats
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +112,12 @@ def convert_chunk(chunk: ConvertChunk) -> FileOutcome:
 
 
 def _in_header(note: ReadNote, cut: Cut) -> bool:
-    """A note about the header (the root's missing version…): every range repeats it; the first keeps it."""
-    return note.line is not None and note.line < cut.header_line
+    """A note about the header (the root's missing version…): every range repeats it; the first keeps it.
+
+    The root start tag's line is also where a range's body begins once framed, so notes on it are
+    told apart by code.
+    """
+    return note.code in HEADER_NOTES or (note.line is not None and note.line < cut.header_line)
 
 
 def _moved(note: ReadNote, cut: Cut) -> ReadNote:

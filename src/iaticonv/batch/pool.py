@@ -135,6 +135,9 @@ def _shared(
             elif left:
                 break  # the pool is broken: what is left goes to fresh pools
         clean = True
+    except GeneratorExit:  # the caller stopped early (a range failed): queued units are dropped, running
+        clean = True       # ones finish, so nothing writes into folders the caller is about to remove
+        raise
     finally:
         executor.shutdown(wait=clean, cancel_futures=True)
     return [*left, *work]

@@ -35,7 +35,10 @@ class DirectPath(Protocol):
 
 
 # (source format, target format) → "module:function" under iaticonv.formats, imported on first use.
-DIRECT_PATHS: dict[tuple[str, str], str] = {}
+DIRECT_PATHS: dict[tuple[str, str], str] = {
+    ("iati-xml", "json"): "direct_xml_json:xml_to_json",
+    ("iati-xml", "yaml"): "direct_xml_json:xml_to_yaml",
+}
 
 
 def direct_path(source: str, target: str) -> DirectPath | None:

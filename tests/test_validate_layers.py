@@ -220,6 +220,25 @@ def test_every_future_transaction_is_reported(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("value", ["2026-01-01", "2026-01-02", "2026-01-02T00:00:00Z", "2025-12-31T23:59:59+05:00",
+                                   " 2030-01-01", "2030-01-01 ", "20300101", "2030-1-1", "2030-13-45", "abcd-ef-gh",
+                                   "", "2O30-01-01", "9999-12-31"])
+def test_future_transaction_dates_as_python_reads_them(tmp_path: Path, value: str) -> None:
+    """XPath sends to Python only the later transactions whose date is not plainly on or before today:
+    a finding exactly when Python's reading of the date (``leading_date``) is after today."""
+    from iaticonv._dates import leading_date
+
+    start, end = EXAMPLE.index("  <transaction "), EXAMPLE.index("</transaction>") + len("</transaction>")
+    second = EXAMPLE[start:end].replace('iso-date="2012-01-01"', f'iso-date="{value}"', 1)
+    assert second != EXAMPLE[start:end]
+    path = tmp_path / "dates.xml"
+    path.write_text(EXAMPLE[:end] + "\n" + second + EXAMPLE[end:], encoding="utf-8")
+    today = dt.date(2026, 1, 1)
+    found = [f.value for f in validate_file(path, ValidateOptions(today=today)).findings if f.rule_id == "2001.1.1"]
+    when = leading_date(value)
+    assert found == ([value] if when is not None and when > today else [])
+
+
 def test_policy_marker_99_needs_vocabulary_uri(tmp_path: Path) -> None:
     path = edited(tmp_path, 'vocabulary="99" vocabulary-uri="http://example.com/vocab.html" code="A1" significance',
                   'vocabulary="99" code="A1" significance')

@@ -89,7 +89,8 @@ def _languages(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
 
 def _lang_hint(value: str, codes: Codelist) -> dict[str, str]:
     """The hint of a wrong ``xml:lang``, made once per value and codelist (a file repeats the same
-    wrong code on every narrative). Nothing mutates a hit's params."""
+    wrong code on every narrative). Nothing mutates a hit's params. The cache holds the codelist, so
+    its ``id`` cannot be reused by another one while the entry lives."""
     key = (value, id(codes))
     found = _HINTS.get(key)
     if found is None:
@@ -97,11 +98,11 @@ def _lang_hint(value: str, codes: Codelist) -> dict[str, str]:
             _HINTS.clear()
         lower = value.strip().lower()
         hint = f" Did you mean '{lower}'? Language codes are lower case." if lower in codes else ""
-        found = _HINTS[key] = {"hint": hint}
-    return found
+        found = _HINTS[key] = (codes, {"hint": hint})
+    return found[1]
 
 
-_HINTS: dict[tuple[str, int], dict[str, str]] = {}
+_HINTS: dict[tuple[str, int], tuple[Codelist, dict[str, str]]] = {}
 
 
 def _fiscal_years(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:

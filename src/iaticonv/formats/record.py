@@ -234,8 +234,11 @@ def _base_in(node: Node, key: str, value: Any) -> None:
         node.order = list(items)
 
 
-def _check_verbatim(item: Any) -> None:
-    """Verbatim XML must be one well-formed node, or it would corrupt the file it is written into."""
+def _check_verbatim(item: Any, parser: etree.XMLParser | None = None) -> None:
+    """Verbatim XML must be one well-formed node, or it would corrupt the file it is written into.
+
+    ``parser`` (safe options, see :func:`safe_parser`) may be one the caller reuses: a fresh one per
+    item costs as much as the parse."""
     if not isinstance(item, str):
         raise _Bad("verbatim XML must be text")
     if item.startswith("<!--"):
@@ -247,7 +250,7 @@ def _check_verbatim(item: Any) -> None:
             raise _Bad("not a well-formed processing instruction")
         return
     try:
-        etree.fromstring(item.encode("utf-8"), parser=safe_parser())
+        etree.fromstring(item.encode("utf-8"), parser=parser or safe_parser())
     except etree.XMLSyntaxError as exc:
         raise _Bad(f"verbatim XML is not well-formed: {exc.msg}") from None
 

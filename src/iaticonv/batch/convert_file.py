@@ -20,14 +20,15 @@ from ..errors import IaticonvError
 from ..formats import detect_format
 from ..formats.convert import ConvertResult
 from .convert_ranges import convert_chunk, join_parts, plan_convert_chunks, read_notes
+from .cuts import balanced_part
 from .outcome import FileOutcome
 from .pool import run_units
-from .ranges import balanced_part
 
 __all__ = ["MIN_BYTES", "convert_file_parallel", "single_file_part_bytes"]
 
 MIN_BYTES = 8 * 1024 * 1024  # below this, starting a worker (about a second) costs more than it saves
-PARTS_PER_WORKER = 4  # small enough that the worker starting late and the end of the run stay balanced
+PARTS_PER_WORKER = 8  # small enough that a worker starting late, or running slower, stays balanced
+IN_FLIGHT = 2  # ranges a spawned worker holds: one running, one waiting (more would fix the shares early)
 MIN_PART, MAX_PART = 1024 * 1024, 32 * 1024 * 1024
 
 
@@ -62,7 +63,7 @@ def convert_file_parallel(source: Path, output: Path, *, jobs: int, target: str 
     try:
         parts: list[FileOutcome] = []
         with contextlib.closing(run_units(convert_chunk, chunks, workers=min(jobs, len(chunks)),
-                                          weight=lambda chunk: chunk.size)) as finished:
+                                          weight=lambda chunk: chunk.size, in_flight=IN_FLIGHT)) as finished:
             for done in finished:
                 if done.result is None or done.result.status != "ok":
                     return None  # a failed range: the whole file, in one pass, says what is wrong

@@ -27,10 +27,10 @@ from ..errors import IaticonvError
 from ..formats import detect_format, format_info
 from ..formats.base import ReadNote
 from ..formats.convert import convert
+from .cuts import Cut, framed, plan_cuts
 from .json_cuts import JSON_FOOTER, plan_json_cuts
 from .outcome import FileOutcome
 from .part_join import JOINABLE, join
-from .ranges import Cut, framed, plan_cuts
 from .split import SPOOL_PREFIX
 
 __all__ = ["ConvertChunk", "convert_chunk", "join_parts", "plan_convert_chunks", "read_notes"]

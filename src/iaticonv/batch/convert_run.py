@@ -21,11 +21,11 @@ from ..errors import IaticonvError, InputError
 from ..formats import FORMATS, detect_format, format_info, open_reader, open_writer
 from ..formats.convert import convert
 from .convert_ranges import ConvertChunk, convert_chunk, join_parts, plan_convert_chunks
+from .cuts import balanced_part
 from .inputs import WorkItem, collect_inputs, looks_readable
 from .outcome import FileOutcome, Status
 from .pool import Done, choose_workers, run_units
 from .progress import BatchProgress
-from .ranges import balanced_part
 from .split import SPOOL_PREFIX, SplitBy, write_split
 from .state import STATE_FILE, BatchState, content_hash, options_key
 from .summary import BatchSummary

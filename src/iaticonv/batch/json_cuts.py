@@ -16,7 +16,7 @@ from __future__ import annotations
 import mmap
 from pathlib import Path
 
-from .ranges import Cut, newlines_before
+from .cuts import Cut, newlines_before
 
 __all__ = ["JSON_FOOTER", "plan_json_cuts"]
 
@@ -26,6 +26,7 @@ SECOND = b'"activities": [\n'
 CLOSE = b"\n]}"
 JSON_FOOTER = b"]}\n"
 SEARCH_WINDOW = 32 * 1024 * 1024  # no activity line is this long; past it the file gets fewer parts
+SCAN_BLOCK = 1024 * 1024
 
 
 def _header_end(data: mmap.mmap) -> int:
@@ -40,13 +41,22 @@ def _header_end(data: mmap.mmap) -> int:
     return second_end if data[first_end + 1:second_end] == SECOND else -1
 
 
-def _closing_line_is_last(data: mmap.mmap, header_end: int, size: int) -> bool:
-    """Whether the only ``]}`` line is the file's last line: the reader stops at the first one, so
-    a range after an earlier one would convert activities a single pass never reads."""
-    at = data.find(CLOSE, header_end - 1)
-    if at < 0 or data.rfind(CLOSE, header_end - 1) != at:
-        return False
-    return data[at + len(CLOSE):size] in (b"", b"\n")
+def _plain_body(path: Path, header_end: int, size: int) -> bool:
+    """Whether the body has no ``\\r`` and its only ``]}`` line is the file's last line: the reader
+    stops at the first one, so a range after an earlier one would convert activities a single pass
+    never reads. Read in small blocks: mapped pages would count as this process's memory."""
+    closings = 0
+    carry = b""
+    with path.open("rb") as handle:
+        handle.seek(header_end - 1)
+        while block := handle.read(SCAN_BLOCK):
+            if b"\r" in block:
+                return False
+            closings += (carry + block).count(CLOSE)  # an occurrence cannot fit in the 2-byte carry alone
+            carry = block[-2:]
+        handle.seek(max(0, size - 4))
+        tail = handle.read()
+    return closings == 1 and (tail.endswith(CLOSE) or tail == CLOSE + b"\n")
 
 
 def plan_json_cuts(path: Path, *, part_bytes: int) -> list[Cut] | None:
@@ -59,7 +69,7 @@ def plan_json_cuts(path: Path, *, part_bytes: int) -> list[Cut] | None:
             header_end = _header_end(data)
             if header_end < 0 or data[header_end:header_end + 1] != b"{":
                 return None
-            if not _closing_line_is_last(data, header_end, size) or data.find(b"\r", header_end) >= 0:
+            if not _plain_body(path, header_end, size):
                 return None
             cuts = [header_end]
             parts = max(2, round(size / part_bytes))

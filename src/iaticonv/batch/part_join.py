@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from .._io import atomic_writer
-from .ranges import ROOT_START, start_tag_end
+from .cuts import ROOT_START, start_tag_end
 
 __all__ = ["Frame", "join", "part_frame"]
 
@@ -33,7 +33,7 @@ JSON_FIRST = b'{"iati-activities": '
 JSON_SECOND = b'"activities": [\n'
 YAML_HEADER_KEY = "iati-activities"
 HEAD_LIMIT = 1024 * 1024  # a header (namespaces, attributes) is never this long
-BLOCK = 16 * 1024 * 1024
+BLOCK = 1024 * 1024  # copies and counts in small blocks: memory stays flat
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)

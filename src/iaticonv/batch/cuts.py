@@ -1,0 +1,161 @@
+"""Cutting one very large file into ranges of activities that workers take one each.
+
+A range is the bytes [start, end) of the file, between two ``<iati-activity`` start tags (or, for
+the JSON record layout, two activity lines: ``json_cuts``). A worker reads it framed as a whole
+file: the file's own header bytes (prologue and root start tag), the range, and a closing. Lines of
+the framed range map back to lines of the whole file (``Cut.file_line``). Used by ``validate``
+(``ranges``) and ``convert`` (``convert_ranges``); this module imports neither the validator nor the
+converter, so a worker pays only for what it runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import mmap
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .._xml import iterparse
+
+__all__ = ["RECORD_START", "ROOT_START", "Cut", "balanced_part", "framed", "newlines_before", "plan_cuts",
+           "start_tag_end"]
+
+ROOT_START = re.compile(rb"<iati-activities[\s>/]")
+RECORD_START = re.compile(rb"<iati-activity[\s>/]")
+BLOCK = 1024 * 1024  # copies and counts in small blocks: memory stays flat
+SEARCH_WINDOW = 32 * 1024 * 1024  # no real activity is this long; past it the file gets fewer parts
+
+
+@dataclass(frozen=True, slots=True)
+class Cut:
+    """Range ``index`` of ``count`` of ``source``: bytes [start, end) framed by the header [0, header_end)."""
+
+    source: str
+    index: int
+    count: int
+    header_end: int
+    start: int
+    end: int
+    header_line: int = 1  # the line where the header ends and the range's body begins, once framed
+    line_offset: int = 0  # newlines between the header and the range in the whole file
+
+    @property
+    def size(self) -> int:
+        return self.end - self.start
+
+    def file_line(self, line: int) -> int:
+        """A line of the framed range as a line of the whole file."""
+        return line + self.line_offset if line >= self.header_line else line
+
+
+def _root_line(path: Path) -> int | None:
+    for _event, element in iterparse(path, events=("start",)):
+        line = element.sourceline
+        return line if element.tag == "iati-activities" and isinstance(line, int) else None
+    return None
+
+
+def start_tag_end(data: bytes | mmap.mmap, at: int) -> int:
+    """Offset just after the ``>`` closing the start tag at ``at`` (quotes may hold ``>``)."""
+    quote = 0
+    for offset in range(at, min(len(data), at + 1024 * 1024)):
+        byte = data[offset]
+        if quote:
+            quote = 0 if byte == quote else quote
+        elif byte in (0x22, 0x27):
+            quote = byte
+        elif byte == 0x3E:
+            return offset + 1
+    return -1
+
+
+def balanced_part(size: int, part_bytes: int, workers: int) -> int:
+    """A part size near ``part_bytes`` that cuts ``size`` into a multiple of ``workers`` parts,
+    so that no worker is left with one range more than the others at the end."""
+    parts = -(-size // part_bytes)
+    parts = -(-parts // workers) * workers
+    return -(-size // parts)
+
+
+def plan_cuts(path: Path, *, part_bytes: int) -> list[Cut] | None:
+    """The ranges of ``path``, or None when it is small, not an activity file, or its root is odd."""
+    try:
+        size = path.stat().st_size
+        expected_line = _root_line(path) if size >= 2 * part_bytes else None
+        if expected_line is None:
+            return None
+        with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            match = ROOT_START.search(data, 0, min(size, 1024 * 1024))
+            if match is None or data[: match.start()].count(b"\n") + 1 != expected_line:
+                return None
+            header_end = start_tag_end(data, match.start())
+            if header_end < 0:
+                return None
+            cuts = [header_end]
+            parts = max(2, round(size / part_bytes))
+            for k in range(1, parts):
+                target = header_end + k * (size - header_end) // parts
+                start = max(cuts[-1] + 1, target)  # a bounded window: mapped pages count as memory
+                found = RECORD_START.search(data, start, min(size, start + SEARCH_WINDOW))
+                if found is None:
+                    break
+                cuts.append(found.start())
+    except Exception:  # anything odd: the whole-file pass will report it properly
+        return None
+    cuts.append(size)
+    if len(cuts) < 3:
+        return None
+    count = len(cuts) - 1
+    offsets = newlines_before(path, cuts)
+    return [Cut(str(path), i, count, header_end, cuts[i], cuts[i + 1], offsets[0] + 1, offsets[i] - offsets[0])
+            for i in range(count)]
+
+
+def newlines_before(path: Path, offsets: list[int]) -> list[int]:
+    """Newlines in the file before each offset (read in blocks: memory stays flat)."""
+    counts: list[int] = []
+    seen = position = 0
+    with path.open("rb") as handle:
+        for offset in offsets:
+            while position < offset:
+                block = handle.read(min(BLOCK, offset - position))
+                if not block:
+                    break
+                seen += block.count(b"\n")
+                position += len(block)
+            counts.append(seen)
+    return counts
+
+
+@contextlib.contextmanager
+def framed(cut: Cut, *, footer: bytes = b"</iati-activities>", suffix: str = ".xml") -> Iterator[tuple[Path, int]]:
+    """A temporary file holding the range framed as a whole file, and the body's newlines.
+
+    The header is copied from the file itself; ``footer`` closes every range but the last (which
+    keeps the file's own end): the root's end tag for IATI XML, ``]}`` for the JSON record layout.
+    It sits in the system temporary folder (``TMPDIR``) and is removed on exit, error or not.
+    """
+    newlines = 0
+    fd, name = tempfile.mkstemp(prefix=".iaticonv-range-", suffix=suffix)
+    try:
+        with os.fdopen(fd, "wb") as out, Path(cut.source).open("rb") as src:
+            out.write(src.read(cut.header_end))
+            src.seek(cut.start)
+            left = cut.size
+            while left > 0:
+                block = src.read(min(BLOCK, left))
+                if not block:
+                    break
+                newlines += block.count(b"\n")
+                out.write(block)
+                left -= len(block)
+            if cut.index < cut.count - 1:
+                out.write(footer)
+        yield Path(name), newlines
+    finally:
+        with contextlib.suppress(OSError):
+            Path(name).unlink()

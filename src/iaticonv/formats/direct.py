@@ -38,6 +38,7 @@ class DirectPath(Protocol):
 DIRECT_PATHS: dict[tuple[str, str], str] = {
     ("iati-xml", "json"): "direct_xml_json:xml_to_json",
     ("iati-xml", "yaml"): "direct_xml_json:xml_to_yaml",
+    ("json", "iati-xml"): "direct_json_xml:json_to_xml",
 }
 
 

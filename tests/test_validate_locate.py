@@ -55,3 +55,21 @@ def test_foreign_steps_and_only_children_are_counted_as_before() -> None:
     assert relative_path(record[4][1], record) == "/sector[2]/narrative[2]"
     assert relative_path(record[0][0], record) == "/title[1]/narrative[1]"
     assert relative_path(record[1][1], record) == "/x:note[1]/narrative[1]"
+
+
+def test_located_finding_is_the_keyword_constructors_finding() -> None:
+    """The fast builder fills every slot: equal to, and as frozen and picklable as, ``Finding(...)``."""
+    import dataclasses
+    import pickle
+
+    from iaticonv.validate.findings import Finding, located_finding
+
+    values = {"rule_id": "9.27.1", "severity": "error", "category": "financial", "message": "m", "file": "f.xml",
+              "line": 12, "column": None, "xpath": "/iati-activities/iati-activity[1]/@x", "identifier": "A-1",
+              "value": "XYZ", "params": {"codelist": "Currency"}}
+    fast = located_finding(**values)  # type: ignore[arg-type]
+    assert fast == Finding(**values)  # type: ignore[arg-type]
+    assert fast.source is None and fast.to_dict() == Finding(**values).to_dict()  # type: ignore[arg-type]
+    assert pickle.loads(pickle.dumps(fast)) == fast
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.line = 3  # type: ignore[misc]

@@ -10,7 +10,7 @@ catalogue template when the report is assembled (see ``report.render_message``),
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "SEVERITIES",
     "Finding",
     "Severity",
+    "located_finding",
     "truncate",
 ]
 
@@ -95,3 +96,32 @@ class Finding:
         if self.source is not None:
             data["source"] = self.source
         return data
+
+
+# The slots' own setters: a frozen dataclass's __init__ goes through object.__setattr__ once per field
+# (about 3.8 µs for a Finding), and a big file has hundreds of thousands of findings.
+(_RULE_ID, _SEVERITY, _CATEGORY, _MESSAGE, _FILE, _LINE, _COLUMN, _XPATH, _IDENTIFIER, _VALUE, _PARAMS,
+ _SOURCE) = (getattr(Finding, item.name).__set__ for item in fields(Finding))
+_new = object.__new__
+
+
+def located_finding(
+    rule_id: str, severity: Severity, category: str, message: str, file: str, line: int | None,
+    column: int | None, xpath: str | None, identifier: str | None, value: str | None, params: Mapping[str, Any],
+) -> Finding:
+    """The same ``Finding`` as the keyword constructor gives (no ``source``), built about 4× faster by
+    filling its slots directly; for the one place that locates every hit (``locate.to_finding``)."""
+    finding: Finding = _new(Finding)
+    _RULE_ID(finding, rule_id)
+    _SEVERITY(finding, severity)
+    _CATEGORY(finding, category)
+    _MESSAGE(finding, message)
+    _FILE(finding, file)
+    _LINE(finding, line)
+    _COLUMN(finding, column)
+    _XPATH(finding, xpath)
+    _IDENTIFIER(finding, identifier)
+    _VALUE(finding, value)
+    _PARAMS(finding, params)
+    _SOURCE(finding, None)
+    return finding

@@ -14,7 +14,7 @@ from lxml import etree
 
 from .catalogue import Catalogue
 from .context import Hit, RecordContext
-from .findings import Finding, truncate
+from .findings import Finding, located_finding, truncate
 from .ruleinfo import RuleInfo
 
 __all__ = ["element_name", "record_base", "relative_path", "source_line", "to_finding"]
@@ -147,16 +147,5 @@ def to_finding(hit: Hit, ctx: RecordContext, catalogue: Catalogue) -> Finding:
     if hit.attribute:
         xpath += "/@" + hit.attribute
     message, value, params = _SHARED.get(info, hit.value, hit.params)
-    return Finding(
-        rule_id=hit.rule_id,
-        message=message,
-        severity=info.severity,
-        category=info.category,
-        file=ctx.file,
-        line=line or source_line(ctx.element),
-        column=hit.column,
-        xpath=xpath,
-        identifier=ctx.identifier,
-        value=value,
-        params=params,
-    )
+    return located_finding(hit.rule_id, info.severity, info.category, message, ctx.file,
+                           line or source_line(ctx.element), hit.column, xpath, ctx.identifier, value, params)

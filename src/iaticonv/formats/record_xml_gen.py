@@ -62,7 +62,7 @@ class _Compiler:
     def __init__(self, variant: Variant) -> None:
         self.variant = variant
         self.names: dict[tuple[type[Node], str, int, bool], str] = {}
-        self.source: list[str] = []
+        self.sources: list[str] = []  # one per function
         self.env: dict[str, Any] = {"Decline": Decline, "write_in_order": write_in_order, "base_keys": base_keys,
                                     "AT": variant.attr_table, "TT": variant.text_table}
         self._constants: dict[Any, str] = {}
@@ -96,7 +96,7 @@ class _Compiler:
         name = self.names.get(key)
         if name is None:
             name = self.names[key] = f"w{len(self.names)}"
-            self.source.extend(self._generate(name, cls, tag, depth, padded))
+            self.sources.append("\n".join(self._generate(name, cls, tag, depth, padded)))
         return name
 
     def _generate(self, name: str, cls: type[Node], tag: str, depth: int, padded: bool) -> list[str]:
@@ -205,7 +205,8 @@ class _Compiler:
     def build(self, root: type[Node], tag: str, depth: int) -> RecordWriter:
         top = self.function(root, tag, depth, True)
         namespace = dict(self.env)
-        exec(compile("\n".join(self.source), f"<record_xml {self.variant.name}>", "exec"), namespace)
+        for source in self.sources:  # one by one: the syntax tree of them all at once would take ~15 MB
+            exec(compile(source, f"<record_xml {self.variant.name}>", "exec"), namespace)
         for name, names, children in self.specs:
             namespace[name] = (names, tuple((*child[:5], namespace[child[5]] if child[5] else None)
                                             for child in children),

@@ -20,7 +20,7 @@ from ..errors import IaticonvError
 from ..formats import detect_format
 from ..formats.convert import ConvertResult
 from .convert_ranges import convert_chunk, join_parts, plan_convert_chunks, read_notes
-from .cuts import balanced_part
+from .cuts import range_bytes
 from .outcome import FileOutcome
 from .pool import run_units
 
@@ -34,8 +34,7 @@ MIN_PART, MAX_PART = 1024 * 1024, 32 * 1024 * 1024
 
 def single_file_part_bytes(size: int, workers: int) -> int:
     """About ``PARTS_PER_WORKER`` ranges per process, in a multiple of the process count."""
-    wanted = min(MAX_PART, max(MIN_PART, size // (workers * PARTS_PER_WORKER)))
-    return balanced_part(size, wanted, workers)
+    return range_bytes(size, workers, limit=MAX_PART, per_process=PARTS_PER_WORKER, floor=MIN_PART)
 
 
 def convert_file_parallel(source: Path, output: Path, *, jobs: int, target: str | None = None,

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from .._xml import iterparse
 
-__all__ = ["RECORD_START", "ROOT_START", "Cut", "balanced_part", "framed", "newlines_before", "plan_cuts",
-           "start_tag_end"]
+__all__ = ["RECORD_START", "ROOT_START", "Cut", "activities_before", "balanced_part", "framed", "newlines_before",
+           "plan_cuts", "range_bytes", "start_tag_end"]
 
 ROOT_START = re.compile(rb"<iati-activities[\s>/]")
 RECORD_START = re.compile(rb"<iati-activity[\s>/]")
@@ -79,6 +79,44 @@ def balanced_part(size: int, part_bytes: int, workers: int) -> int:
     parts = -(-size // part_bytes)
     parts = -(-parts // workers) * workers
     return -(-size // parts)
+
+
+def _count(path: Path, start: int, end: int, pattern: bytes) -> int:
+    """Occurrences of ``pattern`` in bytes [start, end) of ``path``, read in small blocks."""
+    found, carry, keep = 0, b"", len(pattern) - 1  # an occurrence cannot fit in the carry alone
+    with path.open("rb") as handle:
+        handle.seek(start)
+        left = end - start
+        while left > 0:
+            block = handle.read(min(BLOCK, left))
+            if not block:
+                break
+            left -= len(block)
+            text = carry + block
+            found += text.count(pattern)
+            carry = text[-keep:]
+    return found
+
+
+def activities_before(cuts: list[Cut]) -> list[int]:
+    """For each range, the ``<iati-activity`` start tags before it (from the file's text, so a
+    comment that holds one counts too: users compare with what the ranges really held)."""
+    before = [0]
+    for cut in cuts[:-1]:
+        path = Path(cut.source)
+        inside = _count(path, cut.start, cut.end, b"<iati-activity") - _count(path, cut.start, cut.end,
+                                                                               b"<iati-activities")
+        before.append(before[-1] + inside)
+    return before
+
+
+def range_bytes(size: int, workers: int, *, limit: int, per_process: int = 8, floor: int = 2 * 1024 * 1024) -> int:
+    """The range size for one big file on ``workers`` processes: about ``per_process`` ranges each
+    (a worker that starts a second late, or runs slower on a busy machine, then just takes fewer),
+    at most ``limit`` (what one worker may hold), at least ``floor`` (each range re-reads the header
+    and sets up a walk), in a multiple of the process count."""
+    wanted = min(limit, max(min(floor, limit), size // (workers * per_process)))
+    return balanced_part(size, wanted, workers)
 
 
 def plan_cuts(path: Path, *, part_bytes: int) -> list[Cut] | None:

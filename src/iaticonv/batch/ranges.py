@@ -26,7 +26,7 @@ from ..validate.findings import FILE_IDENTIFIER, Finding
 from ..validate.layers.advisory import Link
 from ..validate.report import FileReport, render_messages
 from ..validate.walker import WalkResult, walk_file
-from .cuts import ROOT_START, Cut, balanced_part, framed, newlines_before, plan_cuts, start_tag_end
+from .cuts import ROOT_START, Cut, activities_before, balanced_part, framed, newlines_before, plan_cuts, start_tag_end
 
 __all__ = [
     "ROOT_START",
@@ -53,6 +53,7 @@ class Chunk:
 
     cut: Cut
     options: ValidateOptions
+    before: int = -1  # activities before the range, counted when planning; -1: not counted
 
     @property
     def source(self) -> str:
@@ -78,18 +79,38 @@ class ChunkResult:
     chunk: Chunk
     result: WalkResult
     newlines: int
+    moved: bool = False  # lines, positions and file already those of the whole file (see ``validate_chunk``)
 
 
 def plan_chunks(path: Path, options: ValidateOptions, *, part_bytes: int) -> list[Chunk] | None:
     cuts = plan_cuts(path, part_bytes=part_bytes)
-    return [Chunk(cut, options) for cut in cuts] if cuts else None
+    if not cuts:
+        return None
+    return [Chunk(cut, options, before) for cut, before in zip(cuts, activities_before(cuts), strict=True)]
 
 
 def validate_chunk(chunk: Chunk) -> ChunkResult:
-    """Worker side: walk the framed range."""
+    """Worker side: walk the framed range, and move its findings to the whole file.
+
+    Moving a million findings is real work, and here it runs on every worker at once rather than in
+    the parent after the last range: lines shift by the range's newlines before it (exact), positions
+    by the activities counted before it when planning, which ``assemble`` checks against what the
+    ranges really held (a count thrown off by a comment makes it fall back to a whole-file walk).
+    """
     with framed(chunk.cut) as (path, newlines):
         result = walk_file(path, chunk.options)
-    return ChunkResult(chunk, result, newlines)
+    if chunk.before < 0:
+        return ChunkResult(chunk, result, newlines)
+    cut = chunk.cut
+
+    def move(finding: Finding) -> Finding:
+        return _shift(finding, file=cut.source, header_line=cut.header_line, lines=cut.line_offset,
+                      positions=chunk.before)
+
+    findings = render_messages([move(finding) for finding in result.report.findings], load_catalogue())
+    links = [Link(link.target, move(link.finding)) for link in result.links]
+    report = dataclasses.replace(result.report, findings=findings)
+    return ChunkResult(chunk, WalkResult(report, result.identifiers, links), newlines, moved=True)
 
 
 FINDING_FIELDS = tuple(field.name for field in dataclasses.fields(Finding))
@@ -128,20 +149,26 @@ def assemble(path: Path, parts: list[ChunkResult]) -> WalkResult | None:
     links: list[Link] = []
     file_level: set[tuple[object, ...]] = set()
     for part in parts:
+        if part.moved and part.chunk.before != positions:
+            return None  # the planned count of activities was off: positions cannot be trusted
         for finding in part.result.report.findings:
-            moved = _shift(finding, file=file, header_line=header_line, lines=lines, positions=positions)
+            moved = finding if part.moved else _shift(finding, file=file, header_line=header_line, lines=lines,
+                                                      positions=positions)
             if moved.identifier == FILE_IDENTIFIER:
                 key = (moved.rule_id, moved.line, moved.xpath, moved.value, moved.message)
                 if key in file_level:
                     continue
                 file_level.add(key)
             findings.append(moved)
-        links += [Link(link.target, _shift(link.finding, file=file, header_line=header_line, lines=lines,
-                                           positions=positions)) for link in part.result.links]
+        links += part.result.links if part.moved else [
+            Link(link.target, _shift(link.finding, file=file, header_line=header_line, lines=lines,
+                                     positions=positions)) for link in part.result.links]
         lines += part.newlines
         positions += part.result.report.activities
+    if not all(part.moved for part in parts):
+        findings = render_messages(findings, load_catalogue())
     first = parts[0].result.report
     report = FileReport(path=file, file_type=first.file_type, iati_version=first.iati_version, activities=positions,
                         seconds=sum(part.result.report.seconds for part in parts),
-                        findings=sorted(render_messages(findings, load_catalogue()), key=Finding.sort_key))
+                        findings=sorted(findings, key=Finding.sort_key))
     return WalkResult(report, seen_ids, links)

@@ -20,17 +20,20 @@ from ..validate.layers import advisory
 from ..validate.report import FileReport, count, render_messages
 from ..validate.walker import WalkResult, walk_file
 from .codec import walk_from_dict, walk_to_dict
+from .cuts import range_bytes
 from .inputs import WorkItem, collect_inputs
 from .outcome import FileOutcome
 from .pool import Done, choose_workers, run_units
 from .progress import BatchProgress
-from .ranges import Chunk, ChunkResult, assemble, balanced_part, plan_chunks, validate_chunk
+from .ranges import Chunk, ChunkResult, assemble, plan_chunks, validate_chunk
 from .state import BatchState, content_hash, options_key
 from .summary import BatchSummary
 
 __all__ = ["PART_BYTES", "ValidateRun", "validate_batch"]
 
-PART_BYTES = 32 * 1024 * 1024
+PART_BYTES = 32 * 1024 * 1024  # the most of one file a worker takes at once (it holds that range's findings)
+ALONE_MIN_BYTES = 8 * 1024 * 1024  # a file alone in a run is cut from this size (a worker starts in about a second)
+RANGES_IN_FLIGHT = 2  # ranges a spawned worker holds: one running, one waiting, so shares stay balanced
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,11 +100,14 @@ def _walk_here(path: Path, options: ValidateOptions, error: BaseException | None
 
 
 def _units(items: list[WorkItem], options: ValidateOptions, workers: int, part_bytes: int) -> list[Unit]:
+    """Whole files; a file is cut into ranges when it is very large (``2 * part_bytes``), or when it
+    is alone and big enough (``ALONE_MIN_BYTES``) that its ranges are the only way to use the workers."""
     units: list[Unit] = []
     for item in items:
         chunks = None
-        if workers > 1 and item.size >= 2 * part_bytes:
-            chunks = plan_chunks(item.path, options, part_bytes=balanced_part(item.size, part_bytes, workers))
+        alone = len(items) == 1 and item.size >= min(ALONE_MIN_BYTES, 2 * part_bytes)
+        if workers > 1 and (item.size >= 2 * part_bytes or alone):
+            chunks = plan_chunks(item.path, options, part_bytes=range_bytes(item.size, workers, limit=part_bytes))
         units.extend(chunks or [WholeFile(str(item.path), item.size, options)])
     return units
 
@@ -181,8 +187,10 @@ def validate_batch(
                            enabled=show_progress) as bar:
             bar.skipped(files=len(outcomes), activities=sum(o.activities for o in outcomes.values()))
             collector = _Collector(options, bar, {str(item.path): item.size for item in items})
-            for done in run_units(validate_unit, _units(todo, options, workers, part_bytes), workers=workers,
-                                  weight=lambda unit: unit.size):
+            units = _units(todo, options, workers, part_bytes)
+            in_flight = RANGES_IN_FLIGHT if any(isinstance(unit, Chunk) for unit in units) else 0
+            for done in run_units(validate_unit, units, workers=workers, weight=lambda unit: unit.size,
+                                  in_flight=in_flight):
                 complete = collector.take(done)
                 if complete is None:
                     continue

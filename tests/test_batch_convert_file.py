@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from batch_helpers import write_big_file
-from iaticonv.batch import convert_file
+from iaticonv.batch import convert_batch, convert_file
 from iaticonv.batch.convert_file import convert_file_parallel
 from iaticonv.batch.json_cuts import plan_json_cuts
 from iaticonv.batch.ranges import plan_cuts
@@ -140,3 +140,17 @@ def test_a_part_without_the_writers_frame_is_not_joined(corpus: dict[str, Path],
     monkeypatch.setattr(part_join, "JSON_FOOTER", b"\n]]\n")  # no part ends as expected any more
     assert convert_file_parallel(corpus["xml"], tmp_path / "out.json", jobs=2, part_bytes=PART) is None
     assert not (tmp_path / "out.json").exists()
+
+
+@pytest.mark.parametrize("target", ["json", "yaml"])
+def test_a_batch_into_a_folder_cuts_a_big_file_for_json_and_yaml_too(corpus: dict[str, Path], tmp_path: Path,
+                                                                     target: str) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "big.xml").write_bytes(corpus["xml201"].read_bytes())
+    one = convert_batch([folder], tmp_path / "one", target=target, jobs=1)
+    many = convert_batch([folder], tmp_path / "many", target=target, jobs=2, part_bytes=PART)
+    name = f"big.{target}"
+    assert (tmp_path / "many" / name).read_bytes() == (tmp_path / "one" / name).read_bytes()
+    assert many.outcomes[0].notes == one.outcomes[0].notes and len(one.outcomes[0].notes) > 10
+    assert not [p for p in (tmp_path / "many").iterdir() if p.name.startswith(".iaticonv-spool")]

@@ -21,7 +21,7 @@ from ..errors import IaticonvError, InputError
 from ..formats import FORMATS, detect_format, format_info, open_reader, open_writer
 from ..formats.convert import convert
 from .convert_ranges import ConvertChunk, convert_chunk, join_parts, plan_convert_chunks
-from .cuts import balanced_part
+from .cuts import range_bytes
 from .inputs import WorkItem, collect_inputs, looks_readable
 from .outcome import FileOutcome, Status
 from .pool import Done, choose_workers, run_units
@@ -32,7 +32,9 @@ from .summary import BatchSummary
 
 __all__ = ["PART_BYTES", "ConvertJob", "ConvertRun", "convert_any", "convert_batch", "convert_unit"]
 
-PART_BYTES = 32 * 1024 * 1024
+PART_BYTES = 32 * 1024 * 1024  # the most of one file a worker converts at once
+ALONE_MIN_BYTES = 8 * 1024 * 1024  # a file alone in a run is cut from this size (a worker starts in about a second)
+RANGES_IN_FLIGHT = 2  # ranges a spawned worker holds: one running, one waiting, so shares stay balanced
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,8 +164,10 @@ def convert_batch(
                            enabled=show_progress) as bar:
             bar.skipped(files=len(outcomes), activities=sum(o.activities for o in outcomes.values()))
             joiner = _Joiner({job.source: job for job in todo})
-            for done in run_units(convert_any, _units(todo, workers, part_bytes), workers=workers,
-                                  weight=lambda unit: unit.size):
+            units = _units(todo, workers, part_bytes)
+            in_flight = RANGES_IN_FLIGHT if any(isinstance(unit, ConvertChunk) for unit in units) else 0
+            for done in run_units(convert_any, units, workers=workers, weight=lambda unit: unit.size,
+                                  in_flight=in_flight):
                 outcome = joiner.take(done)
                 if outcome is None:
                     continue
@@ -191,9 +195,10 @@ def _units(jobs: list[ConvertJob], workers: int, part_bytes: int) -> list[Unit]:
     units: list[Unit] = []
     for job in jobs:
         chunks = None
-        if workers > 1 and not job.split and job.split_by is None and job.size >= 2 * part_bytes:
+        alone = len(jobs) == 1 and job.size >= min(ALONE_MIN_BYTES, 2 * part_bytes)
+        if workers > 1 and not job.split and job.split_by is None and (job.size >= 2 * part_bytes or alone):
             chunks = plan_convert_chunks(Path(job.source), Path(job.output), source_format=job.source_format,
-                                         target=job.target, part_bytes=balanced_part(job.size, part_bytes, workers),
+                                         target=job.target, part_bytes=range_bytes(job.size, workers, limit=part_bytes),
                                          reader_options=job.reader_options, writer_options=job.writer_options)
         units.extend(chunks or [job])
     return units

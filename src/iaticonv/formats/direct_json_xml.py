@@ -7,10 +7,11 @@ that one record goes the typed way — :func:`.record.node_from_record` then the
 count are those of the typed path, whatever the input (tests compare both on real files, generated
 records and broken ones). Lines are read one at a time, as the reader streams them: memory stays flat.
 
-The JSON text of each line picks the escaping variant before it is parsed: a line without ``\\u``,
-``\\b`` or ``\\f`` escapes (nearly all) cannot hold a character XML 1.0 refuses, so the whole-activity
-scan for one is skipped, and its ``&``, ``<`` and ``>`` are escaped in the JSON text itself, once
-(:func:`.record_xml.pre_escape`), instead of testing every value for them.
+The JSON text of each line is looked at before it is parsed. Without ``\\u``, ``\\b`` or ``\\f``
+escapes (nearly every line) it can hold no character XML 1.0 refuses, so the whole-activity scan
+for one is skipped, and every string in it is escaped at once, in the JSON text itself
+(:func:`.record_xml.pre_escape`), instead of value by value. It is then parsed with orjson where
+orjson reads it as the standard parser does (see :func:`_parse`).
 """
 
 from __future__ import annotations
@@ -70,8 +71,11 @@ def _typed(reader: Reader, ns: NamespaceContext, tick: Callable[[], None]) -> It
 
 
 def _needs_raw(text: str) -> bool:
-    """Whether a JSON text may hold a character XML 1.0 refuses (or one made by a ``\\u`` escape)."""
-    return "\\u" in text or "\\b" in text or "\\f" in text or "\ufffe" in text or "\uffff" in text
+    """Whether a JSON text may hold a character XML 1.0 refuses, or one :func:`.record_xml.pre_escape`
+    cannot see: ``\\u``, ``\\b`` and ``\\f`` escapes (``\\\\b`` too: safe side), U+FFFE, U+FFFF."""
+    if "\\" in text and ("\\u" in text or "\\b" in text or "\\f" in text):
+        return True
+    return not text.isascii() and ("\ufffe" in text or "\uffff" in text)
 
 
 def _chunks(reader: JsonReader, ns: NamespaceContext, tick: Callable[[], None]) -> Iterator[str]:
@@ -85,13 +89,14 @@ def _chunks(reader: JsonReader, ns: NamespaceContext, tick: Callable[[], None]) 
         if text is not None and prefixes_ok and not _needs_raw(text):
             escaped = escaped or record_writer(Activity, _TAG, _DEPTH, ESCAPED)
             write, scan = escaped, False
+            line, marks = pre_escape(text)
             with contextlib.suppress(ValueError, RecursionError):  # not JSON: the typed path says where
-                data = _parse(pre_escape(text))
+                data = _parse(line)
         else:
             raw = raw or record_writer(Activity, _TAG, _DEPTH, RAW)
-            write, scan = raw, True
+            write, scan, marks = raw, True, False
             data = where if text is None else reader.loads(text, where)
-        chunk = _fast(write, data, ns, text is not None and "\\" in text, scan) if data is not None else None
+        chunk = _fast(write, data, ns, marks, scan) if data is not None else None
         if chunk is None:
             activity = _activity(where if text is None else reader.loads(text, where), index, file)
             tick()
@@ -101,12 +106,12 @@ def _chunks(reader: JsonReader, ns: NamespaceContext, tick: Callable[[], None]) 
         yield chunk
 
 
-def _fast(write: RecordWriter, data: Any, ns: NamespaceContext, backslash: bool, scan: bool) -> str | None:
+def _fast(write: RecordWriter, data: Any, ns: NamespaceContext, marks: bool, scan: bool) -> str | None:
     """The activity's XML from the compiled writer, or None when it declines (or fails in any way:
     the typed path then decides what the record gives)."""
     out: list[str] = []
     try:
-        write(data, out, ns, backslash)
+        write(data, out, ns, marks)
     except Exception:  # any failure: the typed path reports it
         return None
     chunk = "".join(out)

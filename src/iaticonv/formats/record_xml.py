@@ -11,16 +11,17 @@ lexical form), an integer as ``str``, a float as ``repr`` (what ``Decimal`` pars
 gives), a boolean as ``true``/``false``; anything else declines.
 
 Escaping comes in two *variants*. ``RAW`` tests every value for every character the writer
-escapes. ``ESCAPED`` reads records whose JSON text went through :func:`pre_escape` (``&``, ``<`` and
-``>`` escaped once in the whole line, where JSON can only hold them inside strings), and tests
-values for quotes and blanks only when the line held a backslash (JSON escapes them all).
+escapes. ``ESCAPED`` reads records whose JSON text went through :func:`pre_escape`, which escapes
+every string of the line as an attribute value at once, in the JSON text itself: attribute values
+need nothing more, texts only turn the quote and blank entities back (when the line had any).
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .._xml import safe_parser
@@ -28,49 +29,39 @@ from ..model import BOOL, DECIMAL, INT, STR, Scalar
 from .iati_xml_write import _ATTR_TABLE, _TEXT_TABLE, NamespaceContext, escape_attr, escape_text
 from .record import _check_verbatim
 
-__all__ = ["BASE_KEYS", "ESCAPED", "RAW", "Decline", "Variant", "base_keys", "non_string", "pre_escape", "text_of",
-           "unescape"]
+__all__ = ["BASE_KEYS", "ESCAPED", "RAW", "TEXT_MARKS", "Decline", "Variant", "as_text", "base_keys", "non_string",
+           "pre_escape", "text_of", "unescape"]
 
 BASE_KEYS = ("extra_attrs", "extras", "order")
-# What escape_attr/escape_text still have to do once ``&``, ``<`` and ``>`` are escaped (pre_escape).
-ATTR_REST = str.maketrans({'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#9;"})
-TEXT_REST = str.maketrans({"\r": "&#13;"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # compared and hashed by identity: there are two
 class Variant:
-    """How the compiled code escapes: which characters it tests each value for, and with which table.
+    """How the compiled code escapes a value.
 
-    ``escaped`` variants read records whose strings went through :func:`pre_escape`: ``&``, ``<``
-    and ``>`` are done, verbatim extras are unescaped back, and attribute names must not have held one.
+    ``RAW``: each value is tested for each character escape_attr/escape_text replace (``specials``)
+    and translated with their tables. ``ESCAPED``: the record's strings went through
+    :func:`pre_escape`, so attribute values are done and a text only needs :func:`as_text` when the
+    writer's last argument (``q``: the JSON text held a backslash) is true and it holds a mark.
     """
 
     name: str
-    attr_specials: tuple[str, ...]
-    text_specials: tuple[str, ...]
     escaped: bool
-
-    @property
-    def attr_table(self) -> dict[int, str]:
-        return ATTR_REST if self.escaped else _ATTR_TABLE
-
-    @property
-    def text_table(self) -> dict[int, str]:
-        return TEXT_REST if self.escaped else _TEXT_TABLE
+    attr_specials: tuple[str, ...] = ("&", "<", ">", '"', "\r", "\n", "\t")
+    text_specials: tuple[str, ...] = ("&", "<", ">", "\r")
+    attr_table: dict[int, str] = field(default_factory=lambda: _ATTR_TABLE)
+    text_table: dict[int, str] = field(default_factory=lambda: _TEXT_TABLE)
 
     def escape_attr(self, value: str) -> str:
         """escape_attr for this variant's values (the order path uses it)."""
-        return value.translate(ATTR_REST) if self.escaped else escape_attr(value)
+        return value if self.escaped else escape_attr(value)
 
     def escape_text(self, value: str) -> str:
-        return value.translate(TEXT_REST) if self.escaped else escape_text(value)
+        return as_text(value) if self.escaped else escape_text(value)
 
 
-# Any record: every value tested for everything escape_attr/escape_text replace.
-RAW = Variant("raw", ("&", "<", ">", '"', "\r", "\n", "\t"), ("&", "<", ">", "\r"), escaped=False)
-# A pre-escaped record: values are tested for the rest only when the writer's last argument (``q``)
-# is true, i.e. when its JSON text held a backslash (without one, no string holds a quote or a blank).
-ESCAPED = Variant("escaped", ('"', "\r", "\n", "\t"), ("\r",), escaped=True)
+RAW = Variant("raw", escaped=False)
+ESCAPED = Variant("escaped", escaped=True)
 
 RecordWriter = Callable[[Any, list[str], NamespaceContext, bool], None]
 
@@ -141,16 +132,14 @@ def _extra_attrs(value: Any, ns: NamespaceContext, decls: list[str]) -> str:
 
 
 def _extra_attrs_escaped(value: Any, ns: NamespaceContext, decls: list[str]) -> str:
-    """``_extra_attrs`` of a pre-escaped record: names are written raw, so one that held ``&``,
-    ``<`` or ``>`` (now an entity) declines; values need only their quotes and blanks escaped."""
+    """``_extra_attrs`` of a pre-escaped record: names are written raw, so one that held a character
+    pre_escape changed (now an entity) declines; values are already escaped."""
     if type(value) is not dict:
         raise Decline
     parts = []
     for name, text in value.items():
         if type(text) is not str or "&" in name:
             raise Decline
-        if '"' in text or "\r" in text or "\n" in text or "\t" in text:
-            text = text.translate(ATTR_REST)
         parts.append(f' {ns.attr_name(name, decls)}="{text}"')
     return "".join(parts)
 
@@ -188,24 +177,41 @@ def base_keys(d: dict[str, Any], known: frozenset[str], ns: NamespaceContext, de
     return attrs + "".join(decls), extras, order
 
 
+# A JSON escape → what escape_attr makes of the character it stands for (``\\\\`` and ``\\/`` stay).
+_ATTR_ESCAPES = {'"': "&quot;", "n": "&#10;", "t": "&#9;", "r": "&#13;"}
+_ESCAPE_PAIR = re.compile(r"\\(.)")
+# The entities pre_escape made that a text (escape_text) spells as the character itself.
+TEXT_MARKS = ("&quot;", "&#10;", "&#9;")
+
+
+def pre_escape(line: str) -> tuple[str, bool]:
+    """A JSON text whose strings are all escaped as XML attribute values; and whether it changed
+    any JSON escape (then texts must go through :func:`as_text`).
+
+    In JSON, ``&``, ``<`` and ``>`` can only stand inside strings, and a quote, newline, tab or
+    carriage return inside a string only as the escapes ``\\"``, ``\\n``, ``\\t``, ``\\r``; so
+    replacing those (backslash pairs read left to right) changes the strings and nothing else, and
+    turns no invalid JSON into valid JSON (each replacement starts with ``&``, invalid outside a
+    string as the backslash was). Not for a text with ``\\u``, ``\\b`` or ``\\f`` escapes, which
+    could make any character (:mod:`.direct_json_xml` sends those to the RAW variant).
+    """
+    line = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "\\" not in line:
+        return line, False
+    if "\\\\" in line:  # an escaped backslash: pair them up properly
+        return _ESCAPE_PAIR.sub(lambda pair: _ATTR_ESCAPES.get(pair.group(1), pair.group(0)), line), True
+    return line.replace('\\"', "&quot;").replace("\\n", "&#10;").replace("\\t", "&#9;").replace("\\r", "&#13;"), True
+
+
+def as_text(value: str) -> str:
+    """A pre-escaped string as escape_text would write it: quotes and blanks as themselves
+    (a carriage return stays ``&#13;``, as escape_text writes it)."""
+    return value.replace("&quot;", '"').replace("&#10;", "\n").replace("&#9;", "\t")
+
+
 def unescape(text: str) -> str:
-    """Undo :func:`pre_escape` on one string (entities it made are the only ones left)."""
+    """Undo :func:`pre_escape` on one string (the entities it made are the only ones left)."""
     if "&" not in text:
         return text
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def pre_escape(line: str) -> str:
-    """Escape ``&``, ``<`` and ``>`` for XML in a JSON text, before parsing it.
-
-    In JSON these characters can only stand inside strings, so this changes the values (every one
-    then escaped as the writer would) and nothing else; the JSON escape ``\\u`` could still make
-    them, which is why such a line is never pre-escaped. Verbatim extras are unescaped back.
-    """
-    if "&" in line:
-        line = line.replace("&", "&amp;")
-    if "<" in line:
-        line = line.replace("<", "&lt;")
-    if ">" in line:
-        line = line.replace(">", "&gt;")
-    return line
+    return (text.replace("&quot;", '"').replace("&#10;", "\n").replace("&#9;", "\t").replace("&#13;", "\r")
+            .replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))

@@ -31,7 +31,7 @@ from typing import Any
 from ..model import STR, FieldPlan, Kind, Node, Scalar, plan_for
 from ..model._meta import XML_NS
 from .iati_xml_write import NamespaceContext
-from .record_xml import BASE_KEYS, Decline, Variant, base_keys, non_string, text_of
+from .record_xml import BASE_KEYS, Decline, Variant, as_text, base_keys, non_string, text_of
 from .record_xml_order import write_in_order
 
 __all__ = ["RecordWriter", "record_writer"]
@@ -64,7 +64,7 @@ class _Compiler:
         self.names: dict[tuple[type[Node], str, int, bool], str] = {}
         self.sources: list[str] = []  # one per function
         self.env: dict[str, Any] = {"Decline": Decline, "write_in_order": write_in_order, "base_keys": base_keys,
-                                    "AT": variant.attr_table, "TT": variant.text_table}
+                                    "AT": variant.attr_table, "TT": variant.text_table, "as_text": as_text}
         self._constants: dict[Any, str] = {}
         self.specs: list[tuple[str, frozenset[str], list[tuple[Any, ...]]]] = []
 
@@ -79,15 +79,18 @@ class _Compiler:
 
     def _value(self, var: str, scalar: Scalar, attr: bool, indent: str) -> list[str]:
         """Check ``var`` (not None) and make it the escaped text the writer would write."""
-        specials = self.variant.attr_specials if attr else self.variant.text_specials
-        test = " or ".join(f"{char!r} in {var}" for char in specials)
-        if self.variant.escaped:
-            test = f"q and ({test})"
-        escape = f"if {test}: {var} = {var}.translate({'AT' if attr else 'TT'})"
+        if not self.variant.escaped:
+            specials = self.variant.attr_specials if attr else self.variant.text_specials
+            test = " or ".join(f"{char!r} in {var}" for char in specials)
+            escape = f"if {test}: {var} = {var}.translate({'AT' if attr else 'TT'})"
+        elif attr:
+            escape = ""  # pre_escape did it
+        else:
+            escape = f"if q and ('&#' in {var} or '&quot;' in {var}): {var} = as_text({var})"
         if scalar is STR:
-            return [f"{indent}if type({var}) is not str: raise Decline", f"{indent}{escape}"]
+            return [f"{indent}if type({var}) is not str: raise Decline"] + ([f"{indent}{escape}"] if escape else [])
         # a number or a boolean prints no character that needs escaping
-        return [f"{indent}if type({var}) is str:", f"{indent}    {escape}",
+        return [f"{indent}if type({var}) is str:", f"{indent}    {escape or 'pass'}",
                 f"{indent}else: {var} = {self.constant(non_string(scalar))}({var})"]
 
     def function(self, cls: type[Node], tag: str, depth: int, padded: bool) -> str:

@@ -317,10 +317,10 @@ def test_invalid_json_lines_give_the_typed_error(tmp_path: Path) -> None:
 def test_pre_escape_escapes_every_string_as_the_writer_does(strings: list[str]) -> None:
     """Each string of a JSON text comes out of pre_escape as escape_attr writes it; as_text gives
     escape_text's spelling and unescape the string itself (lines with \\u escapes never go there)."""
-    text = json.dumps({"k&<\"": strings}, ensure_ascii=False)
+    text = json.dumps({"k&<\"": strings}, ensure_ascii=False).encode("utf-8", "surrogatepass")
     assume(not direct_json_xml._needs_raw(text))
     line, marks = pre_escape(text)
-    assert marks == ("\\" in text)
+    assert marks == (b"\\" in text)
     ((key, values),) = json.loads(line).items()
     assert key == escape_attr('k&<"')
     assert values == [escape_attr(s) for s in strings]

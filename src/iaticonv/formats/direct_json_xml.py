@@ -36,7 +36,7 @@ __all__ = ["json_to_xml"]
 _TAG, _DEPTH = "iati-activity", 1
 
 
-def _parse(text: str) -> Any:
+def _parse(text: bytes) -> Any:
     """orjson where it reads as the standard parser does, else the standard parser.
 
     orjson refuses NaN, Infinity and numbers out of the float range (the standard parser takes
@@ -70,12 +70,12 @@ def _typed(reader: Reader, ns: NamespaceContext, tick: Callable[[], None]) -> It
         yield activity_xml(activity, ns)
 
 
-def _needs_raw(text: str) -> bool:
-    """Whether a JSON text may hold a character XML 1.0 refuses, or one :func:`.record_xml.pre_escape`
+def _needs_raw(line: bytes) -> bool:
+    """Whether a JSON text (UTF-8) may hold a character XML 1.0 refuses, or one :func:`.record_xml.pre_escape`
     cannot see: ``\\u``, ``\\b`` and ``\\f`` escapes (``\\\\b`` too: safe side), U+FFFE, U+FFFF."""
-    if "\\" in text and ("\\u" in text or "\\b" in text or "\\f" in text):
+    if b"\\" in line and (b"\\u" in line or b"\\b" in line or b"\\f" in line):
         return True
-    return not text.isascii() and ("\ufffe" in text or "\uffff" in text)
+    return b"\xef\xbf\xbe" in line or b"\xef\xbf\xbf" in line
 
 
 def _chunks(reader: JsonReader, ns: NamespaceContext, tick: Callable[[], None]) -> Iterator[str]:
@@ -86,10 +86,11 @@ def _chunks(reader: JsonReader, ns: NamespaceContext, tick: Callable[[], None]) 
     file = str(reader.path)
     for index, (text, where) in enumerate(reader.texts()):
         data: Any = None
-        if text is not None and prefixes_ok and not _needs_raw(text):
+        utf8 = text.encode("utf-8", "surrogatepass") if text is not None and prefixes_ok else None
+        if utf8 is not None and not _needs_raw(utf8):
             escaped = escaped or record_writer(Activity, _TAG, _DEPTH, ESCAPED)
             write, scan = escaped, False
-            line, marks = pre_escape(text)
+            line, marks = pre_escape(utf8)
             with contextlib.suppress(ValueError, RecursionError):  # not JSON: the typed path says where
                 data = _parse(line)
         else:

@@ -29,7 +29,7 @@ from ..model import BOOL, DECIMAL, INT, STR, Scalar
 from .iati_xml_write import _ATTR_TABLE, _TEXT_TABLE, NamespaceContext, escape_attr, escape_text
 from .record import _check_verbatim
 
-__all__ = ["BASE_KEYS", "ESCAPED", "RAW", "TEXT_MARKS", "Decline", "Variant", "as_text", "base_keys", "non_string",
+__all__ = ["BASE_KEYS", "ESCAPED", "RAW", "Decline", "Variant", "as_text", "base_keys", "non_string",
            "pre_escape", "text_of", "unescape"]
 
 BASE_KEYS = ("extra_attrs", "extras", "order")
@@ -178,29 +178,29 @@ def base_keys(d: dict[str, Any], known: frozenset[str], ns: NamespaceContext, de
 
 
 # A JSON escape → what escape_attr makes of the character it stands for (``\\\\`` and ``\\/`` stay).
-_ATTR_ESCAPES = {'"': "&quot;", "n": "&#10;", "t": "&#9;", "r": "&#13;"}
-_ESCAPE_PAIR = re.compile(r"\\(.)")
-# The entities pre_escape made that a text (escape_text) spells as the character itself.
-TEXT_MARKS = ("&quot;", "&#10;", "&#9;")
+_ATTR_ESCAPES = {b'"': b"&quot;", b"n": b"&#10;", b"t": b"&#9;", b"r": b"&#13;"}
+_ESCAPE_PAIR = re.compile(rb"\\(.)")
 
 
-def pre_escape(line: str) -> tuple[str, bool]:
-    """A JSON text whose strings are all escaped as XML attribute values; and whether it changed
-    any JSON escape (then texts must go through :func:`as_text`).
+def pre_escape(line: bytes) -> tuple[bytes, bool]:
+    """A JSON text (UTF-8) whose strings are all escaped as XML attribute values; and whether it
+    changed any JSON escape (then texts must go through :func:`as_text`).
 
     In JSON, ``&``, ``<`` and ``>`` can only stand inside strings, and a quote, newline, tab or
     carriage return inside a string only as the escapes ``\\"``, ``\\n``, ``\\t``, ``\\r``; so
     replacing those (backslash pairs read left to right) changes the strings and nothing else, and
     turns no invalid JSON into valid JSON (each replacement starts with ``&``, invalid outside a
     string as the backslash was). Not for a text with ``\\u``, ``\\b`` or ``\\f`` escapes, which
-    could make any character (:mod:`.direct_json_xml` sends those to the RAW variant).
+    could make any character (:mod:`.direct_json_xml` sends those to the RAW variant). Bytes, not
+    text: the byte searches are several times faster, and orjson parses UTF-8 anyway.
     """
-    line = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    if "\\" not in line:
+    line = line.replace(b"&", b"&amp;").replace(b"<", b"&lt;").replace(b">", b"&gt;")
+    if b"\\" not in line:
         return line, False
-    if "\\\\" in line:  # an escaped backslash: pair them up properly
+    if b"\\\\" in line:  # an escaped backslash: pair them up properly
         return _ESCAPE_PAIR.sub(lambda pair: _ATTR_ESCAPES.get(pair.group(1), pair.group(0)), line), True
-    return line.replace('\\"', "&quot;").replace("\\n", "&#10;").replace("\\t", "&#9;").replace("\\r", "&#13;"), True
+    return (line.replace(b'\\"', b"&quot;").replace(b"\\n", b"&#10;").replace(b"\\t", b"&#9;")
+            .replace(b"\\r", b"&#13;")), True
 
 
 def as_text(value: str) -> str:

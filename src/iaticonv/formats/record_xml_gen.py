@@ -56,13 +56,32 @@ def _child_class(fplan: FieldPlan) -> type[Node]:
     return fplan.cls
 
 
+def _compiled_on_first_call(namespace: dict[str, Any], name: str, source: str, filename: str) -> RecordWriter:
+    """A stand-in for generated function ``name`` that compiles it when first called.
+
+    Compiling is most of the cost of a writer (~0.1 s for all ~120 functions), and a file uses only
+    the elements it has; one function at a time also keeps the syntax trees small (all at once
+    raised peak memory by ~18 MB). Callers look functions up by name, so after the first call they
+    reach the compiled one directly.
+    """
+
+    def compile_then_call(*args: Any) -> None:
+        function = namespace[name]
+        if function is compile_then_call:
+            exec(compile(source, filename, "exec"), namespace)
+            function = namespace[name]
+        function(*args)
+
+    return compile_then_call
+
+
 class _Compiler:
     """Generates the functions of one variant; each (class, tag, depth, padded) once."""
 
     def __init__(self, variant: Variant) -> None:
         self.variant = variant
         self.names: dict[tuple[type[Node], str, int, bool], str] = {}
-        self.sources: list[str] = []  # one per function
+        self.sources: list[tuple[str, str]] = []  # (name, source) per function
         self.env: dict[str, Any] = {"Decline": Decline, "write_in_order": write_in_order, "base_keys": base_keys,
                                     "AT": variant.attr_table, "TT": variant.text_table, "as_text": as_text}
         self._constants: dict[Any, str] = {}
@@ -99,7 +118,7 @@ class _Compiler:
         name = self.names.get(key)
         if name is None:
             name = self.names[key] = f"w{len(self.names)}"
-            self.sources.append("\n".join(self._generate(name, cls, tag, depth, padded)))
+            self.sources.append((name, "\n".join(self._generate(name, cls, tag, depth, padded))))
         return name
 
     def _generate(self, name: str, cls: type[Node], tag: str, depth: int, padded: bool) -> list[str]:
@@ -208,8 +227,8 @@ class _Compiler:
     def build(self, root: type[Node], tag: str, depth: int) -> RecordWriter:
         top = self.function(root, tag, depth, True)
         namespace = dict(self.env)
-        for source in self.sources:  # one by one: the syntax tree of them all at once would take ~15 MB
-            exec(compile(source, f"<record_xml {self.variant.name}>", "exec"), namespace)
+        for name, source in self.sources:
+            namespace[name] = _compiled_on_first_call(namespace, name, source, f"<record_xml {self.variant.name}>")
         for name, names, children in self.specs:
             namespace[name] = (names, tuple((*child[:5], namespace[child[5]] if child[5] else None)
                                             for child in children),

@@ -18,7 +18,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iati_files import activity_files
@@ -318,8 +318,11 @@ def test_pre_escape_escapes_every_string_as_the_writer_does(strings: list[str]) 
     """Each string of a JSON text comes out of pre_escape as escape_attr writes it; as_text gives
     escape_text's spelling and unescape the string itself (lines with \\u escapes never go there)."""
     text = json.dumps({"k&<\"": strings}, ensure_ascii=False).encode("utf-8", "surrogatepass")
-    assume(not direct_json_xml._needs_raw(text))
-    line, marks = pre_escape(text)
+    escaped = pre_escape(text)
+    if escaped is None:  # a \\u, \\b or \\f escape: not for pre_escape
+        assert any(b"\\" + letter in text for letter in (b"u", b"b", b"f"))
+        return
+    line, marks = escaped
     assert marks == (b"\\" in text)
     ((key, values),) = json.loads(line).items()
     assert key == escape_attr('k&<"')

@@ -70,14 +70,6 @@ def _typed(reader: Reader, ns: NamespaceContext, tick: Callable[[], None]) -> It
         yield activity_xml(activity, ns)
 
 
-def _needs_raw(line: bytes) -> bool:
-    """Whether a JSON text (UTF-8) may hold a character XML 1.0 refuses, or one :func:`.record_xml.pre_escape`
-    cannot see: ``\\u``, ``\\b`` and ``\\f`` escapes (``\\\\b`` too: safe side), U+FFFE, U+FFFF."""
-    if b"\\" in line and (b"\\u" in line or b"\\b" in line or b"\\f" in line):
-        return True
-    return b"\xef\xbf\xbe" in line or b"\xef\xbf\xbf" in line
-
-
 def _chunks(reader: JsonReader, ns: NamespaceContext, tick: Callable[[], None]) -> Iterator[str]:
     """The XML of each activity of ``reader``, in order; the typed path's errors where it has one."""
     escaped = raw = None
@@ -86,11 +78,13 @@ def _chunks(reader: JsonReader, ns: NamespaceContext, tick: Callable[[], None]) 
     file = str(reader.path)
     for index, (text, where) in enumerate(reader.texts()):
         data: Any = None
-        utf8 = text.encode("utf-8", "surrogatepass") if text is not None and prefixes_ok else None
-        if utf8 is not None and not _needs_raw(utf8):
+        # U+FFFE and U+FFFF are the characters XML refuses that JSON may hold unescaped
+        plain = text is not None and prefixes_ok and "\ufffe" not in text and "\uffff" not in text
+        escaped_line = pre_escape(text.encode("utf-8", "surrogatepass")) if plain and text is not None else None
+        if escaped_line is not None:
             escaped = escaped or record_writer(Activity, _TAG, _DEPTH, ESCAPED)
             write, scan = escaped, False
-            line, marks = pre_escape(utf8)
+            line, marks = escaped_line
             with contextlib.suppress(ValueError, RecursionError):  # not JSON: the typed path says where
                 data = _parse(line)
         else:

@@ -27,8 +27,7 @@ from .pool import run_units
 __all__ = ["MIN_BYTES", "convert_file_parallel", "single_file_part_bytes"]
 
 MIN_BYTES = 8 * 1024 * 1024  # below this, starting a worker (about a second) costs more than it saves
-PARTS_PER_WORKER = 8  # small enough that a worker starting late, or running slower, stays balanced
-IN_FLIGHT = 2  # ranges a spawned worker holds: one running, one waiting (more would fix the shares early)
+PARTS_PER_WORKER = 8  # small enough that a worker starting late, or running slower, just takes fewer
 MIN_PART, MAX_PART = 1024 * 1024, 32 * 1024 * 1024
 
 
@@ -62,7 +61,7 @@ def convert_file_parallel(source: Path, output: Path, *, jobs: int, target: str 
     try:
         parts: list[FileOutcome] = []
         with contextlib.closing(run_units(convert_chunk, chunks, workers=min(jobs, len(chunks)),
-                                          weight=lambda chunk: chunk.size, in_flight=IN_FLIGHT)) as finished:
+                                          weight=lambda chunk: chunk.size)) as finished:
             for done in finished:
                 if done.result is None or done.result.status != "ok":
                     return None  # a failed range: the whole file, in one pass, says what is wrong

@@ -34,7 +34,6 @@ __all__ = ["PART_BYTES", "ConvertJob", "ConvertRun", "convert_any", "convert_bat
 
 PART_BYTES = 32 * 1024 * 1024  # the most of one file a worker converts at once
 ALONE_MIN_BYTES = 8 * 1024 * 1024  # a file alone in a run is cut from this size (a worker starts in about a second)
-RANGES_IN_FLIGHT = 2  # ranges a spawned worker holds: one running, one waiting, so shares stay balanced
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,9 +164,7 @@ def convert_batch(
             bar.skipped(files=len(outcomes), activities=sum(o.activities for o in outcomes.values()))
             joiner = _Joiner({job.source: job for job in todo})
             units = _units(todo, workers, part_bytes)
-            in_flight = RANGES_IN_FLIGHT if any(isinstance(unit, ConvertChunk) for unit in units) else 0
-            for done in run_units(convert_any, units, workers=workers, weight=lambda unit: unit.size,
-                                  in_flight=in_flight):
+            for done in run_units(convert_any, units, workers=workers, weight=lambda unit: unit.size):
                 outcome = joiner.take(done)
                 if outcome is None:
                     continue

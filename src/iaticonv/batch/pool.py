@@ -66,8 +66,7 @@ def _in_process(fn: Callable[[J], R], jobs: Sequence[J]) -> Iterator[Done[J, R]]
 
 
 def run_units(
-    fn: Callable[[J], R], jobs: Sequence[J], *, workers: int, weight: Callable[[J], int] | None = None,
-    in_flight: int = 0,
+    fn: Callable[[J], R], jobs: Sequence[J], *, workers: int, weight: Callable[[J], int] | None = None
 ) -> Generator[Done[J, R], None, None]:
     """Yield a ``Done`` for every job, in completion order.
 
@@ -76,15 +75,12 @@ def run_units(
     (killed, out of memory) the pool cannot say which unit it held, and every unit still queued fails
     with it. Those units are run again on a fresh pool; if that breaks too, each one left is run in
     a pool of its own, so only the unit that kills its worker fails, with that reason.
-
-    ``in_flight`` (default ``IN_FLIGHT``) is how many units each spawned worker holds: fewer keeps
-    a few equal ranges of one file balanced when a worker starts late or runs slower.
     """
     order = sorted(jobs, key=weight, reverse=True) if weight is not None else list(jobs)
     if workers <= 1 or len(order) <= 1:
         yield from _in_process(fn, order)
         return
-    pending = yield from _shared(fn, list(enumerate(order)), workers - 1, in_flight or IN_FLIGHT)
+    pending = yield from _shared(fn, list(enumerate(order)), workers - 1)
     for _round in range(2):
         if not pending:
             return
@@ -94,14 +90,14 @@ def run_units(
             yield Done(job, None, RuntimeError("a worker process died while working on it"))
 
 
-def _worker_share(remaining: int, spawned: int, per_worker: int = IN_FLIGHT) -> int:
+def _worker_share(remaining: int, spawned: int) -> int:
     """Units the spawned workers may hold: a few each, but never more than their share of what is
     left, so with few big units (the ranges of one file) this process gets its own."""
-    return min(per_worker * spawned, -(-remaining * spawned // (spawned + 1)))
+    return min(IN_FLIGHT * spawned, -(-remaining * spawned // (spawned + 1)))
 
 
 def _shared(
-    fn: Callable[[J], R], queue: list[tuple[int, J]], spawned: int, per_worker: int = IN_FLIGHT
+    fn: Callable[[J], R], queue: list[tuple[int, J]], spawned: int
 ) -> Generator[Done[J, R], None, list[tuple[int, J]]]:
     """``spawned`` worker processes and this one share the units; returns those a dead worker left.
 
@@ -117,8 +113,7 @@ def _shared(
     clean = False
     try:
         while work or in_flight:
-            while work and not left and len(in_flight) < _worker_share(len(work) + len(in_flight), spawned,
-                                                                       per_worker):
+            while work and not left and len(in_flight) < _worker_share(len(work) + len(in_flight), spawned):
                 index, job = work.popleft()
                 in_flight[executor.submit(fn, job)] = (index, job)
             for future in [f for f in in_flight if f.done()]:

@@ -33,7 +33,6 @@ __all__ = ["PART_BYTES", "ValidateRun", "validate_batch"]
 
 PART_BYTES = 32 * 1024 * 1024  # the most of one file a worker takes at once (it holds that range's findings)
 ALONE_MIN_BYTES = 8 * 1024 * 1024  # a file alone in a run is cut from this size (a worker starts in about a second)
-RANGES_IN_FLIGHT = 2  # ranges a spawned worker holds: one running, one waiting, so shares stay balanced
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,9 +187,7 @@ def validate_batch(
             bar.skipped(files=len(outcomes), activities=sum(o.activities for o in outcomes.values()))
             collector = _Collector(options, bar, {str(item.path): item.size for item in items})
             units = _units(todo, options, workers, part_bytes)
-            in_flight = RANGES_IN_FLIGHT if any(isinstance(unit, Chunk) for unit in units) else 0
-            for done in run_units(validate_unit, units, workers=workers, weight=lambda unit: unit.size,
-                                  in_flight=in_flight):
+            for done in run_units(validate_unit, units, workers=workers, weight=lambda unit: unit.size):
                 complete = collector.take(done)
                 if complete is None:
                     continue

@@ -27,6 +27,7 @@ CLOSE = b"\n]}"
 JSON_FOOTER = b"]}\n"
 SEARCH_WINDOW = 32 * 1024 * 1024  # no activity line is this long; past it the file gets fewer parts
 SCAN_BLOCK = 1024 * 1024
+HEAD_LIMIT = 1024 * 1024  # a header line (namespaces, attributes) is never this long
 
 
 def _header_end(data: mmap.mmap) -> int:
@@ -34,7 +35,7 @@ def _header_end(data: mmap.mmap) -> int:
     start = len(BOM) if data[: len(BOM)] == BOM else 0
     if data[start:start + len(FIRST)] != FIRST:
         return -1
-    first_end = data.find(b"\n", start)
+    first_end = data.find(b"\n", start, start + HEAD_LIMIT)  # bounded: mapped pages count as memory
     if first_end < 1 or data[first_end - 1:first_end] != b"," or b"\r" in data[start:first_end]:
         return -1
     second_end = first_end + 1 + len(SECOND)

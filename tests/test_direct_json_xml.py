@@ -22,14 +22,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iati_files import activity_files
-from iaticonv.formats import direct_json_xml
+from iaticonv.formats import direct_json_xml, record_xml_cache
 from iaticonv.formats.convert import convert
 from iaticonv.formats.direct import DIRECT_PATHS
 from iaticonv.formats.iati_xml import IatiXmlReader
-from iaticonv.formats.iati_xml_write import escape_attr, escape_text
+from iaticonv.formats.iati_xml_write import NamespaceContext, escape_attr, escape_text
 from iaticonv.formats.json_yaml import JsonWriter
 from iaticonv.formats.record import node_to_record
-from iaticonv.formats.record_xml import as_text, pre_escape, unescape
+from iaticonv.formats.record_xml import ESCAPED, as_text, pre_escape, unescape
+from iaticonv.formats.record_xml_gen import _Compiler
 from iaticonv.model import Activity
 from test_model_properties import ACTIVITIES, SLOW_OK
 
@@ -341,3 +342,30 @@ def test_float_guard_matches_the_64_bit_edge() -> None:
     for value in (float(2**63), -float(2**63), math.inf, math.nan, True):
         with pytest.raises(Decline):
             text(value)
+
+
+def test_compiled_writers_are_cached_and_a_broken_cache_is_compiled_over(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IATICONV_HOME", str(tmp_path))
+    escaped = pre_escape(json.dumps(RECORD, ensure_ascii=False).encode())
+    assert escaped is not None
+    record = json.loads(escaped[0])
+
+    def xml(writer: Any) -> str:
+        out: list[str] = []
+        writer(record, out, NamespaceContext({}), True)
+        return "".join(out)
+
+    first = xml(_Compiler(ESCAPED).build(Activity, "iati-activity", 1))
+    (cached,) = (tmp_path / "cache").iterdir()
+
+    def no_compiling(*args: Any) -> Any:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(record_xml_cache, "compile", no_compiling, raising=False)
+    assert xml(_Compiler(ESCAPED).build(Activity, "iati-activity", 1)) == first  # from the cache
+    monkeypatch.undo()
+    monkeypatch.setenv("IATICONV_HOME", str(tmp_path))
+    cached.write_bytes(b"\x00not marshal data")
+    assert xml(_Compiler(ESCAPED).build(Activity, "iati-activity", 1)) == first  # compiled over
+    assert cached.read_bytes() != b"\x00not marshal data"

@@ -32,6 +32,7 @@ from ..model import STR, FieldPlan, Kind, Node, Scalar, plan_for
 from ..model._meta import XML_NS
 from .iati_xml_write import NamespaceContext
 from .record_xml import BASE_KEYS, Decline, Variant, as_text, base_keys, non_string, text_of
+from .record_xml_cache import compiled
 from .record_xml_order import write_in_order
 
 __all__ = ["RecordWriter", "record_writer"]
@@ -54,25 +55,6 @@ def _fstring(*parts: str) -> str:
 def _child_class(fplan: FieldPlan) -> type[Node]:
     assert fplan.cls is not None
     return fplan.cls
-
-
-def _compiled_on_first_call(namespace: dict[str, Any], name: str, source: str, filename: str) -> RecordWriter:
-    """A stand-in for generated function ``name`` that compiles it when first called.
-
-    Compiling is most of the cost of a writer (~0.1 s for all ~120 functions), and a file uses only
-    the elements it has; one function at a time also keeps the syntax trees small (all at once
-    raised peak memory by ~18 MB). Callers look functions up by name, so after the first call they
-    reach the compiled one directly.
-    """
-
-    def compile_then_call(*args: Any) -> None:
-        function = namespace[name]
-        if function is compile_then_call:
-            exec(compile(source, filename, "exec"), namespace)
-            function = namespace[name]
-        function(*args)
-
-    return compile_then_call
 
 
 class _Compiler:
@@ -227,8 +209,8 @@ class _Compiler:
     def build(self, root: type[Node], tag: str, depth: int) -> RecordWriter:
         top = self.function(root, tag, depth, True)
         namespace = dict(self.env)
-        for name, source in self.sources:
-            namespace[name] = _compiled_on_first_call(namespace, name, source, f"<record_xml {self.variant.name}>")
+        for code in compiled(self.sources, f"<record_xml {self.variant.name}>").values():
+            exec(code, namespace)
         for name, names, children in self.specs:
             namespace[name] = (names, tuple((*child[:5], namespace[child[5]] if child[5] else None)
                                             for child in children),

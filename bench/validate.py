@@ -7,7 +7,15 @@ alone: (1) plain ``lxml.etree.iterparse`` over the activities, clearing each one
 MB/s, activities/s, CPU seconds, peak RSS in MB of each, and the throughput ratio validate/iterparse
 (by wall time, and by CPU time, which a busy machine disturbs less).
 
-    .venv/bin/python bench/validate.py [--mb 100] [--keep DIR]
+With ``--jobs N`` it also times the command a user runs, ``iaticonv validate --jobs N FILE --format
+json -o REPORT`` (and the same with ``--jobs 1``, the like-for-like baseline), in-process in a fresh
+subprocess: wall time, CPU time of the command's process and of its workers (``RUSAGE_CHILDREN``),
+peak RSS of the command's process (``VmHWM``) and of its biggest worker (its ``VmHWM``, polled from
+``/proc`` while it runs), the wall-throughput ratio to the iterparse, and the speed-up. On a machine
+that other work keeps busy, wall time understates what free cores give: "speedup_from_cpu" divides
+the one-process CPU time by the busiest process's CPU time under ``--jobs N``.
+
+    .venv/bin/python bench/validate.py [--mb 100] [--keep DIR] [--jobs N]
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -69,8 +78,82 @@ def build(path: Path, megabytes: float) -> int:
     return count
 
 
+class WorkerMemory:
+    """Peak RSS (``VmHWM``) of this process's children, polled from ``/proc`` while they run.
+
+    ``ru_maxrss`` of ``RUSAGE_CHILDREN`` cannot stand in: a spawned worker starts as a fork, so it
+    would count the parent's memory at that moment; ``VmHWM`` belongs to the worker's own image.
+    """
+
+    def __init__(self) -> None:
+        self.peaks: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+
+    def __enter__(self) -> WorkerMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _children(self) -> list[int]:
+        pids: list[int] = []
+        for task in Path("/proc/self/task").iterdir():
+            try:
+                pids += [int(pid) for pid in (task / "children").read_text().split()]
+            except OSError:
+                continue
+        return pids
+
+    def _poll(self) -> None:
+        while not self._stop.wait(0.1):
+            for pid in self._children():
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
+                    continue
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        self.peaks[pid] = max(self.peaks.get(pid, 0), int(line.split()[1]))
+
+    @property
+    def biggest_mb(self) -> float:
+        return round(max(self.peaks.values(), default=0) / 1024, 1)
+
+
+def _vm_hwm_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def cli_child(jobs: str, path: Path) -> None:
+    """``iaticonv validate --jobs N FILE --format json -o REPORT``, run in this process."""
+    from iaticonv.cli.main import run
+
+    with tempfile.TemporaryDirectory(prefix="iaticonv-bench-report-") as tmp:
+        report = Path(tmp) / "report.json"
+        started, cpu_started = time.perf_counter(), time.process_time()
+        with WorkerMemory() as workers:
+            code = run(["validate", "--jobs", jobs, str(path), "--format", "json", "-o", str(report), "--quiet",
+                        "--force"])
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        findings = len(json.loads(report.read_text()).get("findings", [])) if report.exists() else None
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({"exit_code": code, "seconds": seconds, "cpu_seconds": cpu,
+                      "workers_cpu_seconds": children.ru_utime + children.ru_stime,
+                      "peak_rss_mb": _vm_hwm_mb(), "worker_peak_rss_mb": workers.biggest_mb,
+                      "workers": len(workers.peaks), "findings": findings}))
+
+
 def child(mode: str, path: Path) -> None:
     """Run one measurement in this process and print its JSON line."""
+    if mode.startswith("cli-jobs-"):
+        cli_child(mode.removeprefix("cli-jobs-"), path)
+        return
     started, cpu_started = time.perf_counter(), time.process_time()
     extra: dict[str, object] = {}
     if mode == "iterparse":
@@ -104,6 +187,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=100.0)
     parser.add_argument("--keep", type=Path, help="keep the generated file in this folder (reused if present)")
+    parser.add_argument("--jobs", type=int, default=0,
+                        help="also time `iaticonv validate --jobs N` (and --jobs 1) on the file")
     parser.add_argument("--child", nargs=2, metavar=("MODE", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -118,10 +203,11 @@ def main() -> None:
         size_mb = path.stat().st_size / 1_000_000
         plain = measure("iterparse", path)
         full = measure("validate", path)
+        cli = {jobs: measure(f"cli-jobs-{jobs}", path) for jobs in sorted({1, args.jobs})} if args.jobs else {}
     plain_rate = size_mb / float(str(plain["seconds"]))
     full_rate = size_mb / float(str(full["seconds"]))
     plain_cpu, full_cpu = float(str(plain["cpu_seconds"])), float(str(full["cpu_seconds"]))
-    print(json.dumps({
+    result: dict[str, object] = {
         "file_mb": round(size_mb, 1),
         "activities": full["activities"],
         "iterparse": {"seconds": round(float(str(plain["seconds"])), 2), "mb_per_s": round(plain_rate, 1),
@@ -133,7 +219,36 @@ def main() -> None:
         "ratio": round(full_rate / plain_rate, 3),
         "ratio_cpu": round(plain_cpu / full_cpu, 3),  # steadier than wall time on a busy machine
         "targets": {"ratio_min": 1 / 3, "peak_rss_mb_max": 150},
-    }, indent=2))
+    }
+    if cli:
+        result["cli"] = _cli_summary(cli, size_mb, plain_rate)
+    print(json.dumps(result, indent=2))
+
+
+def _cli_summary(runs: dict[int, dict[str, object]], size_mb: float, plain_rate: float) -> dict[str, object]:
+    """Each ``--jobs`` run's numbers, its wall-throughput ratio to the iterparse, and the speed-ups."""
+    summary: dict[str, object] = {}
+    for jobs, run in runs.items():
+        seconds = float(str(run["seconds"]))
+        parent_cpu, workers_cpu = float(str(run["cpu_seconds"])), float(str(run["workers_cpu_seconds"]))
+        summary[f"jobs_{jobs}"] = {
+            "seconds": round(seconds, 2), "mb_per_s": round(size_mb / seconds, 1),
+            "ratio_to_iterparse": round(size_mb / seconds / plain_rate, 3),
+            "cpu_seconds_parent": round(parent_cpu, 2), "cpu_seconds_workers": round(workers_cpu, 2),
+            "cpu_seconds_total": round(parent_cpu + workers_cpu, 2),
+            "peak_rss_mb_parent": run["peak_rss_mb"], "peak_rss_mb_biggest_worker": run["worker_peak_rss_mb"],
+            "findings": run["findings"], "exit_code": run["exit_code"],
+        }
+    jobs_n = max(runs)
+    if jobs_n > 1:
+        one, many = runs[1], runs[jobs_n]
+        one_cpu = float(str(one["cpu_seconds"]))
+        busiest = max(float(str(many["cpu_seconds"])), float(str(many["workers_cpu_seconds"])) / (jobs_n - 1))
+        summary["speedup_wall"] = round(float(str(one["seconds"])) / float(str(many["seconds"])), 2)
+        summary["speedup_from_cpu"] = round(one_cpu / busiest, 2)
+        summary["cpu_overhead"] = round((float(str(many["cpu_seconds"])) + float(str(many["workers_cpu_seconds"])))
+                                        / one_cpu - 1, 3)
+    return summary
 
 
 if __name__ == "__main__":

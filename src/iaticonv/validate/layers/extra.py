@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 
 from lxml import etree
 
@@ -29,6 +28,7 @@ STEP = {"activity": "iati-activity", "organisation": "iati-organisation"}
 # Per record: over a whole chunk, libxml merges this descendant-axis node-set in quadratic time.
 _LANGS = etree.XPath("descendant-or-self::*/@xml:lang")
 _POLICY_99 = etree.XPath("iati-activity/policy-marker[@vocabulary='99'][not(@vocabulary-uri)]")
+_LATER_TRANSACTIONS = etree.XPath("iati-activity/transaction[position() > 1]")
 _BUDGETS = {
     "activity": etree.XPath("iati-activity/budget"),
     "organisation": etree.XPath("iati-organisation/*[self::total-budget or self::recipient-org-budget or "
@@ -39,28 +39,9 @@ _SPLIT = etree.XPath("iati-activity[count(sector[@percentage]) > 1 or "
                      "count(recipient-country[@percentage] | recipient-region[@percentage]) > 1]")
 
 
-def _day_not_after(attribute: str, today: int) -> str:
-    """True when ``attribute`` starts with a plain ``YYYY-MM-DD`` no later than ``today`` (yyyymmdd):
-    such a value can never be a future date, whatever follows it; anything else goes to Python."""
-    head = f"substring({attribute}, 1, 10)"
-    return (f"(substring({attribute}, 5, 1) = '-' and substring({attribute}, 8, 1) = '-' and "
-            f"string-length(translate({head}, '0123456789', '')) = 2 and "
-            f"number(translate({head}, '-', '')) <= {today})")
-
-
-@lru_cache(maxsize=8)
-def _later_transactions(today: int) -> etree.XPath:
-    """Every transaction after the first whose first transaction date or value date may be after
-    ``today``: the Python check below decides, on a few transactions instead of all of them."""
-    tests = [f"({path}[1]/@{attr} and not({_day_not_after(f'{path}[1]/@{attr}', today)}))"
-             for path, attr in (("transaction-date", "iso-date"), ("value", "value-date"))]
-    return etree.XPath(f"iati-activity/transaction[position() > 1][{' or '.join(tests)}]")
-
-
 def _future_transactions(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
     today = chunk.options.now()
-    later = _later_transactions(today.year * 10000 + today.month * 100 + today.day)
-    for transaction in elements(later, chunk.root):
+    for transaction in elements(_LATER_TRANSACTIONS, chunk.root):
         for rule_id, path, attribute in (("2001.1.1", "transaction-date", "iso-date"),
                                          ("2001.1.2", "value", "value-date")):
             node = transaction.find(path)
@@ -88,21 +69,8 @@ def _languages(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
 
 
 def _lang_hint(value: str, codes: Codelist) -> dict[str, str]:
-    """The hint of a wrong ``xml:lang``, made once per value and codelist (a file repeats the same
-    wrong code on every narrative). Nothing mutates a hit's params. The cache holds the codelist, so
-    its ``id`` cannot be reused by another one while the entry lives."""
-    key = (value, id(codes))
-    found = _HINTS.get(key)
-    if found is None:
-        if len(_HINTS) >= 10_000:
-            _HINTS.clear()
-        lower = value.strip().lower()
-        hint = f" Did you mean '{lower}'? Language codes are lower case." if lower in codes else ""
-        found = _HINTS[key] = (codes, {"hint": hint})
-    return found[1]
-
-
-_HINTS: dict[tuple[str, int], tuple[Codelist, dict[str, str]]] = {}
+    lower = value.strip().lower()
+    return {"hint": f" Did you mean '{lower}'? Language codes are lower case." if lower in codes else ""}
 
 
 def _fiscal_years(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:

@@ -93,9 +93,11 @@ def _new_file_mode(path: Path) -> int:
     return 0o666 & ~mask
 
 
-def _publish(tmp: Path, path: Path) -> None:
+def _publish(tmp: Path, path: Path, *, durable: bool = True) -> None:
     """Make the finished temporary file visible as ``path`` in one rename, and make the rename durable."""
     tmp.replace(path)
+    if not durable:
+        return
     with contextlib.suppress(OSError):
         folder = os.open(path.parent, os.O_RDONLY)
         try:
@@ -105,11 +107,13 @@ def _publish(tmp: Path, path: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path, mode: str = "wb", encoding: str | None = None) -> Iterator[IO[Any]]:
+def atomic_writer(path: Path, mode: str = "wb", encoding: str | None = None, *,
+                  durable: bool = True) -> Iterator[IO[Any]]:
     """Yield a temporary file beside ``path``; on success it replaces ``path`` in one rename.
 
     A crash or a kill leaves either the old file or none, never a truncated one, because the rename
-    is the only step that makes the new content visible.
+    is the only step that makes the new content visible. ``durable=False`` skips the ``fsync`` calls,
+    for scratch files removed within the run (the parts of a file converted by ranges).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -121,8 +125,9 @@ def atomic_writer(path: Path, mode: str = "wb", encoding: str | None = None) -> 
             yield handle
             handle.flush()
             os.fchmod(handle.fileno(), file_mode)
-            os.fsync(handle.fileno())
-        _publish(tmp, path)
+            if durable:
+                os.fsync(handle.fileno())
+        _publish(tmp, path, durable=durable)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()

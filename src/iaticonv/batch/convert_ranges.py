@@ -98,7 +98,7 @@ def convert_chunk(chunk: ConvertChunk) -> FileOutcome:
         with framed(chunk.cut, footer=footer, suffix=suffix) as (path, _newlines):
             result = convert([path], Path(chunk.part), source=chunk.source_format, target=chunk.target,
                              overwrite=True, reader_options=dict(chunk.reader_options),
-                             writer_options=dict(chunk.writer_options))
+                             writer_options=dict(chunk.writer_options), durable=False)
     except IaticonvError as exc:  # not the file's own words: the parent redoes the file whole
         return FileOutcome(source=chunk.source, status="failed", reason=str(exc), cacheable=False)
     if any(note.code in ORDER_SENSITIVE for note in result.notes):

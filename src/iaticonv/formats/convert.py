@@ -43,6 +43,7 @@ class _Job:
     overwrite: bool
     progress: Progress | None
     result: ConvertResult
+    durable: bool = True
 
 
 def _looks_readable(path: Path) -> bool:
@@ -91,11 +92,13 @@ def convert(
     reader_options: dict[str, Any] | None = None,
     writer_options: dict[str, Any] | None = None,
     progress: Progress | None = None,
+    durable: bool = True,
 ) -> ConvertResult:
     """Convert ``inputs`` to ``output`` (a file, or a directory for dir inputs and ``--split``).
 
     A ``whole_path`` format (tables) is the exception: a folder given ``--from tables`` is one input,
     and an output folder given ``--to tables`` is one document, not a folder of outputs.
+    ``durable=False`` skips ``fsync`` (scratch outputs: the parts of a file converted by ranges).
     """
     source_info = format_info(source) if source else None
     target_info_given = format_info(target) if target else None
@@ -107,7 +110,7 @@ def convert(
         raise UsageError("the output is a directory: name the output format with --to")
     target_info = target_info_given or detect_format(output, for_writing=True)
     job = _Job(list(inputs), source_info, target_info, reader_options or {},
-               writer_options or {}, overwrite, progress, ConvertResult())
+               writer_options or {}, overwrite, progress, ConvertResult(), durable)
     files = _expand(inputs, job.source)
     if not directory_out:
         _to_one_file(job, [f for f, _ in files], output)
@@ -176,7 +179,7 @@ def _direct(job: _Job, paths: list[Path], readers: list[Reader], output: Path, h
             job.progress(job.result.records)
 
     try:
-        with atomic_writer(output) as handle:
+        with atomic_writer(output, durable=job.durable) as handle:
             direct(readers, handle, header, job.writer_options, tick)
     finally:
         for reader in readers:
@@ -190,7 +193,7 @@ def _write(job: _Job, writer: Any, output: Path, records: Iterator[Activity], he
     if job.target.whole_path:
         writer.write_to(output, records, header)
         return
-    with atomic_writer(output) as handle:
+    with atomic_writer(output, durable=job.durable) as handle:
         writer.write(handle, records, header)
 
 

@@ -144,9 +144,14 @@ def _one_or_all(case: Case) -> str:
 
 def _date_order(case: Case, today: int) -> str:
     """Later first date, or the same day (the rule compares full date-times); not when both texts are
-    identical, which parse to the same instant and pass."""
+    identical, which parse to the same instant and pass.
+
+    Date tests put the comparison first: ``and`` is pure in XPath, so the order does not change the
+    result, but nearly every context has its dates in order, and then libxml stops after evaluating
+    each path once instead of twice (a missing date gives NaN, so the comparison does not hide it).
+    """
     less, more = case["less"], case["more"]
-    order = f"{_exists(less)} and {_exists(more)} and not({_day(less, today)} < {_day(more, today)})"
+    order = f"not({_day(less, today)} < {_day(more, today)}) and {_exists(less)} and {_exists(more)}"
     if "NOW" in (less, more):
         return order
     return f"{order} and not(string({less}) = string({more}))"
@@ -160,10 +165,10 @@ BUILDERS: dict[str, Callable[[Case, int], str]] = {
     "strict_sum": lambda case, today: _sum(case),
     "sum": lambda case, today: f"boolean({_union(case)}) and {_sum(case)}",
     "date_order": _date_order,
-    "date_now": lambda case, today: f"{_exists(case['date'])} and not({_day(case['date'], today)} < {today})",
-    "time_limit": lambda case, today: (
-        f"{_exists(case['start'])} and {_exists(case['end'])} and "
-        f"not({_day(case['end'], today)} - {_day(case['start'], today)} < 8000)"
+    "date_now": lambda case, today: f"not({_day(case['date'], today)} < {today}) and {_exists(case['date'])}",
+    "time_limit": lambda case, today: (  # comparison first, as in _date_order
+        f"not({_day(case['end'], today)} - {_day(case['start'], today)} < 8000) and "
+        f"{_exists(case['start'])} and {_exists(case['end'])}"
     ),
     "between_dates": lambda case, today: _exists(case["date"]),
     "regex_matches": lambda case, today: _regex(case),

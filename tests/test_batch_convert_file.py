@@ -154,3 +154,13 @@ def test_a_batch_into_a_folder_cuts_a_big_file_for_json_and_yaml_too(corpus: dic
     assert (tmp_path / "many" / name).read_bytes() == (tmp_path / "one" / name).read_bytes()
     assert many.outcomes[0].notes == one.outcomes[0].notes and len(one.outcomes[0].notes) > 10
     assert not [p for p in (tmp_path / "many").iterdir() if p.name.startswith(".iaticonv-spool")]
+
+
+def test_a_stray_root_element_makes_the_file_go_through_one_pass(corpus: dict[str, Path], tmp_path: Path) -> None:
+    data = corpus["xml"].read_bytes()
+    middle = data.index(b"<iati-activity", len(data) // 2)
+    stray = tmp_path / "stray.xml"
+    stray.write_bytes(data[:middle] + b"<organisation-note>not an activity</organisation-note>\n" + data[middle:])
+    assert convert_file_parallel(stray, tmp_path / "out.json", jobs=2, part_bytes=PART) is None
+    single = convert([stray], tmp_path / "one.json")
+    assert [n.code for n in single.notes] == ["read.not-an-activity"]

@@ -33,7 +33,7 @@ from .summary import BatchSummary
 __all__ = ["PART_BYTES", "ConvertJob", "ConvertRun", "convert_any", "convert_batch", "convert_unit"]
 
 PART_BYTES = 32 * 1024 * 1024  # the most of one file a worker converts at once
-ALONE_MIN_BYTES = 8 * 1024 * 1024  # a file alone in a run is cut from this size (a worker starts in about a second)
+ALONE_MIN_BYTES = 20 * 1024 * 1024  # a file alone in a run is cut from this size (see convert_file.MIN_BYTES)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """The direct path json → iati-xml: each JSON activity line written as XML without typed records.
 
-For every activity the JSON reader hands out, the compiled writer of :mod:`.record_xml` writes the
+For every activity the JSON reader hands out, the compiled writer of :mod:`.record_xml_gen` writes the
 XML straight from the parsed record. When it declines (anything it does not handle, anything wrong),
 that one record goes the typed way — :func:`.record.node_from_record` then the XML writer's
 :func:`.iati_xml.activity_xml` — so the output bytes, the errors naming the field and the record

@@ -3,10 +3,10 @@
 Compiling the ~120 generated functions of :mod:`.record_xml_gen` takes ~0.1 s of CPU, as much as
 converting several hundred activities; every ``convert`` process (and every ``--jobs`` worker) would
 pay it again. So their code objects are stored, with :mod:`marshal`, under the data directory
-(``cache/``), in a file named by a hash of the generated source and of the Python version (marshal's
-format belongs to one Python version): a change of the model, of the generator or of Python gives a
-new name, and an unreadable or unexpected file is compiled over. Nothing else is ever kept there,
-and a data directory that cannot be written to only means compiling each time.
+(``cache/``), in a file named by a hash of the generated source and of the Python version
+(marshal's format belongs to one Python version): a change of the model, of the generator or of
+Python gives a new name (the file it replaces is removed), and an unreadable or unexpected file is
+compiled over. A data directory that cannot be written to only means compiling each time.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import marshal
 import os
+import re
 import sys
 import tempfile
 import types
@@ -30,7 +31,12 @@ def _path(sources: list[tuple[str, str]], filename: str) -> Path:
     for part in (sys.version, str(marshal.version), filename, *(text for _, text in sources)):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
-    return data_home() / "cache" / f"record-xml-{digest.hexdigest()[:32]}.marshal"
+    return data_home() / "cache" / f"{_stem(filename)}{digest.hexdigest()[:32]}.marshal"
+
+
+def _stem(filename: str) -> str:
+    """The start of the cache file names of one set of functions (a variant): ``record-xml-raw-``."""
+    return "-".join(re.findall(r"[a-z0-9]+", filename.lower())).replace("_", "-") + "-"
 
 
 def _load(path: Path, names: list[str]) -> dict[str, types.CodeType] | None:
@@ -57,6 +63,13 @@ def _store(path: Path, codes: dict[str, types.CodeType]) -> None:
             temporary.replace(path)
         finally:
             temporary.unlink(missing_ok=True)
+        for stale in path.parent.glob(f"{_stem_of(path)}*.marshal"):  # an older model or Python's
+            if stale != path:
+                stale.unlink(missing_ok=True)
+
+
+def _stem_of(path: Path) -> str:
+    return path.name[: -len(".marshal") - 32]
 
 
 def compiled(sources: list[tuple[str, str]], filename: str) -> dict[str, types.CodeType]:

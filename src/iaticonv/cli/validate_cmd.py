@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .._io import check_output_path, write_text_atomic
+from .._io import atomic_writer, check_output_path
 from ..errors import UsageError
 from .batch_common import batch_options, force_option, validate_many
 
@@ -49,18 +49,22 @@ def validate(paths: tuple[Path, ...], output_format: str, output: Path | None, f
              official_only: bool, lang: str, jobs: int | None, quiet: bool, progress: bool | None, force: bool) -> int:
     """Validate IATI XML files or folders offline: exit 0 clean, 1 critical/error findings."""
     from ..validate import ValidateOptions
-    from ..validate.render.formats import render_report
+    from ..validate.render.formats import render_report, write_report
 
     options = ValidateOptions(fiscal_year_start=parse_month_day(fiscal_year_start), extra=not official_only)
     if output is not None:
         check_output_path(output, paths, overwrite=True)
     report = validate_many(paths, options, output=output, jobs=jobs, quiet=quiet, progress=progress, force=force)
-    text = render_report(report, output_format, lang=lang, color=output is None and sys.stdout.isatty())
     if output is not None:
-        write_text_atomic(output, text)
+        with atomic_writer(output) as handle:
+            write_report(report, output_format, handle, lang=lang)
         click.echo(f"report written to {output}", err=True)
+    elif output_format == "text":
+        click.echo(render_report(report, output_format, lang=lang, color=sys.stdout.isatty()), nl=False)
     else:
-        click.echo(text, nl=False)
+        sys.stdout.flush()
+        write_report(report, output_format, sys.stdout.buffer, lang=lang)
+        sys.stdout.buffer.flush()
     return 1 if report.blocking else 0
 
 

@@ -105,12 +105,13 @@ class Report:
         """A report holding the files of both (for runs split across workers)."""
         return Report(files=[*self.files, *other.files], standard={**self.standard, **other.standard})
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, with_findings: bool = True) -> dict[str, Any]:
         """JSON-able data following ``schemas/validation-report.schema.json``.
 
         The top-level ``valid``, ``fileType``, ``iatiVersion`` and ``summary`` keep the official
         validator's meaning; with several files, ``fileType``/``iatiVersion`` are those of the
-        files when they all agree and "" otherwise.
+        files when they all agree and "" otherwise. ``with_findings=False`` leaves the (last)
+        ``findings`` list empty, for a writer that streams the findings one by one.
         """
         types = {file.file_type or "" for file in self.files}
         versions = {file.iati_version or "" for file in self.files}
@@ -123,5 +124,5 @@ class Report:
             "summary": self.summary,
             "standard": self.standard,
             "files": [file.to_dict() for file in self.files],
-            "findings": [finding.to_dict() for finding in self.findings],
+            "findings": [finding.to_dict() for finding in self.findings] if with_findings else [],
         }

@@ -6,10 +6,12 @@ here. Renderers are imported when chosen, so ``--format text`` never loads Jinja
 
 from __future__ import annotations
 
+from typing import IO
+
 from ..catalogue import Catalogue
 from ..report import Report
 
-__all__ = ["REPORT_FORMATS", "RULES_FORMATS", "render_report", "render_rules"]
+__all__ = ["REPORT_FORMATS", "RULES_FORMATS", "render_report", "render_rules", "write_report"]
 
 REPORT_FORMATS: tuple[str, ...] = ("text", "json", "html", "junit")
 RULES_FORMATS: tuple[str, ...] = ("text", "json", "html", "markdown")
@@ -34,6 +36,19 @@ def render_report(report: Report, output_format: str, *, lang: str = "en", color
 
         return render_text(report, color=color)
     raise ValueError(f"unknown report format {output_format!r}")
+
+
+def write_report(report: Report, output_format: str, stream: IO[bytes], *, lang: str = "en",
+                 color: bool = False) -> None:
+    """Write the report in ``output_format`` to ``stream`` as UTF-8; JSON goes piece by piece, so
+    a report with hundreds of thousands of findings is never one string in memory."""
+    if output_format == "json":
+        from .json import iter_json
+
+        for piece in iter_json(report):
+            stream.write(piece)
+        return
+    stream.write(render_report(report, output_format, lang=lang, color=color).encode("utf-8", "surrogatepass"))
 
 
 def render_rules(catalogue: Catalogue, output_format: str, *, lang: str = "en") -> str:

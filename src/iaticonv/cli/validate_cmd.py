@@ -59,7 +59,7 @@ def validate(paths: tuple[Path, ...], output_format: str, output: Path | None, f
         with atomic_writer(output) as handle:
             write_report(report, output_format, handle, lang=lang)
         click.echo(f"report written to {output}", err=True)
-    elif output_format == "text":
+    elif output_format == "text" or not hasattr(sys.stdout, "buffer"):  # a text stream only (captured output)
         click.echo(render_report(report, output_format, lang=lang, color=sys.stdout.isatty()), nl=False)
     else:
         sys.stdout.flush()

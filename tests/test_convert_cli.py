@@ -87,6 +87,19 @@ def test_generated_at_only_when_asked(tmp_path: Path) -> None:
     assert b'generated-datetime="2026-11-27T00:00:00Z"' in stamped.read_bytes()
 
 
+def test_generated_at_for_other_outputs_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "fcdo.xml").write_bytes(FCDO.read_bytes())
+    stamp = ["--generated-at", "2026-11-27T00:00:00Z"]
+    assert run(["convert", str(FCDO), "-o", str(tmp_path / "a.json"), *stamp]) == 2
+    assert run(["convert", str(folder), "-o", str(tmp_path / "out"), "--to", "yaml", *stamp]) == 2
+    err = capsys.readouterr().err
+    assert "--generated-at does not apply to json output" in err
+    assert "--generated-at does not apply to yaml output" in err and "applies to iati-xml output" in err
+    assert not (tmp_path / "a.json").exists() and not (tmp_path / "out").exists()
+
+
 def test_upgrade_command_reports_and_writes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "gac-2.03.xml"
     assert run(["upgrade", str(GAC_201), "-o", str(out), "--format", "json"]) == 1

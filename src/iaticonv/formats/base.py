@@ -86,6 +86,8 @@ class FormatInfo:
     # workbook): its reader takes a folder as ONE input and its writer writes the path itself
     # (``write_to``), atomically, instead of filling a byte stream.
     whole_path: bool = False
+    # Options its writer takes (``convert`` refuses others with a usage error, rather than a crash).
+    writer_options: tuple[str, ...] = ()
 
 
 def _sniff_xml(head: bytes, _suffix: str) -> bool:
@@ -100,7 +102,7 @@ FORMATS: dict[str, FormatInfo] = {
     f.name: f
     for f in (
         FormatInfo("iati-xml", (".xml",), "iati_xml:IatiXmlReader", "iati_xml:IatiXmlWriter", _sniff_xml,
-                   "IATI activity XML (reads 2.01-2.03, writes 2.03)"),
+                   "IATI activity XML (reads 2.01-2.03, writes 2.03)", writer_options=("generated_at",)),
         FormatInfo("json", (".json",), "json_yaml:JsonReader", "json_yaml:JsonWriter", _sniff_json,
                    "the canonical activity record as JSON"),
         FormatInfo("yaml", (".yaml", ".yml"), "json_yaml:YamlReader", "json_yaml:YamlWriter", None,

@@ -109,6 +109,7 @@ def convert(
     if target is None and directory_out:
         raise UsageError("the output is a directory: name the output format with --to")
     target_info = target_info_given or detect_format(output, for_writing=True)
+    _check_writer_options(target_info, writer_options or {})
     job = _Job(list(inputs), source_info, target_info, reader_options or {},
                writer_options or {}, overwrite, progress, ConvertResult(), durable)
     files = _expand(inputs, job.source)
@@ -121,6 +122,16 @@ def convert(
         for path, relative in files:
             _to_one_file(job, [path], output / relative.with_suffix(_extension(target_info)))
     return job.result
+
+
+def _check_writer_options(target: FormatInfo, options: dict[str, Any]) -> None:
+    """An option the target's writer does not take is the user's mistake: say which, before any work."""
+    refused = sorted(set(options) - set(target.writer_options))
+    if refused:
+        flags = ", ".join("--" + name.replace("_", "-") for name in refused)
+        takers = [f.name for f in FORMATS.values() if set(refused) <= set(f.writer_options)]
+        raise UsageError(f"{flags} does not apply to {target.name} output",
+                         hint=f"it applies to {', '.join(takers)} output" if takers else None)
 
 
 def _writer_options(job: _Job) -> dict[str, Any]:

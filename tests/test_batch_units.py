@@ -103,3 +103,26 @@ def test_state_forgets_when_content_or_options_change(tmp_path: Path) -> None:
     assert other.lookup(source, "digest-1") is None
     assert other.outputs_of(source) == ["o.xml"]
     other.close()
+
+
+def test_state_keeps_a_validation_result_line_by_line_and_redoes_a_damaged_one(tmp_path: Path) -> None:
+    import sqlite3
+
+    from conftest import EXAMPLE_ACTIVITY, REAL_IATI
+    from iaticonv.batch import validate_batch
+    from iaticonv.batch.state import STATE_FILE
+
+    inputs = [EXAMPLE_ACTIVITY, REAL_IATI / "fcdo-activity.xml"]
+    first = validate_batch(inputs, state_dir=tmp_path)
+    again = validate_batch(inputs, state_dir=tmp_path)
+    assert again.summary.skipped == 2
+    assert len(first.report.findings) >= 20 and any(f.params for f in first.report.findings)
+    assert again.report.findings == first.report.findings  # every field of every finding, in order
+    assert [f.to_dict() for f in again.report.files] == [f.to_dict() for f in first.report.files]
+
+    with sqlite3.connect(tmp_path / STATE_FILE) as db:  # damage one stored result: cut it short
+        db.execute("UPDATE results SET payload = substr(payload, 1, length(payload) / 2) WHERE input = ?",
+                   (str(EXAMPLE_ACTIVITY.resolve()),))
+    third = validate_batch(inputs, state_dir=tmp_path)
+    assert [o.status == "skipped" for o in third.outcomes] == [False, True]
+    assert third.report.findings == first.report.findings

@@ -14,6 +14,7 @@ import json
 import sqlite3
 import time
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -37,6 +38,19 @@ CREATE TABLE IF NOT EXISTS results (
     PRIMARY KEY (command, input)
 )
 """
+
+
+def _decompressed_lines(blob: bytes, block: int = 1 << 16) -> Iterator[bytes]:
+    unpacker = zlib.decompressobj()
+    carry = b""
+    for start in range(0, len(blob), block):
+        carry += unpacker.decompress(blob[start:start + block])
+        *complete, carry = carry.split(b"\n")
+        yield from complete
+    carry += unpacker.flush()
+    if not unpacker.eof:
+        raise zlib.error("the stored result is truncated")
+    yield from (line for line in carry.split(b"\n") if line)
 
 
 def content_hash(path: Path) -> str:
@@ -96,23 +110,47 @@ class BatchState:
     def _key(path: Path) -> str:
         return str(path.resolve())
 
-    def lookup(self, path: Path, digest: str) -> Stored | None:
-        """The stored result when the input's content and the options are the same as last time."""
+    def _row(self, path: Path, digest: str) -> tuple[str, bytes] | None:
+        """(status, compressed payload) when the input's content and the options are unchanged."""
         row = self._db.execute(
             "SELECT digest, options, status, payload FROM results WHERE command = ? AND input = ?",
             (self.command, self._key(path)),
         ).fetchone()
         if row is None or row[0] != digest or row[1] != self.options:
             return None
+        return str(row[2]), bytes(row[3])
+
+    def lookup(self, path: Path, digest: str) -> Stored | None:
+        """The stored result when the input's content and the options are the same as last time."""
+        row = self._row(path, digest)
+        if row is None:
+            return None
         try:
-            payload = json.loads(zlib.decompress(row[3]))
+            payload = json.loads(zlib.decompress(row[1]))
         except (zlib.error, ValueError):
             return None  # a damaged row is simply redone
-        return Stored(status=str(row[2]), payload=payload)
+        return Stored(status=row[0], payload=payload)
+
+    def lookup_lines(self, path: Path, digest: str) -> tuple[str, Iterator[bytes]] | None:
+        """Like ``lookup``, for a result stored with ``record_lines``: its status and its lines,
+        decompressed as they are read (``zlib.error`` from the iterator means a damaged row)."""
+        row = self._row(path, digest)
+        return None if row is None else (row[0], _decompressed_lines(row[1]))
 
     def record(self, path: Path, digest: str, status: str, payload: dict[str, Any]) -> None:
         """Remember one input's result and commit at once (a kill right after loses nothing)."""
         blob = zlib.compress(json.dumps(payload, ensure_ascii=False, default=str).encode("utf-8"), 3)
+        self._store(path, digest, status, blob)
+
+    def record_lines(self, path: Path, digest: str, status: str, lines: Iterable[bytes]) -> None:
+        """``record`` for a result given as lines (no newline in them), compressed as they come, so a
+        result with hundreds of thousands of findings is never one string in memory."""
+        packer = zlib.compressobj(3)
+        pieces = [packer.compress(line + b"\n") for line in lines]
+        pieces.append(packer.flush())
+        self._store(path, digest, status, b"".join(pieces))
+
+    def _store(self, path: Path, digest: str, status: str, blob: bytes) -> None:
         self._db.execute(
             "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)",
             (self.command, self._key(path), digest, self.options, status, blob, time.time()),

@@ -9,6 +9,7 @@ batch, exactly as ``validate_paths`` does, so the report does not depend on the 
 from __future__ import annotations
 
 import time
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from ..validate.findings import Finding
 from ..validate.layers import advisory
 from ..validate.report import FileReport, count, render_messages
 from ..validate.walker import WalkResult, walk_file
-from .codec import walk_from_dict, walk_to_dict
+from .codec import walk_from_lines, walk_to_lines
 from .cuts import range_bytes
 from .inputs import WorkItem, collect_inputs
 from .outcome import FileOutcome
@@ -148,6 +149,18 @@ class _Collector:
         return source, result, crash
 
 
+def _stored(state: BatchState, path: Path, digest: str, key: str) -> WalkResult | None:
+    """The result a previous run stored for this content and these options; None to validate again
+    (nothing stored, or a damaged row)."""
+    found = state.lookup_lines(path, digest)
+    if found is None:
+        return None
+    try:
+        return walk_from_lines(found[1], key)
+    except (zlib.error, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
 def validate_batch(
     args: Iterable[Path], options: ValidateOptions | None = None, *, jobs: int | None = 1, show_progress: bool = False,
     state_dir: Path | None = None, force: bool = False, part_bytes: int = PART_BYTES,
@@ -172,9 +185,9 @@ def validate_batch(
         key = str(item.path)
         if state is not None and item.exists:
             digests[key] = content_hash(item.path)
-            stored = None if force else state.lookup(item.path, digests[key])
+            stored = None if force else _stored(state, item.path, digests[key], key)
             if stored is not None:
-                results[key] = walk_from_dict(stored.payload, key)
+                results[key] = stored
                 last = _outcome(key, results[key], item.size)
                 outcomes[key] = FileOutcome(source=key, status="skipped", previous=last.status, reason=last.reason,
                                             activities=last.activities, size=item.size)
@@ -197,7 +210,7 @@ def validate_batch(
                 if crash is not None:  # not stored: a re-run tries again
                     outcomes[source].status, outcomes[source].reason = "failed", crash
                 elif state is not None and source in digests:
-                    state.record(Path(source), digests[source], outcomes[source].status, walk_to_dict(result))
+                    state.record_lines(Path(source), digests[source], outcomes[source].status, walk_to_lines(result))
     finally:
         if state is not None:
             state.close()

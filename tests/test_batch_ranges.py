@@ -119,3 +119,53 @@ def test_workers_move_findings_themselves_and_a_miscounted_file_falls_back(big: 
     run = validate_batch([odd], jobs=2, part_bytes=PART)
     whole = validate_file(odd, OPTIONS)
     assert [_key(f) for f in run.report.findings] == [_key(f) for f in whole.findings]
+
+
+def _element_lines(path: Path) -> dict[str, int]:
+    """Every element's XPath (``/a[1]/b[2]``) → the line of its start tag, by the standard library's
+    expat parser: a second parser with no 16-bit line limit, to check libxml2's lines against."""
+    import xml.parsers.expat
+
+    lines: dict[str, int] = {}
+    steps: list[str] = []
+    counts: list[dict[str, int]] = [{}]
+    parser = xml.parsers.expat.ParserCreate()
+
+    def start(name: str, _attributes: object) -> None:
+        seen = counts[-1]
+        seen[name] = seen.get(name, 0) + 1
+        steps.append(f"{name}[{seen[name]}]")
+        lines["/" + "/".join(steps)] = parser.CurrentLineNumber
+        counts.append({})
+
+    def end(_name: str) -> None:
+        steps.pop()
+        counts.pop()
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    with path.open("rb") as handle:
+        parser.ParseFile(handle)
+    return lines
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_lines_past_65535_are_exact_with_one_process_and_with_two(jobs: int, tmp_path: Path) -> None:
+    """libxml2 keeps an element's line in 16 bits; a file of more lines is walked by ranges of fewer."""
+    from iaticonv.batch.cuts import MAX_LINES, count_lines
+
+    path = tmp_path / "long.xml"
+    write_big_file(path, 5.5)
+    assert count_lines(path) > 65_535 + MAX_LINES // 2
+    exact = _element_lines(path)
+    run = validate_batch([path], jobs=jobs, part_bytes=512 * 1024)
+    checked = past_the_limit = 0
+    for finding in run.report.findings:
+        steps = [step for step in (finding.xpath or "").split("/") if step and not step.startswith("@")]
+        if not steps or any(":" in step or "*" in step for step in steps):
+            continue
+        where = "/" + "/".join(step if "[" in step else f"{step}[1]" for step in steps)
+        assert finding.line == exact[where], (finding.rule_id, finding.xpath)
+        checked += 1
+        past_the_limit += exact[where] > 65_535
+    assert checked > 1000 and past_the_limit > 100

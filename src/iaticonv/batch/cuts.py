@@ -17,17 +17,22 @@ import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from .._xml import iterparse
 
-__all__ = ["RECORD_START", "ROOT_START", "Cut", "activities_before", "balanced_part", "framed", "newlines_before",
-           "plan_cuts", "range_bytes", "start_tag_end"]
+__all__ = ["MAX_LINES", "RECORD_START", "ROOT_START", "Cut", "activities_before", "balanced_part", "count_lines",
+           "framed", "lines_part_bytes", "newlines_before", "plan_cuts", "range_bytes", "start_tag_end"]
 
 ROOT_START = re.compile(rb"<iati-activities[\s>/]")
 RECORD_START = re.compile(rb"<iati-activity[\s>/]")
 BLOCK = 1024 * 1024  # copies and counts in small blocks: memory stays flat
 SEARCH_WINDOW = 32 * 1024 * 1024  # no real activity is this long; past it the file gets fewer parts
+# libxml2 keeps an element's line in 16 bits: past line 65,535 lxml can only borrow a neighbouring
+# text node's line (often one more) or give 65535. A range framed as a file starts counting again,
+# so ranges are kept under this many lines and every line of a finding is exact.
+MAX_LINES = 60_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,10 +152,42 @@ def plan_cuts(path: Path, *, part_bytes: int) -> list[Cut] | None:
     cuts.append(size)
     if len(cuts) < 3:
         return None
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        cuts = _within_lines(data, cuts, MAX_LINES)
     count = len(cuts) - 1
     offsets = newlines_before(path, cuts)
     return [Cut(str(path), i, count, header_end, cuts[i], cuts[i + 1], offsets[0] + 1, offsets[i] - offsets[0])
             for i in range(count)]
+
+
+def _newlines(data: mmap.mmap, start: int, end: int) -> int:
+    return sum(data[at:min(end, at + BLOCK)].count(b"\n") for at in range(start, end, BLOCK))
+
+
+def _within_lines(data: mmap.mmap, cuts: list[int], max_lines: int) -> list[int]:
+    """``cuts`` with ranges of more than ``max_lines`` lines halved at an activity start, again and
+    again (a single activity longer than that stays whole: no cut can help it)."""
+    out = [cuts[0]]
+    todo = list(reversed(list(pairwise(cuts))))
+    while todo:
+        start, end = todo.pop()
+        if _newlines(data, start, end) > max_lines:
+            found = RECORD_START.search(data, (start + end) // 2, end) or RECORD_START.search(data, start + 1, end)
+            if found is not None and start < found.start() < end:
+                todo.extend([(found.start(), end), (start, found.start())])
+                continue
+        out.append(end)
+    return out
+
+
+def count_lines(path: Path) -> int:
+    """Newlines in the whole file (read in blocks: memory stays flat)."""
+    return newlines_before(path, [path.stat().st_size])[0]
+
+
+def lines_part_bytes(size: int, lines: int) -> int:
+    """A range size that gives ranges of about ``MAX_LINES / 2`` lines on a file of ``lines`` lines."""
+    return max(1, size // max(2, -(-lines // (MAX_LINES // 2))))
 
 
 def newlines_before(path: Path, offsets: list[int]) -> list[int]:

@@ -21,7 +21,7 @@ from ..validate.layers import advisory
 from ..validate.report import FileReport, count, render_messages
 from ..validate.walker import WalkResult, walk_file
 from .codec import walk_from_lines, walk_to_lines
-from .cuts import range_bytes
+from .cuts import MAX_LINES, count_lines, lines_part_bytes, range_bytes
 from .inputs import WorkItem, collect_inputs
 from .outcome import FileOutcome
 from .pool import Done, choose_workers, run_units
@@ -101,13 +101,17 @@ def _walk_here(path: Path, options: ValidateOptions, error: BaseException | None
 
 def _units(items: list[WorkItem], options: ValidateOptions, workers: int, part_bytes: int) -> list[Unit]:
     """Whole files; a file is cut into ranges when it is very large (``2 * part_bytes``), or when it
-    is alone and big enough (``ALONE_MIN_BYTES``) that its ranges are the only way to use the workers."""
+    is alone and big enough (``ALONE_MIN_BYTES``) that its ranges are the only way to use the workers,
+    or, with one process, when it has more lines than libxml2 keeps exact (``cuts.MAX_LINES``)."""
     units: list[Unit] = []
     for item in items:
         chunks = None
         alone = len(items) == 1 and item.size >= min(ALONE_MIN_BYTES, 2 * part_bytes)
         if workers > 1 and (item.size >= 2 * part_bytes or alone):
             chunks = plan_chunks(item.path, options, part_bytes=range_bytes(item.size, workers, limit=part_bytes))
+        elif item.exists and item.size >= MAX_LINES * 2 and (lines := count_lines(item.path)) > MAX_LINES:
+            # one process: ranges anyway, because only a range keeps lines past 65,535 exact
+            chunks = plan_chunks(item.path, options, part_bytes=lines_part_bytes(item.size, lines))
         units.extend(chunks or [WholeFile(str(item.path), item.size, options)])
     return units
 

@@ -2,6 +2,10 @@
 
 Files are validated one after another, each in one streaming pass; what needs the whole batch (the
 advisories' links between activities) is resolved at the end from what each pass collected.
+
+One pass means libxml2's line numbers, which past line 65,535 can be a neighbour's (one more) or
+65535. ``iaticonv.batch.validate_batch`` (what the command runs) walks such long files by ranges of
+fewer lines and gives the same findings with exact lines: use it for files that long.
 """
 
 from __future__ import annotations

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from batch_helpers import write_big_file
+from iaticonv._cuts import plan_cuts
 from iaticonv.batch import convert_batch, convert_file
 from iaticonv.batch.convert_file import convert_file_parallel
 from iaticonv.batch.json_cuts import plan_json_cuts
-from iaticonv.batch.ranges import plan_cuts
 from iaticonv.cli.main import run
 from iaticonv.errors import InputError
 from iaticonv.formats.convert import ConvertResult, convert

@@ -8,8 +8,8 @@ import pytest
 
 from batch_helpers import write_big_file
 from iaticonv.batch import convert_batch, validate_batch
-from iaticonv.batch.ranges import assemble, plan_chunks, validate_chunk
 from iaticonv.validate import Finding, ValidateOptions, validate_file
+from iaticonv.validate.ranges import assemble, plan_chunks, validate_chunk
 from iaticonv.validate.walker import walk_file
 
 OPTIONS = ValidateOptions()
@@ -149,18 +149,20 @@ def _element_lines(path: Path) -> dict[str, int]:
     return lines
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("jobs", [0, 1, 2], ids=["validate_paths", "one process", "two processes"])
 def test_lines_past_65535_are_exact_with_one_process_and_with_two(jobs: int, tmp_path: Path) -> None:
     """libxml2 keeps an element's line in 16 bits; a file of more lines is walked by ranges of fewer."""
-    from iaticonv.batch.cuts import MAX_LINES, count_lines
+    from iaticonv._cuts import MAX_LINES, count_lines
+    from iaticonv.validate import validate_paths
 
     path = tmp_path / "long.xml"
     write_big_file(path, 5.5)
     assert count_lines(path) > 65_535 + MAX_LINES // 2
     exact = _element_lines(path)
-    run = validate_batch([path], jobs=jobs, part_bytes=512 * 1024)
+    report = (validate_paths([path], OPTIONS) if jobs == 0
+              else validate_batch([path], jobs=jobs, part_bytes=512 * 1024).report)
     checked = past_the_limit = 0
-    for finding in run.report.findings:
+    for finding in report.findings:
         steps = [step for step in (finding.xpath or "").split("/") if step and not step.startswith("@")]
         if not steps or any(":" in step or "*" in step for step in steps):
             continue

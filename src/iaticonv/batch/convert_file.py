@@ -15,12 +15,12 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from .._cuts import range_bytes
 from .._io import check_output_path
 from ..errors import IaticonvError
 from ..formats import detect_format
 from ..formats.convert import ConvertResult
 from .convert_ranges import convert_chunk, join_parts, plan_convert_chunks, read_notes
-from .cuts import range_bytes
 from .outcome import FileOutcome
 from .pool import run_units
 

@@ -1,6 +1,6 @@
 """One very large file converted by several workers, a range of activities each.
 
-Each worker converts its range (framed as a whole file: ``ranges`` cuts IATI XML at activity start
+Each worker converts its range (framed as a whole file: ``_cuts`` cuts IATI XML at activity start
 tags, ``json_cuts`` cuts the JSON record layout at activity lines) into a part file written by the
 ordinary writer; the parent then joins the parts (``part_join``): the header once, every part's
 records in order, the closing once. Writers print each record on its own from the same header, so
@@ -23,11 +23,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._cuts import Cut, framed, plan_cuts
 from ..errors import IaticonvError
 from ..formats import detect_format, format_info
 from ..formats.base import ReadNote
 from ..formats.convert import convert
-from .cuts import Cut, framed, plan_cuts
 from .json_cuts import JSON_FOOTER, plan_json_cuts
 from .outcome import FileOutcome
 from .part_join import JOINABLE, join

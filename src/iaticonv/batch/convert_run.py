@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .._cuts import range_bytes
 from ..errors import IaticonvError, InputError
 from ..formats import FORMATS, detect_format, format_info, open_reader, open_writer
 from ..formats.convert import convert
 from .convert_ranges import ConvertChunk, convert_chunk, join_parts, plan_convert_chunks
-from .cuts import range_bytes
 from .inputs import WorkItem, collect_inputs, looks_readable
 from .outcome import FileOutcome, Status
 from .pool import Done, choose_workers, run_units

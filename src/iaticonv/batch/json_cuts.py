@@ -16,7 +16,7 @@ from __future__ import annotations
 import mmap
 from pathlib import Path
 
-from .cuts import Cut, newlines_before
+from .._cuts import Cut, newlines_before
 
 __all__ = ["JSON_FOOTER", "plan_json_cuts"]
 

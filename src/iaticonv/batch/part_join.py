@@ -21,8 +21,8 @@ from typing import Any
 
 import yaml
 
+from .._cuts import ROOT_START, start_tag_end
 from .._io import atomic_writer
-from .cuts import ROOT_START, start_tag_end
 
 __all__ = ["Frame", "join", "part_frame"]
 

@@ -1,7 +1,7 @@
 """``validate`` over many files on N workers, resumable, with a report identical to a serial run.
 
 Each worker validates whole files (or, for one very large file, ranges of its activities: see
-``ranges``) and sends back the file's findings. The parent records each file in the state as soon
+``validate.ranges``) and sends back the file's findings. The parent records each file in the state as soon
 as it is done, then, once every file is in, resolves the links between activities across the whole
 batch, exactly as ``validate_paths`` does, so the report does not depend on the number of workers.
 """
@@ -14,19 +14,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._cuts import range_bytes
 from ..validate import Report, ValidateOptions, validate_paths
 from ..validate.catalogue import load_catalogue
 from ..validate.findings import Finding
 from ..validate.layers import advisory
+from ..validate.ranges import Chunk, ChunkResult, assemble, plan_chunks, validate_chunk, walk_exact
 from ..validate.report import FileReport, count, render_messages
 from ..validate.walker import WalkResult, walk_file
 from .codec import walk_from_lines, walk_to_lines
-from .cuts import MAX_LINES, count_lines, lines_part_bytes, range_bytes
 from .inputs import WorkItem, collect_inputs
 from .outcome import FileOutcome
 from .pool import Done, choose_workers, run_units
 from .progress import BatchProgress
-from .ranges import Chunk, ChunkResult, assemble, plan_chunks, validate_chunk
 from .state import BatchState, content_hash, options_key
 from .summary import BatchSummary
 
@@ -50,7 +50,7 @@ def validate_unit(unit: Unit) -> WalkResult | ChunkResult:
     """Worker entry point (module level, so spawned workers can import it)."""
     if isinstance(unit, Chunk):
         return validate_chunk(unit)
-    return walk_file(Path(unit.source), unit.options)
+    return walk_exact(Path(unit.source), unit.options)
 
 
 @dataclass(slots=True)
@@ -101,17 +101,14 @@ def _walk_here(path: Path, options: ValidateOptions, error: BaseException | None
 
 def _units(items: list[WorkItem], options: ValidateOptions, workers: int, part_bytes: int) -> list[Unit]:
     """Whole files; a file is cut into ranges when it is very large (``2 * part_bytes``), or when it
-    is alone and big enough (``ALONE_MIN_BYTES``) that its ranges are the only way to use the workers,
-    or, with one process, when it has more lines than libxml2 keeps exact (``cuts.MAX_LINES``)."""
+    is alone and big enough (``ALONE_MIN_BYTES``) that its ranges are the only way to use the workers.
+    A whole file longer than libxml2 numbers exactly is walked by ranges in its unit (``walk_exact``)."""
     units: list[Unit] = []
     for item in items:
         chunks = None
         alone = len(items) == 1 and item.size >= min(ALONE_MIN_BYTES, 2 * part_bytes)
         if workers > 1 and (item.size >= 2 * part_bytes or alone):
             chunks = plan_chunks(item.path, options, part_bytes=range_bytes(item.size, workers, limit=part_bytes))
-        elif item.exists and item.size >= MAX_LINES * 2 and (lines := count_lines(item.path)) > MAX_LINES:
-            # one process: ranges anyway, because only a range keeps lines past 65,535 exact
-            chunks = plan_chunks(item.path, options, part_bytes=lines_part_bytes(item.size, lines))
         units.extend(chunks or [WholeFile(str(item.path), item.size, options)])
     return units
 

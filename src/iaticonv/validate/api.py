@@ -1,11 +1,8 @@
 """The entry points: validate files and folders into one ``Report``.
 
-Files are validated one after another, each in one streaming pass; what needs the whole batch (the
+Files are validated one after another, each in one streaming pass (a file of more lines than
+libxml2 numbers exactly, by ranges: ``ranges.walk_exact``); what needs the whole batch (the
 advisories' links between activities) is resolved at the end from what each pass collected.
-
-One pass means libxml2's line numbers, which past line 65,535 can be a neighbour's (one more) or
-65535. ``iaticonv.batch.validate_batch`` (what the command runs) walks such long files by ranges of
-fewer lines and gives the same findings with exact lines: use it for files that long.
 """
 
 from __future__ import annotations
@@ -20,8 +17,9 @@ from .catalogue import load_catalogue
 from .context import ValidateOptions
 from .findings import Finding
 from .layers import advisory
+from .ranges import walk_exact
 from .report import FileReport, Report, render_messages
-from .walker import WalkResult, walk_file
+from .walker import WalkResult
 
 __all__ = ["collect_paths", "validate_file", "validate_paths"]
 
@@ -66,7 +64,7 @@ def validate_paths(paths: Iterable[Path], options: ValidateOptions | None = None
     """Validate files and folders; never raises for bad data (only for a missing standard store)."""
     options = options or ValidateOptions()
     info = _standard_info()
-    results = [walk_file(path, options) for path in collect_paths(paths)]
+    results = [walk_exact(path, options) for path in collect_paths(paths)]
     _resolve(results, options)
     return Report(files=[result.report for result in results], standard=info)
 
@@ -75,6 +73,6 @@ def validate_file(path: Path, options: ValidateOptions | None = None) -> FileRep
     """Validate one file on its own (activity links resolved within this file only)."""
     options = options or ValidateOptions()
     require_store()
-    result = walk_file(path, options)
+    result = walk_exact(path, options)
     _resolve([result], options)
     return result.report

@@ -1,4 +1,4 @@
-"""One very large activity file validated by several workers, each taking a range of activities.
+"""One activity file validated by ranges of activities: on several workers, or for exact lines.
 
 The file is cut at ``<iati-activity`` start tags into a few ranges (about ``part_bytes`` each). A
 worker copies its range into a temporary file framed by the file's own prologue and root start tag
@@ -20,13 +20,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..validate.catalogue import load_catalogue
-from ..validate.context import ValidateOptions
-from ..validate.findings import FILE_IDENTIFIER, Finding
-from ..validate.layers.advisory import Link
-from ..validate.report import FileReport, render_messages
-from ..validate.walker import WalkResult, walk_file
-from .cuts import ROOT_START, Cut, activities_before, balanced_part, framed, newlines_before, plan_cuts, start_tag_end
+from .._cuts import (
+    MAX_LINES,
+    ROOT_START,
+    Cut,
+    activities_before,
+    balanced_part,
+    count_lines,
+    framed,
+    lines_part_bytes,
+    newlines_before,
+    plan_cuts,
+    start_tag_end,
+)
+from .catalogue import load_catalogue
+from .context import ValidateOptions
+from .findings import FILE_IDENTIFIER, Finding
+from .layers.advisory import Link
+from .report import FileReport, render_messages
+from .walker import WalkResult, walk_file
 
 __all__ = [
     "ROOT_START",
@@ -41,6 +53,7 @@ __all__ = [
     "plan_cuts",
     "start_tag_end",
     "validate_chunk",
+    "walk_exact",
 ]
 
 RECORD_XPATH = re.compile(r"^/iati-activities/iati-activity\[(\d+)\]")
@@ -172,3 +185,25 @@ def assemble(path: Path, parts: list[ChunkResult]) -> WalkResult | None:
                         seconds=sum(part.result.report.seconds for part in parts),
                         findings=sorted(findings, key=Finding.sort_key))
     return WalkResult(report, seen_ids, links)
+
+
+def walk_exact(path: Path, options: ValidateOptions) -> WalkResult:
+    """``walk_file``, with exact line numbers on a file longer than libxml2 counts exactly.
+
+    libxml2 keeps an element's line in 16 bits: past line 65,535 a one-pass walk can only borrow a
+    neighbour's line (often one more) or give 65535. A file of more than ``MAX_LINES`` lines is
+    walked here by ranges of fewer lines, one after another, which gives the same findings with
+    exact lines; when the ranges cannot stand for the file (``assemble``), it is walked whole.
+    """
+    try:
+        size = path.stat().st_size
+        lines = count_lines(path) if size >= 2 * MAX_LINES else 0
+    except OSError:
+        lines = 0  # the walk reports an unreadable file
+    if lines > MAX_LINES:
+        chunks = plan_chunks(path, options, part_bytes=lines_part_bytes(size, lines))
+        if chunks:
+            result = assemble(path, [validate_chunk(chunk) for chunk in chunks])
+            if result is not None:
+                return result
+    return walk_file(path, options)

@@ -4,8 +4,8 @@ A range is the bytes [start, end) of the file, between two ``<iati-activity`` st
 the JSON record layout, two activity lines: ``json_cuts``). A worker reads it framed as a whole
 file: the file's own header bytes (prologue and root start tag), the range, and a closing. Lines of
 the framed range map back to lines of the whole file (``Cut.file_line``). Used by ``validate``
-(``ranges``) and ``convert`` (``convert_ranges``); this module imports neither the validator nor the
-converter, so a worker pays only for what it runs.
+(``validate.ranges``) and ``convert`` (``batch.convert_ranges``); this module imports neither the
+validator nor the converter, so a worker pays only for what it runs.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
-from .._xml import iterparse
+from ._xml import iterparse
 
 __all__ = ["MAX_LINES", "RECORD_START", "ROOT_START", "Cut", "activities_before", "balanced_part", "count_lines",
            "framed", "lines_part_bytes", "newlines_before", "plan_cuts", "range_bytes", "start_tag_end"]

@@ -46,18 +46,27 @@ def test_ranges_give_the_whole_file_report(big: Path) -> None:
     assert whole.report.findings, "the corpus has findings, so lines and XPaths were really compared"
 
 
-def test_a_duplicate_across_ranges_falls_back_to_the_whole_file(big: Path, tmp_path: Path) -> None:
+def test_duplicates_across_ranges_are_reported_as_one_pass_reports_them(big: Path, tmp_path: Path) -> None:
+    """The first activity's identifier reused in a middle range and twice in the last one: each reuse
+    is a 1.1.2 pointing at the first line, the last range's second one included (it is a repeat inside
+    its own range, whose walk first pointed it at the range's own first use)."""
     data = big.read_bytes()
-    first_id = data.split(b"<iati-identifier>", 2)[1].split(b"</iati-identifier>")[0]
-    last_id = data.rsplit(b"<iati-identifier>", 1)[1].split(b"</iati-identifier>")[0]
+    ids = [chunk.split(b"</iati-identifier>")[0] for chunk in data.split(b"<iati-identifier>")[1:]]
     dup = tmp_path / "dup.xml"
-    dup.write_bytes(data.replace(last_id, first_id))
-    _count, merged = _by_ranges(dup)
-    assert merged is None
-    run = validate_batch([dup], jobs=2, part_bytes=PART)
-    whole = validate_file(dup, OPTIONS)
-    assert [_key(f) for f in run.report.findings] == [_key(f) for f in whole.findings]
-    assert "1.1.2" in {f.rule_id for f in run.report.findings}
+    for reused in (ids[len(ids) // 2], ids[-2], ids[-1]):
+        data = data.replace(b"<iati-identifier>" + reused + b"</iati-identifier>",
+                            b"<iati-identifier>" + ids[0] + b"</iati-identifier>", 1)
+    dup.write_bytes(data)
+    count, merged = _by_ranges(dup)
+    whole = walk_file(dup, OPTIONS)
+    assert merged is not None and count >= 3
+    duplicates = [f for f in whole.report.findings if f.rule_id == "1.1.2"]
+    assert len(duplicates) == 3 and len({f.params["first_line"] for f in duplicates}) == 1
+    assert [_key(f) for f in merged.report.findings] == [_key(f) for f in whole.report.findings]
+    assert [f.params for f in merged.report.findings] == [f.params for f in whole.report.findings]
+    assert merged.identifiers == whole.identifiers
+    run = validate_batch([dup], jobs=2, part_bytes=PART)  # the report, with the links resolved
+    assert [_key(f) for f in run.report.findings] == [_key(f) for f in validate_file(dup, OPTIONS).findings]
 
 
 def test_a_broken_big_file_is_reported_as_the_whole_file_walk_reports_it(big: Path, tmp_path: Path) -> None:

@@ -6,10 +6,11 @@ worker copies its range into a temporary file framed by the file's own prologue 
 and runs the ordinary walker on it. The parent then shifts lines and activity positions back to the
 whole file and drops the repeats of file-level findings.
 
-This is an optimisation that must not change the report, so it gives up whenever it could: when a
-range is not well-formed (a cut inside a comment or CDATA, or a really broken file) or when one
-identifier occurs in two ranges (the duplicate check 1.1.2 works within one pass), ``assemble``
-returns None and the caller validates the file whole.
+Ranges must not change the report, so ``assemble`` gives up whenever it could: when a range is not
+well-formed (a cut inside a comment or CDATA, or a really broken file) or when the activities counted
+when planning are not those the ranges held, it returns None and the caller validates the file
+whole. An identifier used in two ranges is reported as a single pass reports it (1.1.2), from what
+each range's walk noted of the first record of each identifier.
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ from .._cuts import (
     plan_cuts,
     start_tag_end,
 )
-from .catalogue import load_catalogue
+from .catalogue import Catalogue, load_catalogue
 from .context import ValidateOptions
-from .findings import FILE_IDENTIFIER, Finding
+from .findings import FILE_IDENTIFIER, Finding, truncate
 from .layers.advisory import Link
 from .report import FileReport, render_messages
 from .walker import WalkResult, walk_file
@@ -58,6 +59,7 @@ __all__ = [
 
 RECORD_XPATH = re.compile(r"^/iati-activities/iati-activity\[(\d+)\]")
 SYNTAX_RULE = "0.1.1"
+DUPLICATE_RULE = "1.1.2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +125,7 @@ def validate_chunk(chunk: Chunk) -> ChunkResult:
     findings = render_messages([move(finding) for finding in result.report.findings], load_catalogue())
     links = [Link(link.target, move(link.finding)) for link in result.links]
     report = dataclasses.replace(result.report, findings=findings)
-    return ChunkResult(chunk, WalkResult(report, result.identifiers, links), newlines, moved=True)
+    return ChunkResult(chunk, WalkResult(report, result.identifiers, links, result.first_seen), newlines, moved=True)
 
 
 FINDING_FIELDS = tuple(field.name for field in dataclasses.fields(Finding))
@@ -148,22 +150,35 @@ def _shift(finding: Finding, *, file: str, header_line: int, lines: int, positio
 
 
 def assemble(path: Path, parts: list[ChunkResult]) -> WalkResult | None:
-    """The whole file's result from its ranges, or None when only a whole-file walk can be trusted."""
+    """The whole file's result from its ranges, or None when only a whole-file walk can be trusted.
+
+    An identifier first seen in an earlier range gets the 1.1.2 finding a single pass gives at its
+    first record in this range (built from the range's ``first_seen``), and this range's own
+    repeats of it point at the first line in the file, as in a single pass.
+    """
     parts = sorted(parts, key=lambda part: part.chunk.index)
-    seen_ids: set[str] = set()
-    for part in parts:
-        if any(f.rule_id == SYNTAX_RULE for f in part.result.report.findings) or seen_ids & part.result.identifiers:
-            return None
-        seen_ids |= part.result.identifiers
+    if any(f.rule_id == SYNTAX_RULE for part in parts for f in part.result.report.findings):
+        return None
     with path.open("rb") as handle:
         header_line = handle.read(parts[0].chunk.cut.header_end).count(b"\n") + 1
+    catalogue = load_catalogue()
     file, lines, positions = str(path), 0, 0
     findings: list[Finding] = []
     links: list[Link] = []
     file_level: set[tuple[object, ...]] = set()
+    first: dict[str, tuple[int, int]] = {}  # identifier → (line, position) in the whole file
     for part in parts:
         if part.moved and part.chunk.before != positions:
             return None  # the planned count of activities was off: positions cannot be trusted
+        repeated: dict[str, int] = {}  # identifier first seen in an earlier range → its first line
+        for identifier, (line, position) in part.result.first_seen.items():
+            whole = (part.chunk.cut.file_line(line) if part.moved
+                     else line + lines if line >= header_line else line, position + positions)
+            if identifier in first:
+                repeated[identifier] = first[identifier][0]
+                findings.append(_duplicate(catalogue, file, identifier, whole, repeated[identifier]))
+            else:
+                first[identifier] = whole
         for finding in part.result.report.findings:
             moved = finding if part.moved else _shift(finding, file=file, header_line=header_line, lines=lines,
                                                       positions=positions)
@@ -172,19 +187,30 @@ def assemble(path: Path, parts: list[ChunkResult]) -> WalkResult | None:
                 if key in file_level:
                     continue
                 file_level.add(key)
+            if moved.rule_id == DUPLICATE_RULE and moved.identifier in repeated:
+                moved = dataclasses.replace(moved, message="",
+                                            params={**moved.params, "first_line": repeated[moved.identifier]})
             findings.append(moved)
         links += part.result.links if part.moved else [
             Link(link.target, _shift(link.finding, file=file, header_line=header_line, lines=lines,
                                      positions=positions)) for link in part.result.links]
         lines += part.newlines
         positions += part.result.report.activities
-    if not all(part.moved for part in parts):
-        findings = render_messages(findings, load_catalogue())
-    first = parts[0].result.report
-    report = FileReport(path=file, file_type=first.file_type, iati_version=first.iati_version, activities=positions,
-                        seconds=sum(part.result.report.seconds for part in parts),
+    findings = render_messages(findings, catalogue)  # only those without a message yet
+    first_report = parts[0].result.report
+    report = FileReport(path=file, file_type=first_report.file_type, iati_version=first_report.iati_version,
+                        activities=positions, seconds=sum(part.result.report.seconds for part in parts),
                         findings=sorted(findings, key=Finding.sort_key))
-    return WalkResult(report, seen_ids, links)
+    return WalkResult(report, set(first), links, first)
+
+
+def _duplicate(catalogue: Catalogue, file: str, identifier: str, where: tuple[int, int], first_line: int) -> Finding:
+    """The 1.1.2 finding a single pass gives at a record whose identifier an earlier range had."""
+    info = catalogue[DUPLICATE_RULE]
+    line, position = where
+    return Finding(rule_id=DUPLICATE_RULE, severity=info.severity, category=info.category, file=file, line=line,
+                   xpath=f"/iati-activities/iati-activity[{position}]/iati-identifier[1]", identifier=identifier,
+                   value=truncate(identifier), params={"first_line": first_line})
 
 
 def walk_exact(path: Path, options: ValidateOptions) -> WalkResult:

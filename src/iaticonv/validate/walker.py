@@ -50,6 +50,9 @@ class WalkResult:
     report: FileReport
     identifiers: set[str] = field(default_factory=set)
     links: list[advisory.Link] = field(default_factory=list)
+    # identifier → (line, record position) of its first record: a walk by ranges reports the
+    # duplicates between ranges from it (``ranges.assemble``)
+    first_seen: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def _file_finding(
@@ -188,7 +191,8 @@ def _identifier(element: etree._Element, child: str) -> str:
     return text or NO_IDENTIFIER
 
 
-def _check_chunk(chunk: Chunk, catalogue: Catalogue, result: WalkResult, first_line: dict[str, int]) -> None:
+def _check_chunk(chunk: Chunk, catalogue: Catalogue, result: WalkResult,
+                 first_seen: dict[str, tuple[int, int]]) -> None:
     """Every layer on one chunk: the schema record by record, the others once for the whole chunk."""
     out = result.report.findings
     for ctx in chunk.records:
@@ -198,7 +202,7 @@ def _check_chunk(chunk: Chunk, catalogue: Catalogue, result: WalkResult, first_l
             continue
         out.extend(to_finding(hit, ctx, catalogue) for ctx, hit in check(chunk))
     for ctx in chunk.records:
-        _duplicates(ctx, first_line, catalogue, out)
+        _duplicates(ctx, first_seen, catalogue, out)
     result.links.extend(advisory.collect_chunk(chunk))
 
 
@@ -206,7 +210,7 @@ def _check_chunk(chunk: Chunk, catalogue: Catalogue, result: WalkResult, first_l
 class _Stream:
     """What one streaming pass tracks besides the findings."""
 
-    first_line: dict[str, int] = field(default_factory=dict)
+    first_seen: dict[str, tuple[int, int]] = field(default_factory=dict)  # identifier → (line, position)
     misplaced_line: int | None = None  # a record that came after a non-record element of the root
     position: int = 0
 
@@ -235,12 +239,13 @@ def _stream(path: Path, root_tag: str, version: str, options: ValidateOptions, c
         chunk.records.append(ctx)
         chunk.by_element[element] = ctx
         if len(chunk.records) >= CHUNK_SIZE:
-            _check_chunk(chunk, catalogue, result, state.first_line)
+            _check_chunk(chunk, catalogue, result, state.first_seen)
             chunk = None
     if chunk is not None:
-        _check_chunk(chunk, catalogue, result, state.first_line)
+        _check_chunk(chunk, catalogue, result, state.first_seen)
     report.activities = state.position
-    result.identifiers = set(state.first_line)
+    result.identifiers = set(state.first_seen)
+    result.first_seen = state.first_seen
     if root is not None:
         _check_root(root, root_tag, record_tag, version, options, catalogue, result, state)
 
@@ -272,15 +277,17 @@ def _check_root(root: etree._Element, root_tag: str, record_tag: str, version: s
         out += _file_hits(extra.check_root(root, version), catalogue, file, root_tag)
 
 
-def _duplicates(ctx: RecordContext, first_line: dict[str, int], catalogue: Catalogue, out: list[Finding]) -> None:
+def _duplicates(ctx: RecordContext, first_seen: dict[str, tuple[int, int]], catalogue: Catalogue,
+                out: list[Finding]) -> None:
     """1.1.2: an identifier seen before in this file (organisation files are checked the same way)."""
     if ctx.identifier == NO_IDENTIFIER:
         return
     id_node = ctx.element.find("iati-identifier" if ctx.kind == "activity" else "organisation-identifier")
-    if ctx.identifier not in first_line:
-        first_line[ctx.identifier] = source_line(id_node if id_node is not None else ctx.element) or 0
+    if ctx.identifier not in first_seen:
+        first_seen[ctx.identifier] = (source_line(id_node if id_node is not None else ctx.element) or 0, ctx.position)
         return
     if ctx.kind != "activity":
         return
-    hit = Hit(rule_id="1.1.2", node=id_node, value=ctx.identifier, params={"first_line": first_line[ctx.identifier]})
+    hit = Hit(rule_id="1.1.2", node=id_node, value=ctx.identifier,
+              params={"first_line": first_seen[ctx.identifier][0]})
     out.append(to_finding(hit, ctx, catalogue))

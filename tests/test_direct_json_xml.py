@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -32,6 +32,7 @@ from iaticonv.formats.record import node_to_record
 from iaticonv.formats.record_xml import ESCAPED, as_text, pre_escape, unescape
 from iaticonv.formats.record_xml_gen import _Compiler
 from iaticonv.model import Activity
+from record_edits import replace_at, value_paths
 from test_model_properties import ACTIVITIES, SLOW_OK
 
 FILES_203 = activity_files("2.03")
@@ -167,25 +168,7 @@ def _record() -> dict[str, Any]:
 RECORD = _record()
 
 
-def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    yield prefix
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _paths(value, (*prefix, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _paths(value, (*prefix, index))
-
-
-RECORD_PATHS = [p for p in _paths(RECORD) if p]
-
-
-def _replace(data: Any, path: tuple[Any, ...], value: Any) -> Any:
-    if not path:
-        return value
-    copy = dict(data) if isinstance(data, dict) else list(data)
-    copy[path[0]] = value if len(path) == 1 else _replace(data[path[0]], path[1:], value)  # a new key too
-    return copy
+RECORD_PATHS = [p for p in value_paths(RECORD) if p]
 
 
 def _first(kind: str) -> tuple[Any, ...]:
@@ -247,7 +230,7 @@ BROKEN: dict[str, tuple[tuple[Any, ...], Any]] = {
 @pytest.mark.parametrize("case", BROKEN, ids=str)
 def test_broken_records_give_the_typed_answer(case: str, tmp_path: Path) -> None:
     path, value = BROKEN[case]
-    record = _replace(RECORD, path, value)
+    record = replace_at(RECORD, path, value)
     for ensure_ascii in (False, True):
         json_path = _write_lines(tmp_path / "broken.json", [RECORD, record, RECORD], ensure_ascii=ensure_ascii)
         typed, direct, _ = _both([json_path], tmp_path)
@@ -270,7 +253,7 @@ def test_randomly_broken_records(edits: list[tuple[tuple[Any, ...], Any]], ensur
     record: Any = RECORD
     for path, value in edits:
         try:
-            record = _replace(record, path, value)
+            record = replace_at(record, path, value)
         except (KeyError, IndexError, TypeError):
             continue  # an earlier edit removed the place
     json_path = _write_lines(tmp_path / "fuzz.json", [record], ensure_ascii=ensure_ascii)
@@ -293,7 +276,7 @@ def test_numbers_read_as_the_standard_parser_reads_them(number: str, tmp_path: P
     marker = '"@@"'
     for where in (("hierarchy",), ("humanitarian",), (*_first("transactions"), 0, "value", "amount"),
                   (*_first("activity_dates"), 0, "iso_date")):
-        record = _replace(RECORD, where, "@@")
+        record = replace_at(RECORD, where, "@@")
         text = json.dumps(record).replace(marker, number)
         path = tmp_path / "numbers.json"
         path.write_text(HEADER + text + "\n]}\n", encoding="utf-8")

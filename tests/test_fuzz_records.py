@@ -38,6 +38,7 @@ from iaticonv.formats.gac_xlsx import GacXlsxReader
 from iaticonv.formats.iati_xml import IatiXmlReader, IatiXmlWriter
 from iaticonv.formats.json_yaml import JsonReader, YamlReader
 from iaticonv.formats.record import node_to_record
+from record_edits import replace_at, value_paths
 
 EXPLORE = bool(os.environ.get("IATICONV_FUZZ_EXPLORE"))
 FUZZ = settings(max_examples=600 if EXPLORE else 120, deadline=None, derandomize=not EXPLORE,
@@ -148,25 +149,7 @@ def test_gac_profile_reader(folder: Path, ops: list[tuple[str, int, str]]) -> No
     _consume(GacProfileReader, path)
 
 
-def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    yield prefix
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _paths(value, (*prefix, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _paths(value, (*prefix, index))
-
-
-RECORD_PATHS = [p for p in _paths(RECORD) if p]
-
-
-def _replace(data: Any, path: tuple[Any, ...], value: Any) -> Any:
-    if not path:
-        return value
-    copy = dict(data) if isinstance(data, dict) else list(data)
-    copy[path[0]] = _replace(data[path[0]], path[1:], value)
-    return copy
+RECORD_PATHS = [p for p in value_paths(RECORD) if p]
 
 
 @settings(FUZZ, max_examples=60 if not EXPLORE else 300)
@@ -177,7 +160,7 @@ def test_json_and_yaml_readers(folder: Path, edits: list[tuple[tuple[Any, ...], 
     record: Any = RECORD
     for path, value in edits:
         try:
-            record = _replace(record, path, value)
+            record = replace_at(record, path, value)
         except (KeyError, IndexError, TypeError):
             continue  # an earlier edit removed this path
     if isinstance(record, dict):

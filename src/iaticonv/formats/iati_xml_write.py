@@ -14,7 +14,7 @@ from typing import Any
 from ..model._meta import _PLANS, EXTRA_KEY, XML_NS, FieldPlan, Kind, Node, plan_for
 from ..model._scalars import STR
 
-__all__ = ["NamespaceContext", "escape_attr", "escape_text", "first_invalid_char", "node_to_xml"]
+__all__ = ["NamespaceContext", "escape_attr", "escape_text", "first_invalid_char", "narrative_xml", "node_to_xml"]
 
 _TEXT_TABLE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ATTR_TABLE = str.maketrans(
@@ -47,6 +47,13 @@ def escape_text(value: str) -> str:
     if "&" in value or "<" in value or ">" in value or "\r" in value:
         return value.translate(_TEXT_TABLE)
     return value
+
+
+def narrative_xml(lang: str, content: str) -> str:
+    """One ``narrative`` element; ``lang`` "" means no ``xml:lang`` (the activity's default language)."""
+    if lang:
+        return f'<narrative xml:lang="{escape_attr(lang)}">{escape_text(content)}</narrative>'
+    return f"<narrative>{escape_text(content)}</narrative>"
 
 
 def escape_attr(value: str) -> str:
@@ -169,10 +176,7 @@ def _write_children(node: Node, kids: tuple[tuple[str, int, str, Any, bool], ...
         elif code == _NARR:
             for lang, content in value.items():
                 body.append(pad)
-                if lang:
-                    body.append(f'<narrative xml:lang="{escape_attr(lang)}">{escape_text(content)}</narrative>')
-                else:
-                    body.append(f"<narrative>{escape_text(content)}</narrative>")
+                body.append(narrative_xml(lang, content))
         else:
             for item in (value if many else (value,)):
                 body.append(pad)
@@ -223,8 +227,6 @@ def _write_item(fplan: FieldPlan, item: Any, body: list[str], ns: NamespaceConte
     if kind is Kind.CHILD:
         node_to_xml(item, fplan.xml, body, ns, depth)
     elif kind is Kind.NARRATIVES:
-        lang, content = item
-        start = f'<narrative xml:lang="{escape_attr(lang)}">' if lang else "<narrative>"
-        body.append(f"{start}{escape_text(content)}</narrative>")
+        body.append(narrative_xml(*item))
     else:
         body.append(f"<{fplan.xml}>{escape_text(fplan.scalar.format(item))}</{fplan.xml}>")

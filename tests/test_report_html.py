@@ -247,6 +247,16 @@ def _visible(driver: Any, css: str) -> list[dict[str, str]]:
     return found
 
 
+def _reset(driver: Any, total: int) -> None:
+    """Press "Reset filters" and wait for every finding to show again: the page re-applies its
+    filters just after the form's reset event (values are reset only once the event is over)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    driver.find_element(By.CSS_SELECTOR, "button[type=reset]").click()
+    WebDriverWait(driver, 10, poll_frequency=0.05).until(lambda d: len(_visible(d, ".finding")) == total)
+
+
 @pytest.mark.browser
 def test_request_detector_sees_a_request(browser: Any, tmp_path: Path) -> None:
     """Control for the no-network check: a page that does load something is caught (localhost:9 refuses)."""
@@ -292,14 +302,13 @@ def test_report_in_headless_chromium(browser: Any, tmp_path: Path) -> None:
     assert browser.find_element(By.ID, "shown").text == expected
 
     # category, rule id and text search (scripted filters), each from a fresh start
-    browser.find_element(By.CSS_SELECTOR, "button[type=reset]").click()
-    assert len(_visible(browser, ".finding")) == total
+    _reset(browser, total)
     Select(browser.find_element(By.ID, "filter-category")).select_by_value("schema")
     assert {item["rule"] for item in _visible(browser, ".finding")} == {"0.3.1"}
-    browser.find_element(By.CSS_SELECTOR, "button[type=reset]").click()
+    _reset(browser, total)
     Select(browser.find_element(By.ID, "filter-rule")).select_by_value("9.40.1")
     assert [item["rule"] for item in _visible(browser, ".finding")] == ["9.40.1"]
-    browser.find_element(By.CSS_SELECTOR, "button[type=reset]").click()
+    _reset(browser, total)
     browser.find_element(By.ID, "filter-search").send_keys("CA-3-A035198001")
     hits = _visible(browser, ".finding")
     assert len(hits) == sum(1 for f in report.findings if f.identifier == "CA-3-A035198001")

@@ -17,12 +17,26 @@ from pathlib import Path
 
 from lxml import etree
 
-__all__ = ["Template", "activity_templates", "write_big_file", "write_small_files"]
+__all__ = ["Template", "activity_templates", "ensure_standard", "write_big_file", "write_small_files"]
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("IATICONV_SHARED", ROOT.parent / "shared")).resolve()
 REAL_IATI = SHARED / "real-iati"
 MARK = "@@SERIAL@@"
+
+
+def ensure_standard() -> None:
+    """Use the installed IATI Standard, or install it from ``../shared`` into a temporary store."""
+    import tempfile
+
+    from iaticonv.errors import StandardMissingError
+    from iaticonv.standard import install, require_store
+
+    try:
+        require_store()
+    except StandardMissingError:
+        os.environ["IATICONV_HOME"] = tempfile.mkdtemp(prefix="iaticonv-bench-")
+        install(str(SHARED / "iati-standard"))
 
 
 @dataclass(frozen=True, slots=True)

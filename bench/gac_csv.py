@@ -22,9 +22,11 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import ensure_standard
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "gac-project-browser.csv"
-MIRROR = ROOT.parent / "shared" / "iati-standard"
 
 
 def make_csv(path: Path, records: int) -> None:
@@ -53,17 +55,6 @@ def convert(source: Path, target: Path) -> dict[str, float]:
     # CPU seconds too: on a shared 2-core machine wall time measures the neighbours as much as the code
     return {"records": count, "seconds": round(seconds, 3), "records_per_s": round(count / seconds, 1),
             "cpu_seconds": round(cpu, 3), "records_per_cpu_s": round(count / cpu, 1)}
-
-
-def ensure_standard() -> None:
-    from iaticonv.errors import StandardMissingError
-    from iaticonv.standard import install, require_store
-
-    try:
-        require_store()
-    except StandardMissingError:
-        os.environ["IATICONV_HOME"] = tempfile.mkdtemp(prefix="iaticonv-bench-")
-        install(str(MIRROR))
 
 
 def run_child(records: int, folder: Path) -> dict[str, object]:

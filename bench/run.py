@@ -32,10 +32,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-MIRROR = ROOT.parent / "shared" / "iati-standard"
 sys.path.insert(0, str(ROOT / "bench"))
 
-from corpus import write_big_file, write_small_files  # noqa: E402
+from corpus import ensure_standard, write_big_file, write_small_files  # noqa: E402
 
 
 def _rss_mb(who: int) -> float | None:
@@ -144,17 +143,6 @@ def bench_gac(records: int) -> dict[str, Any]:
                           check=True, capture_output=True, text=True, env=os.environ.copy())
     runs: list[dict[str, Any]] = json.loads(done.stdout)["runs"]
     return runs[0]
-
-
-def ensure_standard() -> None:
-    from iaticonv.errors import StandardMissingError
-    from iaticonv.standard import install, require_store
-
-    try:
-        require_store()
-    except StandardMissingError:
-        os.environ["IATICONV_HOME"] = tempfile.mkdtemp(prefix="iaticonv-bench-")
-        install(str(MIRROR))
 
 
 CHILDREN = {"iterparse": child_iterparse, "validate": child_validate, "batch": child_batch}

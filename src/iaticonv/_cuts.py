@@ -22,8 +22,8 @@ from pathlib import Path
 
 from ._xml import iterparse
 
-__all__ = ["MAX_LINES", "RECORD_START", "ROOT_START", "Cut", "activities_before", "balanced_part", "count_lines",
-           "framed", "lines_part_bytes", "newlines_before", "plan_cuts", "range_bytes", "start_tag_end"]
+__all__ = ["MAX_LINES", "RECORD_START", "ROOT_START", "Cut", "OnCut", "activities_before", "balanced_part",
+           "count_lines", "framed", "lines_part_bytes", "newlines_before", "plan_cuts", "range_bytes", "start_tag_end"]
 
 ROOT_START = re.compile(rb"<iati-activities[\s>/]")
 RECORD_START = re.compile(rb"<iati-activity[\s>/]")
@@ -55,6 +55,30 @@ class Cut:
     def file_line(self, line: int) -> int:
         """A line of the framed range as a line of the whole file."""
         return line + self.line_offset if line >= self.header_line else line
+
+
+class OnCut:
+    """What a unit of work over one range tells the worker pool and the joiners: its file, size, and
+    place among the ranges (read from its ``cut``). Shared by validation and conversion ranges."""
+
+    __slots__ = ()
+    cut: Cut
+
+    @property
+    def source(self) -> str:
+        return self.cut.source
+
+    @property
+    def size(self) -> int:
+        return self.cut.size
+
+    @property
+    def index(self) -> int:
+        return self.cut.index
+
+    @property
+    def count(self) -> int:
+        return self.cut.count
 
 
 def _root_line(path: Path) -> int | None:

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._cuts import Cut, framed, plan_cuts
+from .._cuts import Cut, OnCut, framed, plan_cuts
 from ..errors import IaticonvError
 from ..formats import detect_format, format_info
 from ..formats.base import ReadNote
@@ -46,7 +46,7 @@ HEADER_NOTES = frozenset({"read.no-version"})  # what readers say about the root
 
 
 @dataclass(frozen=True, slots=True)
-class ConvertChunk:
+class ConvertChunk(OnCut):
     """A range to convert into ``part`` (inside a private folder beside the output)."""
 
     cut: Cut
@@ -55,14 +55,6 @@ class ConvertChunk:
     writer_options: dict[str, object]
     source_format: str = "iati-xml"
     target: str = "iati-xml"
-
-    @property
-    def source(self) -> str:
-        return self.cut.source
-
-    @property
-    def size(self) -> int:
-        return self.cut.size
 
 
 def plan_convert_chunks(source: Path, output: Path, *, source_format: str | None, target: str, part_bytes: int,

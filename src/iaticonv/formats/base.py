@@ -19,6 +19,7 @@ from ..model import Activity, FileHeader
 __all__ = [
     "FORMATS",
     "FormatInfo",
+    "HeaderlessReader",
     "ReadNote",
     "Reader",
     "Writer",
@@ -70,6 +71,18 @@ class Writer(Protocol):
     multi: bool
 
     def write(self, stream: IO[bytes], records: Iterable[Activity], header: FileHeader | None = None) -> int: ...
+
+
+class HeaderlessReader:
+    """The start of a reader for files that carry no IATI header (GAC profile pages and exports):
+    the path, the list of notes, and the default header. Subclasses add ``records``."""
+
+    def __init__(self, path: Path, **_options: object) -> None:
+        self.path = Path(path)
+        self.notes: list[ReadNote] = []
+
+    def header(self) -> FileHeader:
+        return FileHeader()
 
 
 @dataclass(frozen=True, slots=True)

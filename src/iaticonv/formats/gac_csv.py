@@ -11,12 +11,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import IO
 
 from ..errors import InputError
 from ..model import Activity, FileHeader
-from .base import ReadNote
+from .base import HeaderlessReader, ReadNote
 from .gac_common import GacProject, Where
 from .gac_model import from_activity, to_activity
 from .gac_table import COLUMNS, cells_from_project, column_positions, neutralise, project_from_cells, unneutralise
@@ -88,15 +87,8 @@ def _csv_rows(handle: IO[str], file: str) -> RowStream:
                          line=last_line + 1, hint="save the export as UTF-8 CSV") from None
 
 
-class GacCsvReader:
+class GacCsvReader(HeaderlessReader):
     """Reads a Project Browser CSV (BOM or not) into activities, one row at a time."""
-
-    def __init__(self, path: Path, **_options: object) -> None:
-        self.path = Path(path)
-        self.notes: list[ReadNote] = []
-
-    def header(self) -> FileHeader:
-        return FileHeader()
 
     def records(self) -> Iterator[Activity]:
         try:

@@ -21,7 +21,7 @@ from typing import IO
 
 from ..errors import InputError
 from ..model import Activity, FileHeader
-from .base import ReadNote
+from .base import HeaderlessReader, ReadNote
 from .gac_common import (
     GacProject,
     Note,
@@ -317,15 +317,8 @@ def write_profile(project: GacProject) -> str:
     return "\n".join(out) + "\n"
 
 
-class GacProfileReader:
+class GacProfileReader(HeaderlessReader):
     """Reads one profile page (a ``.txt`` file) as one activity; what it skipped goes to ``notes``."""
-
-    def __init__(self, path: Path, **_options: object) -> None:
-        self.path = Path(path)
-        self.notes: list[ReadNote] = []
-
-    def header(self) -> FileHeader:
-        return FileHeader()
 
     def records(self) -> Iterator[Activity]:
         try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import IO, Any
 from zipfile import BadZipFile
 
@@ -21,7 +20,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from .._io import check_archive
 from ..errors import InputError, OutputError
 from ..model import Activity, FileHeader
-from .base import ReadNote
+from .base import HeaderlessReader
 from .gac_csv import RowStream, records_from_rows
 from .gac_model import from_activity
 from .gac_table import COLUMNS, cells_from_project, neutralise
@@ -46,15 +45,8 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-class GacXlsxReader:
+class GacXlsxReader(HeaderlessReader):
     """Reads the first sheet of a Project Browser workbook, row by row."""
-
-    def __init__(self, path: Path, **_options: object) -> None:
-        self.path = Path(path)
-        self.notes: list[ReadNote] = []
-
-    def header(self) -> FileHeader:
-        return FileHeader()
 
     def _rows(self, sheet: Any) -> RowStream:
         for number, cells in enumerate(sheet.iter_rows(), 1):

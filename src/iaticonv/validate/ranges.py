@@ -25,6 +25,7 @@ from .._cuts import (
     MAX_LINES,
     ROOT_START,
     Cut,
+    OnCut,
     activities_before,
     balanced_part,
     count_lines,
@@ -63,28 +64,12 @@ DUPLICATE_RULE = "1.1.2"
 
 
 @dataclass(frozen=True, slots=True)
-class Chunk:
+class Chunk(OnCut):
     """A range to validate (what a worker receives)."""
 
     cut: Cut
     options: ValidateOptions
     before: int = -1  # activities before the range, counted when planning; -1: not counted
-
-    @property
-    def source(self) -> str:
-        return self.cut.source
-
-    @property
-    def size(self) -> int:
-        return self.cut.size
-
-    @property
-    def index(self) -> int:
-        return self.cut.index
-
-    @property
-    def count(self) -> int:
-        return self.cut.count
 
 
 @dataclass(slots=True)

@@ -1,8 +1,9 @@
 """Direct paths IATI XML → JSON and IATI XML → YAML: records straight from the elements.
 
 The typed path reads each ``iati-activity`` into model nodes and maps them to a record; these paths
-map the element to the same record with the compiled converters of :mod:`.xml_record` and hand it
-to the same writer (:meth:`.JsonWriter.write_records`, :meth:`.YamlWriter.write_records`). The
+map the element to the same record with the converters of :mod:`.xml_record` and hand it to the
+same writer (:meth:`.YamlWriter.write_records`); for JSON, where the compiled walk is built, it writes
+each record's line itself (:meth:`.JsonWriter.write_lines`). The
 reader is the same too (:meth:`.IatiXmlReader.activity_elements`): it upgrades 2.01/2.02 activities,
 takes its notes and raises its errors exactly as for the typed path, and clears each element once
 it is written, so memory stays flat.
@@ -16,9 +17,9 @@ from typing import IO, TYPE_CHECKING, Any
 from ..model import FileHeader
 from .base import Reader
 from .iati_xml import IatiXmlReader
-from .json_yaml import JsonWriter, YamlWriter
+from .json_yaml import JsonWriter, YamlWriter, encode_record
 from .record import node_to_record
-from .xml_record import activity_record
+from .xml_record import activity_json, activity_record
 
 __all__ = ["xml_to_json", "xml_to_yaml"]
 
@@ -36,10 +37,24 @@ def _records(readers: Sequence[Reader], tick: Callable[[], None]) -> Iterator[di
                 yield node_to_record(activity)
 
 
+def _lines(readers: Sequence[Reader], tick: Callable[[], None]) -> Iterator[bytes]:
+    """Each activity's JSON line: from the compiled walk where it is built, else encoded from its record."""
+    for reader in readers:
+        if isinstance(reader, IatiXmlReader):
+            for element in reader.activity_elements():
+                line = activity_json(element)
+                tick()
+                yield encode_record(activity_record(element)) if line is None else line
+        else:
+            for activity in reader.records():
+                tick()
+                yield encode_record(node_to_record(activity))
+
+
 def xml_to_json(readers: Sequence[Reader], stream: IO[bytes], header: FileHeader,
                 writer_options: Mapping[str, Any], tick: Callable[[], None]) -> int:
     """IATI XML → the JSON record format (the bytes :class:`.JsonWriter` writes from typed records)."""
-    return JsonWriter(**writer_options).write_records(stream, _records(readers, tick), header)
+    return JsonWriter(**writer_options).write_lines(stream, _lines(readers, tick), header)
 
 
 def xml_to_yaml(readers: Sequence[Reader], stream: IO[bytes], header: FileHeader,

@@ -213,11 +213,16 @@ class JsonWriter:
     def write_records(self, stream: IO[bytes], records: Iterable[dict[str, Any]],
                       header: FileHeader | None = None) -> int:
         """Write records already mapped to plain data (what a direct path hands over)."""
+        return self.write_lines(stream, map(encode_record, records), header)
+
+    def write_lines(self, stream: IO[bytes], lines: Iterable[bytes], header: FileHeader | None = None) -> int:
+        """Write records already encoded, one :func:`encode_record` line each (what the compiled
+        XML → JSON walk hands over)."""
         head = header_to_record(header if header is not None else FileHeader())
         stream.write(f"{_FIRST}{json.dumps(head, ensure_ascii=False)},\n{_SECOND}".encode())
         count = 0
-        for record in records:
-            stream.write(b",\n" + encode_record(record) if count else encode_record(record))
+        for line in lines:
+            stream.write(b",\n" + line if count else line)
             count += 1
         stream.write(("\n" if count else "").encode() + _LAST.encode() + b"\n")
         return count

@@ -22,13 +22,16 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+import orjson
+
 from ..model import Activity, Kind, Node, plan_for
 from ..model._meta import XML_LANG, FieldPlan
 from ..model._scalars import BOOL, DATE, DATETIME, DECIMAL, STR, Scalar, exact_parser
 from .iati_xml_read import element_to_node, raw_xml
 from .record import node_to_record
+from .record_xml_cache import compiled
 
-__all__ = ["activity_record", "compiled_source"]
+__all__ = ["activity_json", "activity_record", "compiled_source", "native_available", "python_activity_record"]
 
 Converter = Callable[[Any], "dict[str, Any] | None"]
 
@@ -83,7 +86,7 @@ class _Compiler:
     def __init__(self) -> None:
         self.names: dict[type[Node], str] = {}
         self.env: dict[str, Any] = {"_raw": raw_xml, "_typed": _typed, "_XML_LANG": XML_LANG}
-        self.sources: list[str] = []
+        self.sources: list[tuple[str, str]] = []  # (function name, its source)
         self.tables: list[dict[str, tuple[int, int, str, Any]]] = []
 
     def name(self, cls: type[Node]) -> str:
@@ -91,7 +94,7 @@ class _Compiler:
         if found is None:
             found = self.names[cls] = f"_to_{cls.__name__}_{len(self.names)}"
             self.env[f"_C_{found}"] = cls
-            self.sources.append(self._function(cls, found, top=cls is Activity))
+            self.sources.append((found, self._function(cls, found, top=cls is Activity)))
         return found
 
     def constant(self, prefix: str, value: Any) -> str:
@@ -228,29 +231,129 @@ class _Compiler:
                 "if i == last:", f"    out[name].append({value})", "else:", f"    out[name] = [{value}]"]
 
 
+class _Compiled:
+    """The generated converters: the top one, every class's, and their source."""
+
+    def __init__(self) -> None:
+        compiler = _Compiler()
+        top = compiler.name(Activity)
+        self.source = "\n".join(source for _, source in compiler.sources)
+        env = compiler.env
+        for function_code in compiled(compiler.sources, "<iaticonv.formats.xml_record>").values():  # cached like .pyc
+            exec(function_code, env)
+        for table in compiler.tables:  # child converters by function, now that they all exist
+            for tag, (index, code, name, how) in table.items():
+                if code in (_ONE, _MANY):
+                    table[tag] = (index, code, name, env[how])
+        self.top: Converter = env[top]
+        self.by_class: dict[type[Node], Converter] = {cls: env[name] for cls, name in compiler.names.items()}
+
+
 @functools.cache
-def _compiled() -> tuple[Converter, str]:
-    compiler = _Compiler()
-    top = compiler.name(Activity)
-    source = "\n".join(compiler.sources)
-    env = compiler.env
-    for function_source in compiler.sources:  # one at a time: compiling all at once peaks ~6 MB higher
-        exec(compile(function_source, "<iaticonv.formats.xml_record>", "exec"), env)
-    for table in compiler.tables:  # child converters by function, now that they all exist
-        for tag, (index, code, name, how) in table.items():
-            if code in (_ONE, _MANY):
-                table[tag] = (index, code, name, env[how])
-    function: Converter = env[top]
-    return function, source
+def _compiled() -> _Compiled:
+    return _Compiled()
+
+
+def _scalar_mode(how: Callable[[str], Any] | None) -> tuple[int, Any]:
+    """The native module's code for a scalar rule of :func:`_record_scalar` (and the rule itself)."""
+    if how is None:
+        return _MODE_STR, None
+    if how is _bool:
+        return _MODE_BOOL, how
+    if how is _decimal:
+        return _MODE_DECIMAL, how
+    return _MODE_CALL, how
+
+
+_MODE_STR, _MODE_BOOL, _MODE_DECIMAL, _MODE_CALL = range(4)
+
+
+def _split_name(xml: str) -> tuple[str | None, str]:
+    """``{ns}local`` → (ns, local); a plain name → (None, name)."""
+    if xml.startswith("{"):
+        ns, _, local = xml[1:].partition("}")
+        return ns, local
+    return None, xml
+
+
+def _native_plans(converters: _Compiled, native: Any) -> Any:
+    """One ``NativePlan`` per model class, linked like the classes, each with its Python converter
+    as the fallback; the plan of ``Activity`` is returned. None when a child tag is namespaced (the
+    native walk matches un-namespaced child tags only): the Python converters then do everything."""
+    plans = {cls: native.NativePlan(
+        converters.by_class[cls], raw_xml, cls is Activity,
+        text=None if plan_for(cls).text is None else (
+            plan_for(cls).text.name, *_scalar_mode(_record_scalar(plan_for(cls).text.scalar))),  # type: ignore[union-attr]
+        attrs=[(*_split_name(f.xml), f.name, *_scalar_mode(_record_scalar(f.scalar))) for f in plan_for(cls).attrs],
+    ) for cls in converters.by_class}
+    for cls, native_plan in plans.items():
+        children = []
+        for field in plan_for(cls).children:
+            if field.xml.startswith("{"):
+                return None
+            if field.kind is Kind.CHILD:
+                assert field.cls is not None
+                children.append((field.xml, field.index, _MANY if field.many else _ONE, field.name, 0,
+                                 plans[field.cls]))
+            elif field.kind is Kind.NARRATIVES:
+                children.append((field.xml, field.index, _NARR, field.name, 0, None))
+            else:
+                children.append((field.xml, field.index, _TEXT_MANY if field.many else _TEXT_ONE, field.name,
+                                 *_scalar_mode(_record_scalar(field.scalar))))
+        if children:
+            native_plan.set_children(children)
+    return plans[Activity]
+
+
+@functools.cache
+def _native_writer() -> Callable[[Any], bytes | None] | None:
+    """The compiled walk that writes a record's JSON line from libxml2's nodes, when the extension is
+    built for this lxml; else None."""
+    try:
+        from lxml import etree
+
+        from . import _xml_record_native as native  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    if etree.__version__ != native.BUILT_WITH_LXML:  # its view of lxml's structures must be this lxml's
+        return None
+    plan = _native_plans(_compiled(), native)
+    if plan is None:
+        return None
+    writer: Callable[[Any], bytes | None] = functools.partial(native.activity_json, plan)
+    return writer
+
+
+def native_available() -> bool:
+    """Whether the compiled walk is in use (it is optional: see setup.py)."""
+    return _native_writer() is not None
 
 
 def compiled_source() -> str:
     """The generated Python source (for reading and debugging)."""
-    return _compiled()[1]
+    return _compiled().source
+
+
+def python_activity_record(element: Any) -> dict[str, Any]:
+    """:func:`activity_record` by the generated Python converters alone (the reference the compiled
+    walk is tested against)."""
+    record = _compiled().top(element)
+    assert record is not None  # the activity itself is never kept verbatim
+    return record
+
+
+def activity_json(element: Any) -> bytes | None:
+    """The record of one ``iati-activity`` element as one compact JSON line — the bytes orjson writes
+    for :func:`activity_record`'s result — straight from the compiled walk. None when the walk is not
+    built, or orjson refuses a value of this record: the caller then encodes the record itself."""
+    writer = _native_writer()
+    return None if writer is None else writer(element)
 
 
 def activity_record(element: Any) -> dict[str, Any]:
     """The record of one ``iati-activity`` element: what ``node_to_record(element_to_node(...))`` gives."""
-    record = _compiled()[0](element)
-    assert record is not None  # the activity itself is never kept verbatim
-    return record
+    line = activity_json(element)
+    if line is not None:  # JSON holds every record value exactly (str, bool, int) and keeps key order
+        record: dict[str, Any] = orjson.loads(line)
+        return record
+    return python_activity_record(element)

@@ -1,0 +1,683 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""IATI XML → the JSON line of a record, compiled, reading libxml2's nodes directly.
+
+Why this exists: the generated Python converters of :mod:`.xml_record` spend most of their time
+creating lxml proxy objects and asking them for tags, attributes and text (1.5–2 µs per element),
+and then building the record's dicts and strings only for orjson to take them apart again. Here the
+walk runs in C over the libxml2 tree under the lxml element and writes the JSON bytes straight away.
+
+It is a faster copy of the generated Python converters, never a second definition of the mapping:
+each plan carries the Python converter of its class, and any element outside the common shapes
+handled here (text where none belongs, children out of XSD order, a second copy of a 0..1 child, a
+known child after an unknown one, attribute values made of several nodes, XInclude nodes, anything
+unexpected) is handed to that converter, whose record is encoded in its place. So this module can only
+be as right as the Python one, and tests compare both on every real file.
+"""
+
+from cpython.ref cimport PyObject
+from libc.string cimport memcpy, strchr, strcmp, strlen
+from libc.stdlib cimport free, malloc, realloc
+from cpython.bytes cimport PyBytes_FromStringAndSize
+
+from lxml.includes cimport tree
+from lxml.includes.tree cimport xmlNode, xmlAttr, const_xmlChar
+cimport lxml.includes.etreepublic as cetree
+
+cdef extern from "Python.h":
+    object PyUnicode_DecodeUTF8(const char* s, Py_ssize_t size, const char* errors)
+
+cetree.import_lxml__etree()
+
+from orjson import dumps as _dumps, JSONEncodeError as _JSONEncodeError
+
+cdef enum:
+    # How a scalar's XML text becomes its record value (see xml_record._record_scalar).
+    MODE_STR = 0      # the text itself
+    MODE_BOOL = 1     # "true"/"false" → True/False, anything else stays text
+    MODE_DECIMAL = 2  # the text itself unless it holds an exponent, then the Python rule
+    MODE_CALL = 3     # the Python rule
+    # How a child field is spelled (the codes of xml_record._Compiler).
+    CHILD_ONE = 0
+    CHILD_MANY = 1
+    CHILD_NARR = 2
+    CHILD_TEXT_ONE = 3
+    CHILD_TEXT_MANY = 4
+    MAX_ATTRS = 64
+
+BUILT_WITH_LXML = cetree.LXML_VERSION_STRING.decode("ascii")
+
+cdef const char* XML_NS_HREF = b"http://www.w3.org/XML/1998/namespace"
+
+
+cdef struct AttrSpec:
+    const char* local
+    const char* ns       # NULL: no namespace
+    int mode
+    PyObject* name       # the record key (kept alive by the plan's lists)
+    PyObject* how        # the Python rule for MODE_DECIMAL / MODE_CALL
+    const char* key_json # '"key":', for the JSON writer
+    Py_ssize_t key_len
+
+
+cdef struct ChildSpec:
+    const char* local
+    int index            # XSD position
+    int code
+    int mode             # for text children
+    PyObject* name
+    PyObject* target     # the child's NativePlan (ONE/MANY) or its scalar rule (text children)
+    const char* key_json
+    Py_ssize_t key_len
+
+
+class Delegate(Exception):
+    """Internal: this element is outside the shapes handled here (never escapes this module)."""
+
+
+cdef class NativePlan:
+    """What the walk needs about one model class, in C arrays: built once by xml_record."""
+
+    cdef AttrSpec* attrs
+    cdef int n_attrs
+    cdef ChildSpec* children
+    cdef int n_children
+    cdef bint has_child_plans
+    cdef bint top
+    cdef object text_name
+    cdef int text_mode
+    cdef object text_how
+    cdef bytes text_key_json
+    cdef object fallback
+    cdef object raw
+    cdef list keep      # owns every object the C arrays point to
+
+    def __cinit__(self):
+        self.attrs = NULL
+        self.children = NULL
+        self.n_attrs = 0
+        self.n_children = 0
+        self.keep = []
+
+    def __dealloc__(self):
+        free(self.attrs)
+        free(self.children)
+
+    def __init__(self, fallback, raw, bint top, text=None, attrs=(), children=None):
+        """``attrs``: (ns or None, local, key, mode, how); ``text``: (key, mode, how) or None;
+        ``children``: None for a class without child fields, else set later with :meth:`set_children`."""
+        self.fallback = fallback
+        self.raw = raw
+        self.top = top
+        self.text_name = None
+        if text is not None:
+            self.text_name, self.text_mode, self.text_how = text
+            self.text_key_json = _json_key(self.text_name)
+        self.n_attrs = len(attrs)
+        if self.n_attrs:
+            self.attrs = <AttrSpec*> malloc(self.n_attrs * sizeof(AttrSpec))
+            if self.attrs is NULL:
+                raise MemoryError()
+        for i, (ns, local, key, mode, how) in enumerate(attrs):
+            ns_b = None if ns is None else ns.encode("utf-8")
+            local_b = local.encode("utf-8")
+            key_b = _json_key(key)
+            self.keep.extend((ns_b, local_b, key, how, key_b))
+            self.attrs[i].key_json = <const char*> key_b
+            self.attrs[i].key_len = len(key_b)
+            self.attrs[i].local = <const char*> local_b
+            self.attrs[i].ns = NULL if ns_b is None else <const char*> ns_b
+            self.attrs[i].mode = mode
+            self.attrs[i].name = <PyObject*> key
+            self.attrs[i].how = <PyObject*> how
+        self.has_child_plans = False
+
+    def set_children(self, children):
+        """``children``: (local tag, XSD index, code, key, mode, target), in XSD order."""
+        self.n_children = len(children)
+        self.has_child_plans = True
+        if self.n_children:
+            self.children = <ChildSpec*> malloc(self.n_children * sizeof(ChildSpec))
+            if self.children is NULL:
+                raise MemoryError()
+        for i, (local, index, code, key, mode, target) in enumerate(children):
+            local_b = local.encode("utf-8")
+            key_b = _json_key(key)
+            self.keep.extend((local_b, key, target, key_b))
+            self.children[i].key_json = <const char*> key_b
+            self.children[i].key_len = len(key_b)
+            self.children[i].local = <const char*> local_b
+            self.children[i].index = index
+            self.children[i].code = code
+            self.children[i].mode = mode
+            self.children[i].name = <PyObject*> key
+            self.children[i].target = <PyObject*> target
+
+
+def _json_key(key):
+    """``"key":`` as orjson writes a record key (keys are model field names: plain ASCII)."""
+    return _dumps(key) + b":"
+
+
+cdef inline object _text(const_xmlChar* s):
+    return PyUnicode_DecodeUTF8(<const char*> s, strlen(<const char*> s), NULL)
+
+
+cdef inline bint _is_blank(const_xmlChar* s):
+    """True for a non-empty run of XML whitespace; anything else (even empty) is left to Python."""
+    cdef const unsigned char* p = <const unsigned char*> s
+    if p is NULL or p[0] == 0:
+        return False
+    while p[0] != 0:
+        if p[0] != 32 and p[0] != 10 and p[0] != 13 and p[0] != 9:
+            return False
+        p += 1
+    return True
+
+
+cdef inline bint _is_text(xmlNode* c):
+    return c.type == tree.XML_TEXT_NODE or c.type == tree.XML_CDATA_SECTION_NODE
+
+
+cdef inline bint _is_item(xmlNode* c):
+    """A node lxml yields when iterating an element (``len(el)`` counts these)."""
+    return (c.type == tree.XML_ELEMENT_NODE or c.type == tree.XML_COMMENT_NODE
+            or c.type == tree.XML_PI_NODE or c.type == tree.XML_ENTITY_REF_NODE)
+
+
+cdef object _leading_text(xmlNode* node):
+    """lxml's ``el.text``: the text and CDATA nodes before the first other child, or None."""
+    cdef xmlNode* c = node.children
+    if c is NULL or not _is_text(c):
+        return None
+    if c.next is NULL or not _is_text(c.next):
+        return _text(c.content) if c.content is not NULL else ""
+    parts = []
+    while c is not NULL and _is_text(c):
+        if c.content is not NULL:
+            parts.append(_text(c.content))
+        c = c.next
+    return "".join(parts)
+
+
+cdef int _check_nodes(xmlNode* node, bint leading, bint tails) except -1:
+    """Raise Delegate for a child node this walk does not handle, or for text that is not blank:
+    before the first other child when ``leading``, after it (a tail) when ``tails``. Python refuses
+    such text (the element is then kept verbatim), so it decides those cases itself."""
+    cdef xmlNode* c = node.children
+    cdef bint seen_item = False
+    while c is not NULL:
+        if _is_text(c):
+            if (tails if seen_item else leading) and not _is_blank(c.content):
+                raise Delegate()
+        elif _is_item(c):
+            seen_item = True
+        else:  # XInclude markers and anything else lxml treats specially
+            raise Delegate()
+        c = c.next
+    return 0
+
+
+cdef inline const_xmlChar* _attr_value(xmlAttr* a) except? NULL:
+    """The value of a plain attribute; Delegate when it is made of several nodes (entity references)."""
+    cdef xmlNode* v = a.children
+    if v is NULL:
+        return <const_xmlChar*> b""
+    if v.type != tree.XML_TEXT_NODE or v.next is not NULL or v.content is NULL:
+        raise Delegate()
+    return v.content
+
+
+cdef object _attr_key(xmlAttr* a):
+    if a.ns is not NULL and a.ns.href is not NULL:
+        return "{%s}%s" % (_text(a.ns.href), _text(a.name))
+    return _text(a.name)
+
+
+cdef object _convert_text(int mode, object how, object value):
+    """A scalar rule applied to decoded text (text spread over several nodes: rare)."""
+    if mode == MODE_STR:
+        return value
+    if mode == MODE_BOOL:
+        return True if value == "true" else False if value == "false" else value
+    if mode == MODE_DECIMAL and "e" not in value and "E" not in value:
+        return value
+    return how(value)
+
+
+cdef inline bint _no_attrs(xmlNode* c):
+    return c.properties is NULL
+
+
+cdef inline bint _has_items(xmlNode* c):
+    cdef xmlNode* k = c.children
+    while k is not NULL:
+        if _is_item(k):
+            return True
+        k = k.next
+    return False
+
+
+cdef inline int _find_child(NativePlan p, xmlNode* c, int start):
+    """The index in ``p.children`` of the spec for element ``c``, or -1. Children mostly come in XSD
+    order, so the search starts at the previous match."""
+    cdef int i, n = p.n_children
+    cdef const char* name = <const char*> c.name
+    if c.ns is not NULL and c.ns.href is not NULL:
+        return -1
+    if start < 0:
+        start = 0
+    for i in range(start, n):
+        if p.children[i].local[0] == name[0] and strcmp(p.children[i].local, name) == 0:
+            return i
+    for i in range(0, start):
+        if p.children[i].local[0] == name[0] and strcmp(p.children[i].local, name) == 0:
+            return i
+    return -1
+
+
+cdef object _proxy(cetree._Document doc, xmlNode* c):
+    return cetree.elementFactory(doc, c)
+
+
+cdef inline int _attr_index(NativePlan p, xmlAttr* a):
+    """The index in ``p.attrs`` of the spec for attribute ``a``, or -1 (an attribute the model does
+    not type: kept in ``extra_attrs``)."""
+    cdef int j
+    cdef AttrSpec* spec
+    for j in range(p.n_attrs):
+        spec = &p.attrs[j]
+        if strcmp(<const char*> a.name, spec.local) != 0:
+            continue
+        if spec.ns is NULL:
+            if a.ns is not NULL and a.ns.href is not NULL:
+                continue
+        elif a.ns is NULL or a.ns.href is NULL or strcmp(<const char*> a.ns.href, spec.ns) != 0:
+            continue
+        return j
+    return -1
+
+
+# ---------------------------------------------------------------------------------------------------
+# The same walk, writing the record's JSON line (the bytes orjson.dumps(record) gives) instead of the
+# record: no dict, list or str is built for the common shapes. Whatever the walk hands to Python (a
+# delegated element, a raw verbatim node, a value the Python rule converts) is encoded with orjson and
+# spliced in: orjson writes compact JSON whose bytes do not depend on the surrounding document.
+
+class NotJson(Exception):
+    """Internal: a value orjson refuses; the caller encodes the whole record its own way."""
+
+
+cdef struct Buf:
+    char* data
+    Py_ssize_t length
+    Py_ssize_t capacity
+
+
+cdef int _grow(Buf* b, Py_ssize_t extra) except -1:
+    cdef Py_ssize_t wanted = b.length + extra
+    cdef Py_ssize_t capacity = b.capacity if b.capacity else 16384
+    cdef char* bigger
+    while capacity < wanted:
+        capacity *= 2
+    bigger = <char*> realloc(b.data, capacity)
+    if bigger is NULL:
+        raise MemoryError()
+    b.data = bigger
+    b.capacity = capacity
+    return 0
+
+
+cdef inline int _put(Buf* b, const char* s, Py_ssize_t n) except -1:
+    if b.length + n > b.capacity:
+        _grow(b, n)
+    memcpy(b.data + b.length, s, n)
+    b.length += n
+    return 0
+
+
+cdef inline int _putc(Buf* b, char ch) except -1:
+    if b.length + 1 > b.capacity:
+        _grow(b, 1)
+    b.data[b.length] = ch
+    b.length += 1
+    return 0
+
+
+cdef const char* HEX = b"0123456789abcdef"
+
+
+cdef int _put_escaped(Buf* b, const_xmlChar* s) except -1:
+    """The characters of UTF-8 ``s`` as orjson writes them inside a JSON string: ``"`` and ``\\``
+    escaped, control characters as \\b \\t \\n \\f \\r or \\u00xx, everything else as is."""
+    cdef const unsigned char* p = <const unsigned char*> s
+    cdef const unsigned char* run = p
+    cdef unsigned char ch
+    if p is NULL:
+        return 0
+    while True:
+        ch = p[0]
+        if ch == 0:
+            break
+        if ch >= 0x20 and ch != 34 and ch != 92:
+            p += 1
+            continue
+        _put(b, <const char*> run, p - run)
+        if ch == 34:
+            _put(b, b'\\"', 2)
+        elif ch == 92:
+            _put(b, b"\\\\", 2)
+        elif ch == 8:
+            _put(b, b"\\b", 2)
+        elif ch == 9:
+            _put(b, b"\\t", 2)
+        elif ch == 10:
+            _put(b, b"\\n", 2)
+        elif ch == 12:
+            _put(b, b"\\f", 2)
+        elif ch == 13:
+            _put(b, b"\\r", 2)
+        else:
+            _put(b, b"\\u00", 4)
+            _putc(b, HEX[ch >> 4])
+            _putc(b, HEX[ch & 15])
+        p += 1
+        run = p
+    _put(b, <const char*> run, p - run)
+    return 0
+
+
+cdef inline int _put_string(Buf* b, const_xmlChar* s) except -1:
+    _putc(b, 34)
+    _put_escaped(b, s)
+    _putc(b, 34)
+    return 0
+
+
+cdef int _put_text(Buf* b, xmlNode* node) except -1:
+    """lxml's ``el.text or ''`` as a JSON string, written straight from the text nodes."""
+    cdef xmlNode* c = node.children
+    _putc(b, 34)
+    while c is not NULL and _is_text(c):
+        _put_escaped(b, c.content)
+        c = c.next
+    _putc(b, 34)
+    return 0
+
+
+cdef int _put_object(Buf* b, object value) except -1:
+    """Any Python value, as orjson encodes it; NotJson when orjson refuses it."""
+    cdef bytes encoded
+    try:
+        encoded = _dumps(value)
+    except _JSONEncodeError:
+        raise NotJson() from None
+    _put(b, <const char*> encoded, len(encoded))
+    return 0
+
+
+cdef int _put_scalar(Buf* b, int mode, object how, const_xmlChar* raw) except -1:
+    """An attribute's value under its scalar rule (see _convert), as JSON."""
+    cdef const char* s = <const char*> raw
+    if mode == MODE_STR:
+        return _put_string(b, raw)
+    if mode == MODE_BOOL:
+        if strcmp(s, "true") == 0:
+            return _put(b, b"true", 4)
+        if strcmp(s, "false") == 0:
+            return _put(b, b"false", 5)
+        return _put_string(b, raw)
+    if mode == MODE_DECIMAL and strchr(s, c'e') is NULL and strchr(s, c'E') is NULL:
+        return _put_string(b, raw)
+    return _put_object(b, how(_text(raw)))
+
+
+cdef int _put_text_scalar(Buf* b, int mode, object how, xmlNode* node) except -1:
+    """An element's text (``text or ''``) under its scalar rule, as JSON. Text in one node (the usual
+    case) is converted from its bytes; text over several nodes goes through the decoded string."""
+    cdef xmlNode* c = node.children
+    if mode == MODE_STR:
+        return _put_text(b, node)
+    if c is not NULL and _is_text(c) and c.content is not NULL and (c.next is NULL or not _is_text(c.next)):
+        return _put_scalar(b, mode, how, c.content)
+    if c is NULL or not _is_text(c):
+        return _put_scalar(b, mode, how, <const_xmlChar*> b"")
+    return _put_object(b, _convert_text(mode, how, _leading_text(node)))
+
+
+cdef inline int _close(Buf* b, int kind) except -1:
+    if kind == 1:
+        _putc(b, 93)   # ]
+    elif kind == 2:
+        _putc(b, 125)  # }
+    return 0
+
+
+cdef int _json(NativePlan p, cetree._Document doc, xmlNode* node, Buf* b) except -1:
+    """Append the JSON of ``node``'s record to ``b`` and return 1, or return 0 (nothing appended)
+    where the parent keeps the node verbatim, as p.fallback decides."""
+    cdef Py_ssize_t start = b.length
+    try:
+        return _walk_json(p, doc, node, b)
+    except Delegate:
+        b.length = start
+        value = p.fallback(_proxy(doc, node))
+        if value is None:
+            return 0
+        _put_object(b, value)
+        return 1
+
+
+cdef int _walk_json(NativePlan p, cetree._Document doc, xmlNode* node, Buf* b) except -1:
+    cdef xmlAttr* a
+    cdef xmlNode* c
+    cdef xmlNode* t
+    cdef const_xmlChar* found_values[MAX_ATTRS]
+    cdef const_xmlChar* langs[MAX_ATTRS]
+    cdef const_xmlChar* v
+    cdef const_xmlChar* lang
+    cdef AttrSpec* spec
+    cdef ChildSpec* cs
+    cdef int i, j, last, at, open_kind, n_langs
+    cdef bint first, has_xa, duplicate
+    cdef Py_ssize_t mark
+
+    if p.n_attrs > MAX_ATTRS:
+        raise Delegate()
+    _check_nodes(node, p.text_name is None and not p.top, not p.top)
+    _putc(b, 123)  # {
+    first = True
+    has_xa = False
+    for j in range(p.n_attrs):
+        found_values[j] = NULL
+    a = node.properties
+    while a is not NULL:
+        v = _attr_value(a)
+        j = _attr_index(p, a)
+        if j < 0:
+            has_xa = True
+        else:
+            found_values[j] = v
+        a = a.next
+    for j in range(p.n_attrs):
+        if found_values[j] is not NULL:
+            spec = &p.attrs[j]
+            if not first:
+                _putc(b, 44)
+            first = False
+            _put(b, spec.key_json, spec.key_len)
+            _put_scalar(b, spec.mode, <object> spec.how, found_values[j])
+    if p.text_name is not None:
+        c = node.children
+        if c is not NULL and _is_text(c):
+            if not first:
+                _putc(b, 44)
+            first = False
+            _put(b, <const char*> p.text_key_json, len(p.text_key_json))
+            _put_text_scalar(b, p.text_mode, p.text_how, node)
+
+    ex = None
+    open_kind = 0
+    if not p.has_child_plans:
+        c = node.children
+        while c is not NULL:
+            if _is_item(c):
+                if ex is None:
+                    ex = []
+                ex.append(p.raw(_proxy(doc, c)))
+            c = c.next
+    else:
+        last = -1
+        at = 0
+        n_langs = 0
+        c = node.children
+        while c is not NULL:
+            if not _is_item(c):
+                c = c.next
+                continue
+            i = _find_child(p, c, at) if c.type == tree.XML_ELEMENT_NODE else -1
+            if i < 0:
+                if ex is None:
+                    ex = []
+                ex.append(p.raw(_proxy(doc, c)))
+                c = c.next
+                continue
+            if ex is not None:
+                raise Delegate()  # a known child after an unknown one: Python's typed path decides
+            at = i
+            cs = &p.children[i]
+            if cs.index < last:
+                raise Delegate()  # out of XSD order
+            if cs.code == CHILD_MANY or cs.code == CHILD_ONE:
+                if cs.index == last:
+                    if cs.code == CHILD_ONE:
+                        raise Delegate()  # a second copy of a 0..1 child
+                    mark = b.length
+                    _putc(b, 44)
+                else:
+                    _close(b, open_kind)
+                    open_kind = 0
+                    mark = b.length
+                    if not first:
+                        _putc(b, 44)
+                    _put(b, cs.key_json, cs.key_len)
+                    if cs.code == CHILD_MANY:
+                        _putc(b, 91)  # [
+                if not _json(<NativePlan> cs.target, doc, c, b):
+                    b.length = mark  # the key (or the comma) goes too: the child is kept verbatim
+                    ex = [p.raw(_proxy(doc, c))]
+                    c = c.next
+                    continue
+                if cs.code == CHILD_MANY:
+                    open_kind = 1
+            elif cs.code == CHILD_NARR:
+                lang = NULL
+                duplicate = True
+                if not _has_items(c):
+                    lang = _narrative_lang_raw(c)
+                if lang is not NULL and cs.index == last:
+                    for j in range(n_langs):
+                        if strcmp(<const char*> langs[j], <const char*> lang) == 0:
+                            break
+                    else:
+                        duplicate = False
+                elif lang is not NULL:
+                    duplicate = False
+                    n_langs = 0
+                if duplicate:
+                    ex = [p.raw(_proxy(doc, c))]
+                    c = c.next
+                    continue
+                if n_langs >= MAX_ATTRS:
+                    raise Delegate()
+                langs[n_langs] = lang
+                n_langs += 1
+                if cs.index == last:
+                    _putc(b, 44)
+                else:
+                    _close(b, open_kind)
+                    if not first:
+                        _putc(b, 44)
+                    _put(b, cs.key_json, cs.key_len)
+                    _putc(b, 123)
+                    open_kind = 2
+                _put_string(b, lang)
+                _putc(b, 58)  # :
+                _put_text(b, c)
+            else:  # a text-only child
+                if _has_items(c) or not _no_attrs(c):
+                    ex = [p.raw(_proxy(doc, c))]
+                    c = c.next
+                    continue
+                if cs.index == last:
+                    if cs.code == CHILD_TEXT_ONE:
+                        raise Delegate()
+                    _putc(b, 44)
+                else:
+                    _close(b, open_kind)
+                    open_kind = 0
+                    if not first:
+                        _putc(b, 44)
+                    _put(b, cs.key_json, cs.key_len)
+                    if cs.code == CHILD_TEXT_MANY:
+                        _putc(b, 91)
+                        open_kind = 1
+                _put_text_scalar(b, cs.mode, <object> cs.target, c)
+            first = False
+            last = cs.index
+            c = c.next
+    _close(b, open_kind)
+    if has_xa:
+        xa = {}
+        a = node.properties
+        while a is not NULL:
+            if _attr_index(p, a) < 0:
+                xa[_attr_key(a)] = _text(_attr_value(a))
+            a = a.next
+        if xa:
+            if not first:
+                _putc(b, 44)
+            first = False
+            _put(b, b'"extra_attrs":', 14)
+            _put_object(b, xa)
+    if ex:
+        if not first:
+            _putc(b, 44)
+        _put(b, b'"extras":', 9)
+        _put_object(b, ex)
+    _putc(b, 125)  # }
+    return 1
+
+
+cdef const_xmlChar* _narrative_lang_raw(xmlNode* c) except? NULL:
+    """As _narrative_lang, as the attribute's bytes: "" for no attribute, NULL where Python keeps
+    the narrative verbatim."""
+    cdef xmlAttr* a = c.properties
+    cdef const_xmlChar* v
+    if a is NULL:
+        return <const_xmlChar*> b""
+    if a.next is not NULL or a.ns is NULL or a.ns.href is NULL:
+        return NULL
+    if strcmp(<const char*> a.name, "lang") != 0 or strcmp(<const char*> a.ns.href, XML_NS_HREF) != 0:
+        return NULL
+    v = _attr_value(a)
+    if v[0] == 0:
+        return NULL
+    return v
+
+
+def activity_json(NativePlan plan, cetree._Element element):
+    """The JSON line of one ``iati-activity`` element's record — the bytes ``orjson.dumps`` writes for
+    :func:`activity_record`'s result — or None when orjson would refuse a value in it."""
+    cdef Buf b
+    b.data = NULL
+    b.length = 0
+    b.capacity = 0
+    try:
+        _grow(&b, 16384)
+        try:
+            _json(plan, element._doc, element._c_node, &b)
+        except NotJson:
+            return None
+        return PyBytes_FromStringAndSize(b.data, b.length)
+    finally:
+        free(b.data)

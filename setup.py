@@ -1,8 +1,9 @@
 """Build hook for the optional compiled part of iaticonv (everything else is in pyproject.toml).
 
-``iaticonv.formats._xml_record_native`` speeds up IATI XML → JSON/YAML by walking libxml2's nodes
-through lxml's C API. It is optional: when Cython or a C compiler is missing, or the build fails,
-the package installs without it and the same mapping runs in Python (slower, same output).
+Two optional Cython modules speed up the direct conversion paths: ``iaticonv.formats._xml_record_native``
+(IATI XML → JSON, walking libxml2's nodes through lxml's C API) and ``iaticonv.formats._record_xml_native``
+(JSON → IATI XML, over the parsed records). When Cython or a C compiler is missing, or a build fails,
+the package installs without them and the same generated Python code runs (slower, same output).
 """
 
 from __future__ import annotations
@@ -37,10 +38,14 @@ def _extensions() -> list[object]:
     except ImportError as exc:
         print(f"iaticonv: compiled speed-up not built ({exc}); the Python path will be used", file=sys.stderr)
         return []
-    extension = Extension("iaticonv.formats._xml_record_native", ["src/iaticonv/formats/_xml_record_native.pyx"],
-                          include_dirs=lxml.get_include())
+    extensions = [
+        Extension("iaticonv.formats._xml_record_native", ["src/iaticonv/formats/_xml_record_native.pyx"],
+                  include_dirs=lxml.get_include()),
+        Extension("iaticonv.formats._record_xml_native", ["src/iaticonv/formats/_record_xml_native.pyx"]),
+    ]
     try:
-        return list(cythonize([extension], compiler_directives={"language_level": "3"}, quiet=True))
+        return list(cythonize(extensions, include_path=["src"], compiler_directives={"language_level": "3"},
+                              quiet=True))
     except Exception as exc:  # noqa: BLE001
         print(f"iaticonv: compiled speed-up not built ({exc}); the Python path will be used", file=sys.stderr)
         return []

@@ -32,7 +32,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Tru
 
 
 def _activities(root: Any) -> list[Any]:
-    return [e for e in root.iter("iati-activity")]
+    return list(root.iter("iati-activity"))
 
 
 def _assert_walk_is_python(element: Any, where: str) -> None:
@@ -87,7 +87,8 @@ def _activity(body: str, doctype: str = "") -> Any:
 ENTITIES = '<!DOCTYPE iati-activities [<!ENTITY org "Alinea &amp; Co"><!ENTITY pct "50">]>'
 
 NODE_KINDS = {
-    "escapes": '<title><narrative>quote " backslash \\ tab\t cr&#13; lf&#10; &lt;&amp;&gt; é ✓ \U0001f30d</narrative></title>',
+    "escapes": ('<title><narrative>quote " backslash \\ tab\t cr&#13; lf&#10; &lt;&amp;&gt; é ✓ \U0001f30d'
+                "</narrative></title>"),
     "cdata": "<title><narrative>a<![CDATA[ <b>&</b> ]]>z</narrative></title>",
     "cdata-only": "<description><narrative><![CDATA[x]]></narrative></description>",
     "entity-in-text": "<title><narrative>by &org; ltd</narrative></title>",
@@ -111,7 +112,8 @@ NODE_KINDS = {
     "foreign-attribute": '<title xmlns:x="urn:x" x:a="1" b="2"><narrative>t</narrative></title>',
     "foreign-child-ns": '<x:thing xmlns:x="urn:x" a="1"><x:inner>v</x:inner></x:thing>',
     "default-ns-child": '<title xmlns="urn:other"><narrative>t</narrative></title>',
-    "bool-attribute": '<activity-scope code="3"/><budget type="1" status="2"><value value-date="2011-01-01">1e3</value></budget>',
+    "bool-attribute": ('<activity-scope code="3"/><budget type="1" status="2">'
+                       '<value value-date="2011-01-01">1e3</value></budget>'),
     "big-integer": '<result type="1" aggregation-status="true"><title><narrative>r</narrative></title>'
                    '<indicator measure="1" ascending="TRUE"><title><narrative>i</narrative></title>'
                    '<baseline year="99999999999999999999999" value="1"/></indicator></result>',

@@ -15,13 +15,15 @@ be as right as the Python one, and tests compare both on every real file.
 """
 
 from cpython.ref cimport PyObject
-from libc.string cimport memcpy, strchr, strcmp, strlen
-from libc.stdlib cimport free, malloc, realloc
+from libc.string cimport strchr, strcmp, strlen
+from libc.stdlib cimport free, malloc
 from cpython.bytes cimport PyBytes_FromStringAndSize
 
 from lxml.includes cimport tree
 from lxml.includes.tree cimport xmlNode, xmlAttr, const_xmlChar
 cimport lxml.includes.etreepublic as cetree
+
+from iaticonv.formats._native_buffer cimport Buf, buf_grow, buf_put, buf_putc
 
 cdef extern from "Python.h":
     object PyUnicode_DecodeUTF8(const char* s, Py_ssize_t size, const char* errors)
@@ -307,42 +309,6 @@ class NotJson(Exception):
     """Internal: a value orjson refuses; the caller encodes the whole record its own way."""
 
 
-cdef struct Buf:
-    char* data
-    Py_ssize_t length
-    Py_ssize_t capacity
-
-
-cdef int _grow(Buf* b, Py_ssize_t extra) except -1:
-    cdef Py_ssize_t wanted = b.length + extra
-    cdef Py_ssize_t capacity = b.capacity if b.capacity else 16384
-    cdef char* bigger
-    while capacity < wanted:
-        capacity *= 2
-    bigger = <char*> realloc(b.data, capacity)
-    if bigger is NULL:
-        raise MemoryError()
-    b.data = bigger
-    b.capacity = capacity
-    return 0
-
-
-cdef inline int _put(Buf* b, const char* s, Py_ssize_t n) except -1:
-    if b.length + n > b.capacity:
-        _grow(b, n)
-    memcpy(b.data + b.length, s, n)
-    b.length += n
-    return 0
-
-
-cdef inline int _putc(Buf* b, char ch) except -1:
-    if b.length + 1 > b.capacity:
-        _grow(b, 1)
-    b.data[b.length] = ch
-    b.length += 1
-    return 0
-
-
 cdef const char* HEX = b"0123456789abcdef"
 
 
@@ -361,46 +327,46 @@ cdef int _put_escaped(Buf* b, const_xmlChar* s) except -1:
         if ch >= 0x20 and ch != 34 and ch != 92:
             p += 1
             continue
-        _put(b, <const char*> run, p - run)
+        buf_put(b, <const char*> run, p - run)
         if ch == 34:
-            _put(b, b'\\"', 2)
+            buf_put(b, b'\\"', 2)
         elif ch == 92:
-            _put(b, b"\\\\", 2)
+            buf_put(b, b"\\\\", 2)
         elif ch == 8:
-            _put(b, b"\\b", 2)
+            buf_put(b, b"\\b", 2)
         elif ch == 9:
-            _put(b, b"\\t", 2)
+            buf_put(b, b"\\t", 2)
         elif ch == 10:
-            _put(b, b"\\n", 2)
+            buf_put(b, b"\\n", 2)
         elif ch == 12:
-            _put(b, b"\\f", 2)
+            buf_put(b, b"\\f", 2)
         elif ch == 13:
-            _put(b, b"\\r", 2)
+            buf_put(b, b"\\r", 2)
         else:
-            _put(b, b"\\u00", 4)
-            _putc(b, HEX[ch >> 4])
-            _putc(b, HEX[ch & 15])
+            buf_put(b, b"\\u00", 4)
+            buf_putc(b, HEX[ch >> 4])
+            buf_putc(b, HEX[ch & 15])
         p += 1
         run = p
-    _put(b, <const char*> run, p - run)
+    buf_put(b, <const char*> run, p - run)
     return 0
 
 
 cdef inline int _put_string(Buf* b, const_xmlChar* s) except -1:
-    _putc(b, 34)
+    buf_putc(b, 34)
     _put_escaped(b, s)
-    _putc(b, 34)
+    buf_putc(b, 34)
     return 0
 
 
 cdef int _put_text(Buf* b, xmlNode* node) except -1:
     """lxml's ``el.text or ''`` as a JSON string, written straight from the text nodes."""
     cdef xmlNode* c = node.children
-    _putc(b, 34)
+    buf_putc(b, 34)
     while c is not NULL and _is_text(c):
         _put_escaped(b, c.content)
         c = c.next
-    _putc(b, 34)
+    buf_putc(b, 34)
     return 0
 
 
@@ -411,7 +377,7 @@ cdef int _put_object(Buf* b, object value) except -1:
         encoded = _dumps(value)
     except _JSONEncodeError:
         raise NotJson() from None
-    _put(b, <const char*> encoded, len(encoded))
+    buf_put(b, <const char*> encoded, len(encoded))
     return 0
 
 
@@ -422,9 +388,9 @@ cdef int _put_scalar(Buf* b, int mode, object how, const_xmlChar* raw) except -1
         return _put_string(b, raw)
     if mode == MODE_BOOL:
         if strcmp(s, "true") == 0:
-            return _put(b, b"true", 4)
+            return buf_put(b, b"true", 4)
         if strcmp(s, "false") == 0:
-            return _put(b, b"false", 5)
+            return buf_put(b, b"false", 5)
         return _put_string(b, raw)
     if mode == MODE_DECIMAL and strchr(s, c'e') is NULL and strchr(s, c'E') is NULL:
         return _put_string(b, raw)
@@ -446,9 +412,9 @@ cdef int _put_text_scalar(Buf* b, int mode, object how, xmlNode* node) except -1
 
 cdef inline int _close(Buf* b, int kind) except -1:
     if kind == 1:
-        _putc(b, 93)   # ]
+        buf_putc(b, 93)   # ]
     elif kind == 2:
-        _putc(b, 125)  # }
+        buf_putc(b, 125)  # }
     return 0
 
 
@@ -484,7 +450,7 @@ cdef int _walk_json(NativePlan p, cetree._Document doc, xmlNode* node, Buf* b) e
     if p.n_attrs > MAX_ATTRS:
         raise Delegate()
     _check_nodes(node, p.text_name is None and not p.top, not p.top)
-    _putc(b, 123)  # {
+    buf_putc(b, 123)  # {
     first = True
     has_xa = False
     for j in range(p.n_attrs):
@@ -502,17 +468,17 @@ cdef int _walk_json(NativePlan p, cetree._Document doc, xmlNode* node, Buf* b) e
         if found_values[j] is not NULL:
             spec = &p.attrs[j]
             if not first:
-                _putc(b, 44)
+                buf_putc(b, 44)
             first = False
-            _put(b, spec.key_json, spec.key_len)
+            buf_put(b, spec.key_json, spec.key_len)
             _put_scalar(b, spec.mode, <object> spec.how, found_values[j])
     if p.text_name is not None:
         c = node.children
         if c is not NULL and _is_text(c):
             if not first:
-                _putc(b, 44)
+                buf_putc(b, 44)
             first = False
-            _put(b, <const char*> p.text_key_json, len(p.text_key_json))
+            buf_put(b, <const char*> p.text_key_json, len(p.text_key_json))
             _put_text_scalar(b, p.text_mode, p.text_how, node)
 
     ex = None
@@ -552,16 +518,16 @@ cdef int _walk_json(NativePlan p, cetree._Document doc, xmlNode* node, Buf* b) e
                     if cs.code == CHILD_ONE:
                         raise Delegate()  # a second copy of a 0..1 child
                     mark = b.length
-                    _putc(b, 44)
+                    buf_putc(b, 44)
                 else:
                     _close(b, open_kind)
                     open_kind = 0
                     mark = b.length
                     if not first:
-                        _putc(b, 44)
-                    _put(b, cs.key_json, cs.key_len)
+                        buf_putc(b, 44)
+                    buf_put(b, cs.key_json, cs.key_len)
                     if cs.code == CHILD_MANY:
-                        _putc(b, 91)  # [
+                        buf_putc(b, 91)  # [
                 if not _json(<NativePlan> cs.target, doc, c, b):
                     b.length = mark  # the key (or the comma) goes too: the child is kept verbatim
                     ex = [p.raw(_proxy(doc, c))]
@@ -592,16 +558,16 @@ cdef int _walk_json(NativePlan p, cetree._Document doc, xmlNode* node, Buf* b) e
                 langs[n_langs] = lang
                 n_langs += 1
                 if cs.index == last:
-                    _putc(b, 44)
+                    buf_putc(b, 44)
                 else:
                     _close(b, open_kind)
                     if not first:
-                        _putc(b, 44)
-                    _put(b, cs.key_json, cs.key_len)
-                    _putc(b, 123)
+                        buf_putc(b, 44)
+                    buf_put(b, cs.key_json, cs.key_len)
+                    buf_putc(b, 123)
                     open_kind = 2
                 _put_string(b, lang)
-                _putc(b, 58)  # :
+                buf_putc(b, 58)  # :
                 _put_text(b, c)
             else:  # a text-only child
                 if _has_items(c) or not _no_attrs(c):
@@ -611,15 +577,15 @@ cdef int _walk_json(NativePlan p, cetree._Document doc, xmlNode* node, Buf* b) e
                 if cs.index == last:
                     if cs.code == CHILD_TEXT_ONE:
                         raise Delegate()
-                    _putc(b, 44)
+                    buf_putc(b, 44)
                 else:
                     _close(b, open_kind)
                     open_kind = 0
                     if not first:
-                        _putc(b, 44)
-                    _put(b, cs.key_json, cs.key_len)
+                        buf_putc(b, 44)
+                    buf_put(b, cs.key_json, cs.key_len)
                     if cs.code == CHILD_TEXT_MANY:
-                        _putc(b, 91)
+                        buf_putc(b, 91)
                         open_kind = 1
                 _put_text_scalar(b, cs.mode, <object> cs.target, c)
             first = False
@@ -635,16 +601,16 @@ cdef int _walk_json(NativePlan p, cetree._Document doc, xmlNode* node, Buf* b) e
             a = a.next
         if xa:
             if not first:
-                _putc(b, 44)
+                buf_putc(b, 44)
             first = False
-            _put(b, b'"extra_attrs":', 14)
+            buf_put(b, b'"extra_attrs":', 14)
             _put_object(b, xa)
     if ex:
         if not first:
-            _putc(b, 44)
-        _put(b, b'"extras":', 9)
+            buf_putc(b, 44)
+        buf_put(b, b'"extras":', 9)
         _put_object(b, ex)
-    _putc(b, 125)  # }
+    buf_putc(b, 125)  # }
     return 1
 
 
@@ -673,7 +639,7 @@ def activity_json(NativePlan plan, cetree._Element element):
     b.length = 0
     b.capacity = 0
     try:
-        _grow(&b, 16384)
+        buf_grow(&b, 16384)
         try:
             _json(plan, element._doc, element._c_node, &b)
         except NotJson:

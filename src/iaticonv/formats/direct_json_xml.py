@@ -1,7 +1,8 @@
 """The direct path json → iati-xml: each JSON activity line written as XML without typed records.
 
-For every activity the JSON reader hands out, the compiled writer of :mod:`.record_xml_gen` writes the
-XML straight from the parsed record. When it declines (anything it does not handle, anything wrong),
+For every activity the JSON reader hands out, the compiled writer (:mod:`.record_xml_native`, where
+it is built, else the generated writers of :mod:`.record_xml_gen`) writes the XML straight from the
+parsed record. When it declines (anything it does not handle, anything wrong),
 that one record goes the typed way — :func:`.record.node_from_record` then the XML writer's
 :func:`.iati_xml.activity_xml` — so the output bytes, the errors naming the field and the record
 count are those of the typed path, whatever the input (tests compare both on real files, generated
@@ -30,6 +31,7 @@ from .iati_xml_write import NamespaceContext, first_invalid_char
 from .json_yaml import JsonReader, _activity
 from .record_xml import ESCAPED, RAW, pre_escape
 from .record_xml_gen import RecordWriter, record_writer
+from .record_xml_native import NativeWriter, native_writer
 
 __all__ = ["json_to_xml"]
 
@@ -58,21 +60,22 @@ def json_to_xml(readers: Sequence[Reader], stream: IO[bytes], header: FileHeader
     for reader in readers:
         chunks = _chunks(reader, ns, tick) if isinstance(reader, JsonReader) else _typed(reader, ns, tick)
         for chunk in chunks:
-            stream.write(chunk.encode("utf-8"))
+            stream.write(chunk)
             count += 1
     stream.write(ROOT_END)
     return count
 
 
-def _typed(reader: Reader, ns: NamespaceContext, tick: Callable[[], None]) -> Iterator[str]:
+def _typed(reader: Reader, ns: NamespaceContext, tick: Callable[[], None]) -> Iterator[bytes]:
     for activity in reader.records():
         tick()
-        yield activity_xml(activity, ns)
+        yield activity_xml(activity, ns).encode("utf-8")
 
 
-def _chunks(reader: JsonReader, ns: NamespaceContext, tick: Callable[[], None]) -> Iterator[str]:
+def _chunks(reader: JsonReader, ns: NamespaceContext, tick: Callable[[], None]) -> Iterator[bytes]:
     """The XML of each activity of ``reader``, in order; the typed path's errors where it has one."""
     escaped = raw = None
+    native = native_writer(Activity, _TAG, _DEPTH)  # the compiled escaped writer, where it is built
     # a prefix declared in the header is written into activities: one XML cannot carry forces the scan
     prefixes_ok = first_invalid_char("".join(ns.prefixes.values())) is None
     file = str(reader.path)
@@ -82,27 +85,37 @@ def _chunks(reader: JsonReader, ns: NamespaceContext, tick: Callable[[], None]) 
         plain = text is not None and prefixes_ok and "\ufffe" not in text and "\uffff" not in text
         escaped_line = pre_escape(text.encode("utf-8", "surrogatepass")) if plain and text is not None else None
         if escaped_line is not None:
-            escaped = escaped or record_writer(Activity, _TAG, _DEPTH, ESCAPED)
-            write, scan = escaped, False
             line, marks = escaped_line
             with contextlib.suppress(ValueError, RecursionError):  # not JSON: the typed path says where
                 data = _parse(line)
+            if native is not None:
+                chunk = _native(native, data, ns, marks) if data is not None else None
+            else:
+                escaped = escaped or record_writer(Activity, _TAG, _DEPTH, ESCAPED)
+                chunk = _fast(escaped, data, ns, marks, False) if data is not None else None
         else:
             raw = raw or record_writer(Activity, _TAG, _DEPTH, RAW)
-            write, scan, marks = raw, True, False
             data = where if text is None else reader.loads(text, where)
-        chunk = _fast(write, data, ns, marks, scan) if data is not None else None
+            chunk = _fast(raw, data, ns, False, True) if data is not None else None
         if chunk is None:
             activity = _activity(where if text is None else reader.loads(text, where), index, file)
             tick()
-            chunk = activity_xml(activity, ns)
+            chunk = activity_xml(activity, ns).encode("utf-8")
         else:
             tick()
         yield chunk
 
 
-def _fast(write: RecordWriter, data: Any, ns: NamespaceContext, marks: bool, scan: bool) -> str | None:
-    """The activity's XML from the compiled writer, or None when it declines (or fails in any way:
+def _native(write: NativeWriter, data: Any, ns: NamespaceContext, marks: bool) -> bytes | None:
+    """The activity's XML from the compiled writer, or None when it declines (or fails in any way)."""
+    try:
+        return write(data, ns, marks)
+    except Exception:  # any failure: the typed path reports it
+        return None
+
+
+def _fast(write: RecordWriter, data: Any, ns: NamespaceContext, marks: bool, scan: bool) -> bytes | None:
+    """The activity's XML from the generated writer, or None when it declines (or fails in any way:
     the typed path then decides what the record gives)."""
     out: list[str] = []
     try:
@@ -112,4 +125,4 @@ def _fast(write: RecordWriter, data: Any, ns: NamespaceContext, marks: bool, sca
     chunk = "".join(out)
     if scan and first_invalid_char(chunk) is not None:
         return None
-    return chunk
+    return chunk.encode("utf-8")

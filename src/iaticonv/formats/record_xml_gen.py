@@ -35,7 +35,7 @@ from .record_xml import BASE_KEYS, Decline, Variant, as_text, base_keys, non_str
 from .record_xml_cache import compiled
 from .record_xml_order import write_in_order
 
-__all__ = ["RecordWriter", "record_writer"]
+__all__ = ["RecordWriter", "all_writers", "record_writer"]
 
 # writer(record, out, ns, q): appends the element's text to ``out``; ``q``: the JSON text held a backslash
 RecordWriter = Callable[[Any, list[str], NamespaceContext, bool], None]
@@ -68,6 +68,8 @@ class _Compiler:
                                     "AT": variant.attr_table, "TT": variant.text_table, "as_text": as_text}
         self._constants: dict[Any, str] = {}
         self.specs: list[tuple[str, frozenset[str], list[tuple[Any, ...]]]] = []
+        self.namespace: dict[str, Any] = {}
+        self.top: RecordWriter | None = None
 
     def constant(self, value: Any) -> str:
         """A name in the generated module's globals bound to ``value``."""
@@ -208,7 +210,7 @@ class _Compiler:
 
     def build(self, root: type[Node], tag: str, depth: int) -> RecordWriter:
         top = self.function(root, tag, depth, True)
-        namespace = dict(self.env)
+        namespace = self.namespace = dict(self.env)
         for code in compiled(self.sources, f"<record_xml {self.variant.name}>").values():
             exec(code, namespace)
         for name, names, children in self.specs:
@@ -219,15 +221,34 @@ class _Compiler:
         return writer
 
 
-_WRITERS: dict[tuple[type[Node], str, int, Variant], RecordWriter] = {}
+    def writers(self) -> dict[tuple[type[Node], str, int, bool], RecordWriter]:
+        """Every generated writer by (class, tag, depth, indented), once :meth:`build` has run."""
+        return {key: self.namespace[name] for key, name in self.names.items()}
+
+
+_WRITERS: dict[tuple[type[Node], str, int, Variant], _Compiler] = {}
+
+
+def _compiler(cls: type[Node], tag: str, depth: int, variant: Variant) -> _Compiler:
+    key = (cls, tag, depth, variant)
+    compiler = _WRITERS.get(key)
+    if compiler is None:
+        compiler = _WRITERS[key] = _Compiler(variant)
+        compiler.top = compiler.build(cls, tag, depth)
+    return compiler
 
 
 def record_writer(cls: type[Node], tag: str, depth: int, variant: Variant) -> RecordWriter:
     """The compiled writer of a ``cls`` record as element ``tag`` at ``depth`` (its indentation
     written first), escaping as ``variant`` says; called as ``writer(record, out, ns, q)``."""
-    key = (cls, tag, depth, variant)
-    writer = _WRITERS.get(key)
-    if writer is None:
-        writer = _WRITERS[key] = _Compiler(variant).build(cls, tag, depth)
-    return writer
+    top = _compiler(cls, tag, depth, variant).top
+    assert top is not None  # set by _compiler
+    return top
+
+
+def all_writers(cls: type[Node], tag: str, depth: int,
+                variant: Variant) -> dict[tuple[type[Node], str, int, bool], RecordWriter]:
+    """:func:`record_writer`'s writer and every writer it calls, by (class, tag, depth, indented):
+    what the compiled walk (:mod:`.record_xml_native`) falls back on, element by element."""
+    return _compiler(cls, tag, depth, variant).writers()
 

@@ -1,0 +1,45 @@
+# cython: language_level=3
+"""A growable byte buffer for the compiled writers (``_xml_record_native``, ``_record_xml_native``).
+
+Both build one activity's output as UTF-8 bytes and hand it to Python as one ``bytes`` object; the
+buffer lives in C memory so appending costs a ``memcpy``, not a Python object per piece.
+"""
+
+from libc.stdlib cimport realloc
+from libc.string cimport memcpy
+
+
+cdef struct Buf:
+    char* data
+    Py_ssize_t length
+    Py_ssize_t capacity
+
+
+cdef inline int buf_grow(Buf* b, Py_ssize_t extra) except -1:
+    cdef Py_ssize_t wanted = b.length + extra
+    cdef Py_ssize_t capacity = b.capacity if b.capacity else 16384
+    cdef char* bigger
+    while capacity < wanted:
+        capacity *= 2
+    bigger = <char*> realloc(b.data, capacity)
+    if bigger is NULL:
+        raise MemoryError()
+    b.data = bigger
+    b.capacity = capacity
+    return 0
+
+
+cdef inline int buf_put(Buf* b, const char* s, Py_ssize_t n) except -1:
+    if b.length + n > b.capacity:
+        buf_grow(b, n)
+    memcpy(b.data + b.length, s, n)
+    b.length += n
+    return 0
+
+
+cdef inline int buf_putc(Buf* b, char ch) except -1:
+    if b.length + 1 > b.capacity:
+        buf_grow(b, 1)
+    b.data[b.length] = ch
+    b.length += 1
+    return 0

@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .._cuts import ROOT_START, start_tag_end
 from .._io import atomic_writer
+from ..formats.json_yaml import YamlWriter, yaml_library
 
 __all__ = ["Frame", "join", "part_frame"]
 
@@ -34,9 +33,6 @@ JSON_SECOND = b'"activities": [\n'
 YAML_HEADER_KEY = "iati-activities"
 HEAD_LIMIT = 1024 * 1024  # a header (namespaces, attributes) is never this long
 BLOCK = 1024 * 1024  # copies and counts in small blocks: memory stays flat
-
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,14 +86,14 @@ def _yaml_frame(path: Path) -> Frame | None:
     end = at + 1 if at >= 0 else (size if size <= len(head) else -1)
     if end < 0:
         return None
+    yaml, loader, _ = yaml_library()
     try:
-        document = yaml.load(head[:end], Loader=_Loader)
+        document = yaml.load(head[:end], Loader=loader)
     except yaml.YAMLError:
         return None
     if not isinstance(document, dict) or set(document) != {YAML_HEADER_KEY}:
         return None
-    again = yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, explicit_start=True, width=100)
-    if again.encode("utf-8") != head[:end]:
+    if YamlWriter.document_bytes(document) != head[:end]:
         return None
     return Frame(path, head[:end], end, size)
 

@@ -17,13 +17,13 @@ them one at a time). Both use the record mapping of :mod:`.record`.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import orjson
-import yaml
 
 from ..errors import InputError
 from ..model import Activity, FileHeader
@@ -41,8 +41,15 @@ _LAST = "]}"
 # levels) goes through the standard encoder set to orjson's layout, which writes the same bytes.
 _COMPACT = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+@functools.cache
+def yaml_library() -> tuple[Any, Any, Any]:
+    """PyYAML with its safe loader and dumper (libyaml's where built), imported on first use: the
+    import costs ~20 ms, which every conversion that never touches YAML would pay at start-up."""
+    import yaml
+
+    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader), getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def _activity(data: Any, index: int, file: str) -> Activity:
@@ -165,9 +172,10 @@ class YamlReader(_RecordReader):
     """Reads the YAML record format, one document at a time."""
 
     def _documents(self, *, header_only: bool) -> Iterator[Any]:
+        yaml, loader, _ = yaml_library()
         try:
             with self.path.open("r", encoding="utf-8-sig") as handle:
-                for position, data in enumerate(yaml.load_all(handle, Loader=_Loader)):
+                for position, data in enumerate(yaml.load_all(handle, Loader=loader)):
                     _refuse_shared(data, position, self.path)
                     if position == 0 and isinstance(data, dict) and set(data) == {HEADER_KEY}:
                         self._header = header_from_record(data[HEADER_KEY], str(self.path))
@@ -240,16 +248,18 @@ class YamlWriter:
                       header: FileHeader | None = None) -> int:
         """Write records already mapped to plain data (what a direct path hands over)."""
         head = header_to_record(header if header is not None else FileHeader())
-        stream.write(self._dump({HEADER_KEY: head}))
+        stream.write(self.document_bytes({HEADER_KEY: head}))
         count = 0
         for record in records:
-            stream.write(self._dump(record))
+            stream.write(self.document_bytes(record))
             count += 1
         return count
 
     @staticmethod
-    def _dump(data: Any) -> bytes:
-        text: str = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, explicit_start=True,
+    def document_bytes(data: Any) -> bytes:
+        """One YAML document as this writer prints it (the batch joiner checks part headers with it)."""
+        yaml, _, dumper = yaml_library()
+        text: str = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, explicit_start=True,
                               width=100)
         return text.encode("utf-8")
 

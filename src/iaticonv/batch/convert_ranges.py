@@ -16,8 +16,6 @@ writers print one record after another).
 
 from __future__ import annotations
 
-import dataclasses
-import re
 import tempfile
 import time
 from dataclasses import dataclass
@@ -28,6 +26,7 @@ from ..errors import IaticonvError
 from ..formats import detect_format, format_info
 from ..formats.base import ReadNote
 from ..formats.convert import convert
+from ..formats.exact_lines import in_header, moved
 from .json_cuts import JSON_FOOTER, plan_json_cuts
 from .outcome import FileOutcome
 from .part_join import JOINABLE, join
@@ -35,14 +34,12 @@ from .split import SPOOL_PREFIX
 
 __all__ = ["ConvertChunk", "convert_chunk", "join_parts", "plan_convert_chunks", "read_notes"]
 
-LINE = re.compile(r"(\bline )(\d+)")
 SOURCES = {"iati-xml": (b"</iati-activities>", ".xml"), "json": (JSON_FOOTER, ".json")}
 # A root child that is not an activity is noted when the next activity is read, or at the root's end:
 # at a cut, a range notes it before the next range's notes, a single pass after. Order matters, so
 # such a file is converted whole.
 ORDER_SENSITIVE = frozenset({"read.not-an-activity"})
 READ_NOTES = "read_notes"
-HEADER_NOTES = frozenset({"read.no-version"})  # what readers say about the root, which every range repeats
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,27 +93,11 @@ def convert_chunk(chunk: ConvertChunk) -> FileOutcome:
     if any(note.code in ORDER_SENSITIVE for note in result.notes):
         return FileOutcome(source=chunk.source, status="failed", cacheable=False,
                            reason="a note whose place a range could change: converted whole")
-    notes = [_moved(note, chunk.cut) for note in result.notes
-             if chunk.cut.index == 0 or not _in_header(note, chunk.cut)]
+    notes = [moved(note, chunk.cut) for note in result.notes
+             if chunk.cut.index == 0 or not in_header(note, chunk.cut)]
     return FileOutcome(source=chunk.source, status="ok", activities=result.records, outputs=[chunk.part],
                        notes=[f"{n.activity or '?'}: {n.message} [{n.code}]" for n in notes], size=chunk.size,
                        seconds=time.perf_counter() - started, extra={READ_NOTES: notes})
-
-
-def _in_header(note: ReadNote, cut: Cut) -> bool:
-    """A note about the header (the root's missing version…): every range repeats it; the first keeps it.
-
-    The root start tag's line is also where a range's body begins once framed, so notes on it are
-    told apart by code.
-    """
-    return note.code in HEADER_NOTES or (note.line is not None and note.line < cut.header_line)
-
-
-def _moved(note: ReadNote, cut: Cut) -> ReadNote:
-    """A reader's note names the framed range and its lines ("(line 54)"): name the whole file's."""
-    message = LINE.sub(lambda m: f"{m[1]}{cut.file_line(int(m[2]))}", note.message)
-    line = cut.file_line(note.line) if note.line is not None else None
-    return dataclasses.replace(note, message=message, line=line, file=cut.source if note.file else note.file)
 
 
 def read_notes(parts: list[FileOutcome]) -> list[ReadNote]:

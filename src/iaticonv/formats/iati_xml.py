@@ -18,6 +18,7 @@ from .._xml import iterparse
 from ..errors import InputError
 from ..model import Activity, FileHeader
 from .base import Reader, ReadNote, Writer
+from .exact_lines import exact_notes
 from .iati_xml_read import element_to_node
 from .iati_xml_write import NamespaceContext, escape_attr, first_invalid_char, node_to_xml
 from .upgrade import UPGRADABLE, upgrade_activity
@@ -142,6 +143,15 @@ class IatiXmlReader:
                     del parent[0]
         except etree.XMLSyntaxError as exc:
             raise self._syntax_error(exc) from None
+        # past line 65,535 libxml2's lines are not exact: the notes that name one are read again by ranges
+        self.notes[:] = exact_notes(self.path, self.notes, self._range_notes)
+
+    def _range_notes(self, path: Path) -> list[ReadNote]:
+        """The notes of reading ``path`` (a range of this file framed as a file) as this reader reads."""
+        reader = IatiXmlReader(path, upgrade=self.upgrade)
+        for _element in reader.activity_elements():
+            pass
+        return reader.notes
 
 
 ROOT_END = b"\n</iati-activities>\n"

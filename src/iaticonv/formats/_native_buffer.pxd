@@ -5,7 +5,7 @@ Both build one activity's output as UTF-8 bytes and hand it to Python as one ``b
 buffer lives in C memory so appending costs a ``memcpy``, not a Python object per piece.
 """
 
-from libc.stdlib cimport realloc
+from libc.stdlib cimport free, realloc
 from libc.string cimport memcpy
 
 
@@ -43,3 +43,14 @@ cdef inline int buf_putc(Buf* b, char ch) except -1:
     b.data[b.length] = ch
     b.length += 1
     return 0
+
+
+cdef inline Buf buf_kept(Buf b):
+    """The buffer to keep for the next call: this one, unless an outsized activity grew it past
+    4 MB (then it is freed, so memory stays flat)."""
+    if b.capacity > 4 * 1024 * 1024:
+        free(b.data)
+        b.data = NULL
+        b.capacity = 0
+    b.length = 0
+    return b

@@ -10,6 +10,7 @@ the model's metadata plans and the generator's own writers, once per process.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +20,7 @@ from .iati_xml_write import NamespaceContext
 from .record_xml import BASE_KEYS, ESCAPED, Decline, as_text, base_keys, non_string
 from .record_xml_gen import RecordWriter, all_writers
 
-__all__ = ["NativeWriter", "native_writer"]
+__all__ = ["NativeWriter", "native_writer", "pure_python"]
 
 # writer(record, ns, q) → the activity's XML as UTF-8 (raises where the generated writer declines)
 NativeWriter = Callable[[Any, NamespaceContext, bool], bytes]
@@ -79,10 +80,18 @@ def _plans(writers: dict[_Key, RecordWriter], native: Any, top: _Key) -> Any:
     return plans[top]
 
 
+def pure_python() -> bool:
+    """Whether ``IATICONV_PURE_PYTHON`` is set (non-empty): the compiled walks are then not used, for
+    comparing them with the generated Python or ruling them out when something looks wrong."""
+    return bool(os.environ.get("IATICONV_PURE_PYTHON"))
+
+
 @functools.cache
 def native_writer(cls: type[Node], tag: str, depth: int) -> NativeWriter | None:
     """The compiled writer of pre-escaped ``cls`` records as ``tag`` at ``depth`` (its indentation
-    first), or None when the extension is not built."""
+    first), or None when the extension is not built or ``IATICONV_PURE_PYTHON`` turns it off."""
+    if pure_python():
+        return None
     try:
         from . import _record_xml_native as native  # type: ignore[attr-defined]
     except ImportError:

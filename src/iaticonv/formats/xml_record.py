@@ -30,6 +30,7 @@ from ..model._scalars import BOOL, DATE, DATETIME, DECIMAL, STR, Scalar, exact_p
 from .iati_xml_read import element_to_node, raw_xml
 from .record import node_to_record
 from .record_xml_cache import compiled
+from .record_xml_native import pure_python
 
 __all__ = ["activity_json", "activity_record", "compiled_source", "native_available", "python_activity_record"]
 
@@ -308,7 +309,9 @@ def _native_plans(converters: _Compiled, native: Any) -> Any:
 @functools.cache
 def _native_writer() -> Callable[[Any], bytes | None] | None:
     """The compiled walk that writes a record's JSON line from libxml2's nodes, when the extension is
-    built for this lxml; else None."""
+    built for this lxml, and not turned off with ``IATICONV_PURE_PYTHON``; else None."""
+    if pure_python():
+        return None
     try:
         from lxml import etree
 

@@ -11,6 +11,9 @@ references, character references, comments, processing instructions).
 from __future__ import annotations
 
 import copy
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -168,3 +171,28 @@ def test_any_text_gives_the_python_line(text: str, attribute: str, lang: str) ->
     # serialized and parsed again, as a file would be, so the text nodes are the parser's own
     reparsed = etree.fromstring(etree.tostring(root), _PARSER)
     _assert_walk_is_python(_activities(reparsed)[0], repr((text, attribute, lang)))
+
+
+US_GOVERNMENT = [p for p in real_files() if "US-GOV" in p.name][:1]  # unknown usg: elements: Python's raw_xml
+
+
+@pytest.mark.parametrize("path", [EXAMPLE_ACTIVITY, *US_GOVERNMENT], ids=lambda p: p.name)
+def test_the_command_writes_the_same_bytes_with_the_walks_turned_off(path: Path, tmp_path: Path) -> None:
+    """``IATICONV_PURE_PYTHON=1`` runs the generated Python: XML → json → XML give the same bytes."""
+    command = str(Path(sys.executable).with_name("iaticonv"))
+
+    def run(source: Path, target: Path, pure: bool) -> bytes:
+        env = {**os.environ, "IATICONV_PURE_PYTHON": "1" if pure else ""}
+        subprocess.run([command, "convert", str(source), "-o", str(target), "--quiet"], check=True, env=env,
+                       capture_output=True)
+        return target.read_bytes()
+
+    probe = "from iaticonv.formats.xml_record import native_available as n; print(n())"
+    used = [subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True,
+                           env={**os.environ, "IATICONV_PURE_PYTHON": flag}).stdout.strip() for flag in ("", "1")]
+    assert used == ["True", "False"]  # the variable does switch the walks off
+    outputs = []
+    for pure in (False, True):
+        json_bytes = run(path, tmp_path / f"{pure}.json", pure)
+        outputs.append((json_bytes, run(tmp_path / f"{pure}.json", tmp_path / f"{pure}.xml", pure)))
+    assert outputs[0] == outputs[1]

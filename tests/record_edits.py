@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["replace_at", "value_paths"]
+__all__ = ["apply_edits", "replace_at", "value_paths"]
 
 
 def value_paths(data: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
@@ -26,3 +26,14 @@ def replace_at(data: Any, path: tuple[Any, ...], value: Any) -> Any:
     copy = dict(data) if isinstance(data, dict) else list(data)
     copy[path[0]] = value if len(path) == 1 else replace_at(data[path[0]], path[1:], value)
     return copy
+
+
+def apply_edits(data: Any, edits: list[tuple[tuple[Any, ...], Any]]) -> Any:
+    """``data`` with each (path, value) of ``edits`` applied in turn; an edit whose place an earlier
+    edit removed is skipped (random edits often replace a branch another one goes into)."""
+    for path, value in edits:
+        try:
+            data = replace_at(data, path, value)
+        except (KeyError, IndexError, TypeError):
+            continue
+    return data

@@ -32,7 +32,7 @@ from iaticonv.formats.record import node_to_record
 from iaticonv.formats.record_xml import ESCAPED, as_text, pre_escape, unescape
 from iaticonv.formats.record_xml_gen import _Compiler
 from iaticonv.model import Activity
-from record_edits import replace_at, value_paths
+from record_edits import apply_edits, replace_at, value_paths
 from test_model_properties import ACTIVITIES, SLOW_OK
 
 FILES_203 = activity_files("2.03")
@@ -250,12 +250,7 @@ json_value = st.recursive(
        ensure_ascii=st.booleans())
 def test_randomly_broken_records(edits: list[tuple[tuple[Any, ...], Any]], ensure_ascii: bool,
                                  tmp_path: Path) -> None:
-    record: Any = RECORD
-    for path, value in edits:
-        try:
-            record = replace_at(record, path, value)
-        except (KeyError, IndexError, TypeError):
-            continue  # an earlier edit removed the place
+    record: Any = apply_edits(RECORD, edits)
     json_path = _write_lines(tmp_path / "fuzz.json", [record], ensure_ascii=ensure_ascii)
     typed, direct, _ = _both([json_path], tmp_path)
     assert direct == typed

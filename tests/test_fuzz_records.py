@@ -38,7 +38,7 @@ from iaticonv.formats.gac_xlsx import GacXlsxReader
 from iaticonv.formats.iati_xml import IatiXmlReader, IatiXmlWriter
 from iaticonv.formats.json_yaml import JsonReader, YamlReader
 from iaticonv.formats.record import node_to_record
-from record_edits import replace_at, value_paths
+from record_edits import apply_edits, value_paths
 
 EXPLORE = bool(os.environ.get("IATICONV_FUZZ_EXPLORE"))
 FUZZ = settings(max_examples=600 if EXPLORE else 120, deadline=None, derandomize=not EXPLORE,
@@ -157,12 +157,7 @@ RECORD_PATHS = [p for p in value_paths(RECORD) if p]
        extra=st.dictionaries(st.text(max_size=15), json_value, max_size=2), as_yaml=st.booleans())
 def test_json_and_yaml_readers(folder: Path, edits: list[tuple[tuple[Any, ...], Any]], extra: dict[str, Any],
                                as_yaml: bool) -> None:
-    record: Any = RECORD
-    for path, value in edits:
-        try:
-            record = replace_at(record, path, value)
-        except (KeyError, IndexError, TypeError):
-            continue  # an earlier edit removed this path
+    record: Any = apply_edits(RECORD, edits)
     if isinstance(record, dict):
         record = {**record, **extra}
     if as_yaml:

@@ -45,12 +45,38 @@ cdef inline int buf_putc(Buf* b, char ch) except -1:
     return 0
 
 
-cdef inline Buf buf_kept(Buf b):
-    """The buffer to keep for the next call: this one, unless an outsized activity grew it past
-    4 MB (then it is freed, so memory stays flat)."""
-    if b.capacity > 4 * 1024 * 1024:
-        free(b.data)
+cdef struct Spare:
+    Buf buf       # one activity's output buffer, kept between calls (no 16 KB malloc and free each time)
+    bint busy     # a call is using it (a re-entrant call then takes a fresh buffer)
+
+
+cdef inline bint buf_begin(Spare* spare, Buf* b) except -1:
+    """Start an activity's buffer: the spare one when free, else a fresh one. Returns whether the
+    spare was taken (hand it to :func:`buf_end`)."""
+    cdef bint took = not spare.busy
+    if took:
+        spare.busy = True
+        b[0] = spare.buf
+    else:
         b.data = NULL
         b.capacity = 0
     b.length = 0
-    return b
+    if b.capacity == 0:
+        buf_grow(b, 16384)
+    return took
+
+
+cdef inline void buf_end(Spare* spare, Buf* b, bint took) noexcept:
+    """Give the buffer back: kept as the spare unless an outsized activity grew it past 4 MB (then
+    freed, so memory stays flat); a fresh one is freed."""
+    if took and b.capacity <= 4 * 1024 * 1024:
+        spare.buf = b[0]
+        spare.buf.length = 0
+    else:
+        free(b.data)
+        if took:
+            spare.buf.data = NULL
+            spare.buf.capacity = 0
+            spare.buf.length = 0
+    if took:
+        spare.busy = False

@@ -21,13 +21,13 @@ from cpython.bytes cimport PyBytes_FromStringAndSize
 from libc.stdlib cimport free, malloc
 from libc.string cimport memchr, strstr
 
-from iaticonv.formats._native_buffer cimport Buf, buf_grow, buf_kept, buf_put, buf_putc
+from iaticonv.formats._native_buffer cimport Buf, Spare, buf_begin, buf_end, buf_put, buf_putc
 
-cdef Buf _spare  # one activity's output buffer, kept between calls (no 16 KB malloc and free each time)
-_spare.data = NULL
-_spare.length = 0
-_spare.capacity = 0
-cdef bint _busy = False
+cdef Spare _spare
+_spare.buf.data = NULL
+_spare.buf.length = 0
+_spare.buf.capacity = 0
+_spare.busy = False
 
 cdef extern from "Python.h":
     const char* PyUnicode_AsUTF8AndSize(object unicode, Py_ssize_t* size) except NULL
@@ -334,25 +334,10 @@ cdef int _narratives(WriterPlan p, ChildSpec* cs, object value, Buf* b, bint q) 
 def write_activity(WriterPlan plan, d, ns, bint q):
     """The XML of one pre-escaped activity record, as UTF-8: what the generated writer appends,
     joined and encoded. Raises Decline (or any error) where the generated writer would."""
-    global _spare, _busy
     cdef Buf b
-    cdef bint took = not _busy  # the spare buffer, unless a call is already using it
-    if took:
-        _busy = True
-        b = _spare
-        b.length = 0
-    else:
-        b.data = NULL
-        b.length = 0
-        b.capacity = 0
+    cdef bint took = buf_begin(&_spare, &b)
     try:
-        if b.capacity == 0:
-            buf_grow(&b, 16384)
         _write(plan, d, &b, ns, q)
         return PyBytes_FromStringAndSize(b.data, b.length)
     finally:
-        if took:
-            _spare = buf_kept(b)
-            _busy = False
-        else:
-            free(b.data)
+        buf_end(&_spare, &b, took)

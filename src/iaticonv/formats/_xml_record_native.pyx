@@ -23,13 +23,13 @@ from lxml.includes cimport tree
 from lxml.includes.tree cimport xmlNode, xmlAttr, const_xmlChar
 cimport lxml.includes.etreepublic as cetree
 
-from iaticonv.formats._native_buffer cimport Buf, buf_grow, buf_kept, buf_put, buf_putc
+from iaticonv.formats._native_buffer cimport Buf, Spare, buf_begin, buf_end, buf_put, buf_putc
 
-cdef Buf _spare  # one activity's output buffer, kept between calls (no 16 KB malloc and free each time)
-_spare.data = NULL
-_spare.length = 0
-_spare.capacity = 0
-cdef bint _busy = False
+cdef Spare _spare
+_spare.buf.data = NULL
+_spare.buf.length = 0
+_spare.buf.capacity = 0
+_spare.busy = False
 
 cdef extern from "Python.h":
     object PyUnicode_DecodeUTF8(const char* s, Py_ssize_t size, const char* errors)
@@ -640,28 +640,13 @@ cdef const_xmlChar* _narrative_lang_raw(xmlNode* c) except? NULL:
 def activity_json(NativePlan plan, cetree._Element element):
     """The JSON line of one ``iati-activity`` element's record — the bytes ``orjson.dumps`` writes for
     :func:`activity_record`'s result — or None when orjson would refuse a value in it."""
-    global _spare, _busy
     cdef Buf b
-    cdef bint took = not _busy  # the spare buffer, unless a call is already using it
-    if took:
-        _busy = True
-        b = _spare
-        b.length = 0
-    else:
-        b.data = NULL
-        b.length = 0
-        b.capacity = 0
+    cdef bint took = buf_begin(&_spare, &b)
     try:
-        if b.capacity == 0:
-            buf_grow(&b, 16384)
         try:
             _json(plan, element._doc, element._c_node, &b)
         except NotJson:
             return None
         return PyBytes_FromStringAndSize(b.data, b.length)
     finally:
-        if took:
-            _spare = buf_kept(b)
-            _busy = False
-        else:
-            free(b.data)
+        buf_end(&_spare, &b, took)

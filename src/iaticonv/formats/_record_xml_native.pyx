@@ -23,11 +23,7 @@ from libc.string cimport memchr, strstr
 
 from iaticonv.formats._native_buffer cimport Buf, Spare, buf_begin, buf_end, buf_put, buf_putc
 
-cdef Spare _spare
-_spare.buf.data = NULL
-_spare.buf.length = 0
-_spare.buf.capacity = 0
-_spare.busy = False
+cdef Spare _spare  # a C static: starts zeroed (no buffer yet, not busy)
 
 cdef extern from "Python.h":
     const char* PyUnicode_AsUTF8AndSize(object unicode, Py_ssize_t* size) except NULL

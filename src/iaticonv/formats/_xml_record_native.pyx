@@ -25,11 +25,7 @@ cimport lxml.includes.etreepublic as cetree
 
 from iaticonv.formats._native_buffer cimport Buf, Spare, buf_begin, buf_end, buf_put, buf_putc
 
-cdef Spare _spare
-_spare.buf.data = NULL
-_spare.buf.length = 0
-_spare.buf.capacity = 0
-_spare.busy = False
+cdef Spare _spare  # a C static: starts zeroed (no buffer yet, not busy)
 
 cdef extern from "Python.h":
     object PyUnicode_DecodeUTF8(const char* s, Py_ssize_t size, const char* errors)
@@ -318,11 +314,31 @@ class NotJson(Exception):
 cdef const char* HEX = b"0123456789abcdef"
 
 
+cdef inline const char* _short_escape(unsigned char ch) noexcept:
+    """orjson's two-character escape of ``ch``, or NULL (then it is written as \\u00xx)."""
+    if ch == 34:
+        return b'\\"'
+    if ch == 92:
+        return b"\\\\"
+    if ch == 8:
+        return b"\\b"
+    if ch == 9:
+        return b"\\t"
+    if ch == 10:
+        return b"\\n"
+    if ch == 12:
+        return b"\\f"
+    if ch == 13:
+        return b"\\r"
+    return NULL
+
+
 cdef int _put_escaped(Buf* b, const_xmlChar* s) except -1:
     """The characters of UTF-8 ``s`` as orjson writes them inside a JSON string: ``"`` and ``\\``
     escaped, control characters as \\b \\t \\n \\f \\r or \\u00xx, everything else as is."""
     cdef const unsigned char* p = <const unsigned char*> s
     cdef const unsigned char* run = p
+    cdef const char* short
     cdef unsigned char ch
     if p is NULL:
         return 0
@@ -334,20 +350,9 @@ cdef int _put_escaped(Buf* b, const_xmlChar* s) except -1:
             p += 1
             continue
         buf_put(b, <const char*> run, p - run)
-        if ch == 34:
-            buf_put(b, b'\\"', 2)
-        elif ch == 92:
-            buf_put(b, b"\\\\", 2)
-        elif ch == 8:
-            buf_put(b, b"\\b", 2)
-        elif ch == 9:
-            buf_put(b, b"\\t", 2)
-        elif ch == 10:
-            buf_put(b, b"\\n", 2)
-        elif ch == 12:
-            buf_put(b, b"\\f", 2)
-        elif ch == 13:
-            buf_put(b, b"\\r", 2)
+        short = _short_escape(ch)
+        if short is not NULL:
+            buf_put(b, short, 2)
         else:
             buf_put(b, b"\\u00", 4)
             buf_putc(b, HEX[ch >> 4])

@@ -1,8 +1,8 @@
 """Build hook for the optional compiled part of iaticonv (everything else is in pyproject.toml).
 
-Optional Cython modules speed up the hot loops: ``iaticonv.formats._xml_record_native`` (IATI XML → JSON,
-walking libxml2's nodes through lxml's C API), ``iaticonv.formats._record_xml_native`` (JSON → IATI XML,
-over the parsed records) and ``iaticonv.validate.layers._codelists_native`` (the codelist layer's walk). When Cython or a C compiler is missing, or a build fails,
+Two optional Cython modules speed up the direct conversion paths: ``iaticonv.formats._xml_record_native``
+(IATI XML → JSON, walking libxml2's nodes through lxml's C API) and ``iaticonv.formats._record_xml_native``
+(JSON → IATI XML, over the parsed records). When Cython or a C compiler is missing, or a build fails,
 the package installs without them and the same generated Python code runs (slower, same output).
 """
 
@@ -42,8 +42,6 @@ def _extensions() -> list[object]:
         Extension("iaticonv.formats._xml_record_native", ["src/iaticonv/formats/_xml_record_native.pyx"],
                   include_dirs=lxml.get_include()),
         Extension("iaticonv.formats._record_xml_native", ["src/iaticonv/formats/_record_xml_native.pyx"]),
-        Extension("iaticonv.validate.layers._codelists_native", ["src/iaticonv/validate/layers/_codelists_native.pyx"],
-                  include_dirs=lxml.get_include()),
     ]
     try:
         return list(cythonize(extensions, include_path=["src"], compiler_directives={"language_level": "3"},

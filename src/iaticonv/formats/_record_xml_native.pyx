@@ -190,10 +190,8 @@ cdef inline bint _has_content(int code, object value):
 
 
 cdef int _walk(WriterPlan p, object d, Buf* b, object ns, bint q) except -1:
-    cdef Py_ssize_t n, i, j, count
+    cdef Py_ssize_t n, i, j
     cdef PyObject* found
-    cdef PyObject* key
-    cdef PyObject* item
     cdef AttrSpec* spec
     cdef ChildSpec* cs
     cdef bint empty

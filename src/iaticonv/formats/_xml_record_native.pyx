@@ -57,9 +57,8 @@ cdef struct AttrSpec:
     const char* local
     const char* ns       # NULL: no namespace
     int mode
-    PyObject* name       # the record key (kept alive by the plan's lists)
-    PyObject* how        # the Python rule for MODE_DECIMAL / MODE_CALL
-    const char* key_json # '"key":', for the JSON writer
+    PyObject* how        # the Python rule for MODE_DECIMAL / MODE_CALL (kept alive by the plan's list)
+    const char* key_json  # '"key":'
     Py_ssize_t key_len
 
 
@@ -68,9 +67,8 @@ cdef struct ChildSpec:
     int index            # XSD position
     int code
     int mode             # for text children
-    PyObject* name
     PyObject* target     # the child's NativePlan (ONE/MANY) or its scalar rule (text children)
-    const char* key_json
+    const char* key_json  # '"key":'
     Py_ssize_t key_len
 
 
@@ -106,9 +104,9 @@ cdef class NativePlan:
         free(self.attrs)
         free(self.children)
 
-    def __init__(self, fallback, raw, bint top, text=None, attrs=(), children=None):
-        """``attrs``: (ns or None, local, key, mode, how); ``text``: (key, mode, how) or None;
-        ``children``: None for a class without child fields, else set later with :meth:`set_children`."""
+    def __init__(self, fallback, raw, bint top, text=None, attrs=()):
+        """``attrs``: (ns or None, local, key, mode, how); ``text``: (key, mode, how) or None. Child
+        fields, for a class that has them, come later with :meth:`set_children`."""
         self.fallback = fallback
         self.raw = raw
         self.top = top
@@ -131,7 +129,6 @@ cdef class NativePlan:
             self.attrs[i].local = <const char*> local_b
             self.attrs[i].ns = NULL if ns_b is None else <const char*> ns_b
             self.attrs[i].mode = mode
-            self.attrs[i].name = <PyObject*> key
             self.attrs[i].how = <PyObject*> how
         self.has_child_plans = False
 
@@ -153,7 +150,6 @@ cdef class NativePlan:
             self.children[i].index = index
             self.children[i].code = code
             self.children[i].mode = mode
-            self.children[i].name = <PyObject*> key
             self.children[i].target = <PyObject*> target
 
 
@@ -447,7 +443,6 @@ cdef int _json(NativePlan p, cetree._Document doc, xmlNode* node, Buf* b) except
 cdef int _walk_json(NativePlan p, cetree._Document doc, xmlNode* node, Buf* b) except -1:
     cdef xmlAttr* a
     cdef xmlNode* c
-    cdef xmlNode* t
     cdef const_xmlChar* found_values[MAX_ATTRS]
     cdef const_xmlChar* langs[MAX_ATTRS]
     cdef const_xmlChar* v

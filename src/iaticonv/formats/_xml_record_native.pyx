@@ -440,28 +440,66 @@ cdef int _json(NativePlan p, cetree._Document doc, xmlNode* node, Buf* b) except
         return 1
 
 
-cdef int _walk_json(NativePlan p, cetree._Document doc, xmlNode* node, Buf* b) except -1:
-    cdef xmlAttr* a
-    cdef xmlNode* c
-    cdef const_xmlChar* found_values[MAX_ATTRS]
-    cdef const_xmlChar* langs[MAX_ATTRS]
-    cdef const_xmlChar* v
-    cdef const_xmlChar* lang
-    cdef AttrSpec* spec
-    cdef ChildSpec* cs
-    cdef int i, j, last, at, open_kind, n_langs
-    cdef bint first, has_xa, duplicate
-    cdef Py_ssize_t mark
+cdef struct Obj:  # the JSON object of one element while it is written
+    bint first                        # no key written yet
+    int open_kind                     # 0: nothing open; 1: a list is open; 2: a narratives object
+    int last                          # XSD index of the previous known child (-1: none yet)
+    int n_langs                       # languages of the open narratives object
+    const_xmlChar* langs[MAX_ATTRS]
 
+
+cdef inline int _comma(Buf* b, Obj* o) except -1:
+    if not o.first:
+        buf_putc(b, 44)
+    return 0
+
+
+cdef int _walk_json(NativePlan p, cetree._Document doc, xmlNode* node, Buf* b) except -1:
+    cdef Obj o
+    cdef bint has_xa
     if p.n_attrs > MAX_ATTRS:
         raise Delegate()
     _check_nodes(node, p.text_name is None and not p.top, not p.top)
     buf_putc(b, 123)  # {
-    first = True
-    has_xa = False
+    o.first, o.open_kind, o.last, o.n_langs = True, 0, -1, 0
+    has_xa = _put_attributes(p, node, b, &o)
+    if p.text_name is not None and node.children is not NULL and _is_text(node.children):
+        _comma(b, &o)
+        o.first = False
+        buf_put(b, <const char*> p.text_key_json, len(p.text_key_json))
+        _put_text_scalar(b, p.text_mode, p.text_how, node)
+    ex = _put_children(p, doc, node, b, &o) if p.has_child_plans else _unknown_children(p, doc, node)
+    _close(b, o.open_kind)
+    if has_xa:
+        xa = {}
+        a = node.properties
+        while a is not NULL:
+            if _attr_index(p, a) < 0:
+                xa[_attr_key(a)] = _text(_attr_value(a))
+            a = a.next
+        if xa:
+            _comma(b, &o)
+            o.first = False
+            buf_put(b, b'"extra_attrs":', 14)
+            _put_object(b, xa)
+    if ex:
+        _comma(b, &o)
+        buf_put(b, b'"extras":', 9)
+        _put_object(b, ex)
+    buf_putc(b, 125)  # }
+    return 1
+
+
+cdef bint _put_attributes(NativePlan p, xmlNode* node, Buf* b, Obj* o) except -1:
+    """The typed attributes, in the plan's order; returns whether others are left (extra_attrs)."""
+    cdef const_xmlChar* found_values[MAX_ATTRS]
+    cdef xmlAttr* a = node.properties
+    cdef AttrSpec* spec
+    cdef const_xmlChar* v
+    cdef int j
+    cdef bint has_xa = False
     for j in range(p.n_attrs):
         found_values[j] = NULL
-    a = node.properties
     while a is not NULL:
         v = _attr_value(a)
         j = _attr_index(p, a)
@@ -473,151 +511,141 @@ cdef int _walk_json(NativePlan p, cetree._Document doc, xmlNode* node, Buf* b) e
     for j in range(p.n_attrs):
         if found_values[j] is not NULL:
             spec = &p.attrs[j]
-            if not first:
-                buf_putc(b, 44)
-            first = False
+            _comma(b, o)
+            o.first = False
             buf_put(b, spec.key_json, spec.key_len)
             _put_scalar(b, spec.mode, <object> spec.how, found_values[j])
-    if p.text_name is not None:
-        c = node.children
-        if c is not NULL and _is_text(c):
-            if not first:
-                buf_putc(b, 44)
-            first = False
-            buf_put(b, <const char*> p.text_key_json, len(p.text_key_json))
-            _put_text_scalar(b, p.text_mode, p.text_how, node)
+    return has_xa
 
+
+cdef object _unknown_children(NativePlan p, cetree._Document doc, xmlNode* node):
+    """The verbatim children of an element whose class has no child fields (None: none)."""
+    cdef xmlNode* c = node.children
     ex = None
-    open_kind = 0
-    if not p.has_child_plans:
-        c = node.children
-        while c is not NULL:
-            if _is_item(c):
-                if ex is None:
-                    ex = []
-                ex.append(p.raw(_proxy(doc, c)))
+    while c is not NULL:
+        if _is_item(c):
+            if ex is None:
+                ex = []
+            ex.append(p.raw(_proxy(doc, c)))
+        c = c.next
+    return ex
+
+
+cdef object _put_children(NativePlan p, cetree._Document doc, xmlNode* node, Buf* b, Obj* o):
+    """The known children in XSD order; returns the verbatim ones (None: none). Delegate for the
+    shapes the generated converter decides (order, repeats, a known child after an unknown one)."""
+    cdef xmlNode* c = node.children
+    cdef ChildSpec* cs
+    cdef int i, at = 0
+    cdef bint written
+    ex = None
+    while c is not NULL:
+        if not _is_item(c):
             c = c.next
+            continue
+        i = _find_child(p, c, at) if c.type == tree.XML_ELEMENT_NODE else -1
+        if i < 0:
+            if ex is None:
+                ex = []
+            ex.append(p.raw(_proxy(doc, c)))
+            c = c.next
+            continue
+        if ex is not None:
+            raise Delegate()  # a known child after an unknown one: Python's typed path decides
+        at = i
+        cs = &p.children[i]
+        if cs.index < o.last:
+            raise Delegate()  # out of XSD order
+        if cs.code == CHILD_MANY or cs.code == CHILD_ONE:
+            written = _put_child(cs, doc, c, b, o)
+        elif cs.code == CHILD_NARR:
+            written = _put_narrative(cs, c, b, o)
+        else:
+            written = _put_text_child(cs, c, b, o)
+        if written:
+            o.first = False
+            o.last = cs.index
+        else:  # kept verbatim: every later known child sends the element to Python
+            ex = [p.raw(_proxy(doc, c))]
+        c = c.next
+    return ex
+
+
+cdef inline int _open_field(ChildSpec* cs, Buf* b, Obj* o, int kind) except -1:
+    """Start a new field: close the open one, write its key, and open its list or object."""
+    _close(b, o.open_kind)
+    _comma(b, o)
+    buf_put(b, cs.key_json, cs.key_len)
+    o.open_kind = kind
+    if kind == 1:
+        buf_putc(b, 91)   # [
+    elif kind == 2:
+        buf_putc(b, 123)  # {
+    return 0
+
+
+cdef bint _put_child(ChildSpec* cs, cetree._Document doc, xmlNode* c, Buf* b, Obj* o) except -1:
+    """A child of a model class; False when its converter keeps it verbatim (nothing written)."""
+    cdef Py_ssize_t mark
+    if cs.index == o.last:
+        if cs.code == CHILD_ONE:
+            raise Delegate()  # a second copy of a 0..1 child
+        mark = b.length
+        buf_putc(b, 44)
     else:
-        last = -1
-        at = 0
-        n_langs = 0
-        c = node.children
-        while c is not NULL:
-            if not _is_item(c):
-                c = c.next
-                continue
-            i = _find_child(p, c, at) if c.type == tree.XML_ELEMENT_NODE else -1
-            if i < 0:
-                if ex is None:
-                    ex = []
-                ex.append(p.raw(_proxy(doc, c)))
-                c = c.next
-                continue
-            if ex is not None:
-                raise Delegate()  # a known child after an unknown one: Python's typed path decides
-            at = i
-            cs = &p.children[i]
-            if cs.index < last:
-                raise Delegate()  # out of XSD order
-            if cs.code == CHILD_MANY or cs.code == CHILD_ONE:
-                if cs.index == last:
-                    if cs.code == CHILD_ONE:
-                        raise Delegate()  # a second copy of a 0..1 child
-                    mark = b.length
-                    buf_putc(b, 44)
-                else:
-                    _close(b, open_kind)
-                    open_kind = 0
-                    mark = b.length
-                    if not first:
-                        buf_putc(b, 44)
-                    buf_put(b, cs.key_json, cs.key_len)
-                    if cs.code == CHILD_MANY:
-                        buf_putc(b, 91)  # [
-                if not _json(<NativePlan> cs.target, doc, c, b):
-                    b.length = mark  # the key (or the comma) goes too: the child is kept verbatim
-                    ex = [p.raw(_proxy(doc, c))]
-                    c = c.next
-                    continue
-                if cs.code == CHILD_MANY:
-                    open_kind = 1
-            elif cs.code == CHILD_NARR:
-                lang = NULL
-                duplicate = True
-                if not _has_items(c):
-                    lang = _narrative_lang_raw(c)
-                if lang is not NULL and cs.index == last:
-                    for j in range(n_langs):
-                        if strcmp(<const char*> langs[j], <const char*> lang) == 0:
-                            break
-                    else:
-                        duplicate = False
-                elif lang is not NULL:
-                    duplicate = False
-                    n_langs = 0
-                if duplicate:
-                    ex = [p.raw(_proxy(doc, c))]
-                    c = c.next
-                    continue
-                if n_langs >= MAX_ATTRS:
-                    raise Delegate()
-                langs[n_langs] = lang
-                n_langs += 1
-                if cs.index == last:
-                    buf_putc(b, 44)
-                else:
-                    _close(b, open_kind)
-                    if not first:
-                        buf_putc(b, 44)
-                    buf_put(b, cs.key_json, cs.key_len)
-                    buf_putc(b, 123)
-                    open_kind = 2
-                _put_string(b, lang)
-                buf_putc(b, 58)  # :
-                _put_text(b, c)
-            else:  # a text-only child
-                if _has_items(c) or not _no_attrs(c):
-                    ex = [p.raw(_proxy(doc, c))]
-                    c = c.next
-                    continue
-                if cs.index == last:
-                    if cs.code == CHILD_TEXT_ONE:
-                        raise Delegate()
-                    buf_putc(b, 44)
-                else:
-                    _close(b, open_kind)
-                    open_kind = 0
-                    if not first:
-                        buf_putc(b, 44)
-                    buf_put(b, cs.key_json, cs.key_len)
-                    if cs.code == CHILD_TEXT_MANY:
-                        buf_putc(b, 91)
-                        open_kind = 1
-                _put_text_scalar(b, cs.mode, <object> cs.target, c)
-            first = False
-            last = cs.index
-            c = c.next
-    _close(b, open_kind)
-    if has_xa:
-        xa = {}
-        a = node.properties
-        while a is not NULL:
-            if _attr_index(p, a) < 0:
-                xa[_attr_key(a)] = _text(_attr_value(a))
-            a = a.next
-        if xa:
-            if not first:
-                buf_putc(b, 44)
-            first = False
-            buf_put(b, b'"extra_attrs":', 14)
-            _put_object(b, xa)
-    if ex:
-        if not first:
-            buf_putc(b, 44)
-        buf_put(b, b'"extras":', 9)
-        _put_object(b, ex)
-    buf_putc(b, 125)  # }
-    return 1
+        _close(b, o.open_kind)
+        o.open_kind = 0
+        mark = b.length
+        _comma(b, o)
+        buf_put(b, cs.key_json, cs.key_len)
+        if cs.code == CHILD_MANY:
+            buf_putc(b, 91)  # [
+    if not _json(<NativePlan> cs.target, doc, c, b):
+        b.length = mark  # the key (or the comma) goes too
+        return False
+    if cs.code == CHILD_MANY:
+        o.open_kind = 1
+    return True
+
+
+cdef bint _put_narrative(ChildSpec* cs, xmlNode* c, Buf* b, Obj* o) except -1:
+    """A narrative; False when Python keeps it verbatim (a child, other attributes, a repeated language)."""
+    cdef const_xmlChar* lang = NULL
+    cdef int j
+    if not _has_items(c):
+        lang = _narrative_lang_raw(c)
+    if lang is NULL:
+        return False
+    if cs.index == o.last:
+        for j in range(o.n_langs):
+            if strcmp(<const char*> o.langs[j], <const char*> lang) == 0:
+                return False
+        if o.n_langs >= MAX_ATTRS:
+            raise Delegate()
+        buf_putc(b, 44)
+    else:
+        o.n_langs = 0
+        _open_field(cs, b, o, 2)
+    o.langs[o.n_langs] = lang
+    o.n_langs += 1
+    _put_string(b, lang)
+    buf_putc(b, 58)  # :
+    _put_text(b, c)
+    return True
+
+
+cdef bint _put_text_child(ChildSpec* cs, xmlNode* c, Buf* b, Obj* o) except -1:
+    """A text-only child; False when Python keeps it verbatim (it has children or attributes)."""
+    if _has_items(c) or not _no_attrs(c):
+        return False
+    if cs.index == o.last:
+        if cs.code == CHILD_TEXT_ONE:
+            raise Delegate()
+        buf_putc(b, 44)
+    else:
+        _open_field(cs, b, o, 1 if cs.code == CHILD_TEXT_MANY else 0)
+    _put_text_scalar(b, cs.mode, <object> cs.target, c)
+    return True
 
 
 cdef const_xmlChar* _narrative_lang_raw(xmlNode* c) except? NULL:

@@ -10,17 +10,17 @@ the model's metadata plans and the generator's own writers, once per process.
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable
 from typing import Any
 
 from ..model import STR, Kind, Node, Scalar, plan_for
 from ..model._meta import XML_NS
+from .direct import pure_python
 from .iati_xml_write import NamespaceContext
 from .record_xml import BASE_KEYS, ESCAPED, Decline, as_text, base_keys, non_string
 from .record_xml_gen import RecordWriter, all_writers
 
-__all__ = ["NativeWriter", "native_writer", "pure_python"]
+__all__ = ["NativeWriter", "native_writer"]
 
 # writer(record, ns, q) → the activity's XML as UTF-8 (raises where the generated writer declines)
 NativeWriter = Callable[[Any, NamespaceContext, bool], bytes]
@@ -78,12 +78,6 @@ def _plans(writers: dict[_Key, RecordWriter], native: Any, top: _Key) -> Any:
         if children:
             native_plan.set_children(children)
     return plans[top]
-
-
-def pure_python() -> bool:
-    """Whether ``IATICONV_PURE_PYTHON`` is set (non-empty): the compiled walks are then not used, for
-    comparing them with the generated Python or ruling them out when something looks wrong."""
-    return bool(os.environ.get("IATICONV_PURE_PYTHON"))
 
 
 @functools.cache

@@ -27,10 +27,10 @@ import orjson
 from ..model import Activity, Kind, Node, plan_for
 from ..model._meta import XML_LANG, FieldPlan
 from ..model._scalars import BOOL, DATE, DATETIME, DECIMAL, STR, Scalar, exact_parser
+from .direct import pure_python
 from .iati_xml_read import element_to_node, raw_xml
 from .record import node_to_record
 from .record_xml_cache import compiled
-from .record_xml_native import pure_python
 
 __all__ = ["activity_json", "activity_record", "compiled_source", "native_available", "python_activity_record"]
 

@@ -28,7 +28,8 @@ from iaticonv.formats.iati_xml import IatiXmlReader, IatiXmlWriter
 from iaticonv.formats.iati_xml_read import element_to_node
 from iaticonv.formats.json_yaml import JsonWriter, YamlWriter, encode_record
 from iaticonv.formats.record import node_to_record
-from iaticonv.formats.xml_record import activity_record, compiled_source
+from iaticonv.formats.xml_record import compiled_source
+from iaticonv.formats.xml_record_native import activity_record
 from iaticonv.model import Activity
 from test_model_properties import ACTIVITIES, SLOW_OK
 

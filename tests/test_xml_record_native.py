@@ -24,7 +24,8 @@ from lxml import etree
 
 from conftest import EXAMPLE_ACTIVITY, SCHEMA_TESTS, real_files
 from iaticonv.formats.json_yaml import encode_record
-from iaticonv.formats.xml_record import activity_json, activity_record, native_available, python_activity_record
+from iaticonv.formats.xml_record import python_activity_record
+from iaticonv.formats.xml_record_native import activity_json, activity_record, native_available
 from test_direct_xml_json import _EXAMPLE_ROOT, MUTATION_STEPS, _mutate
 from test_model_properties import SLOW_OK
 
@@ -187,7 +188,7 @@ def test_the_command_writes_the_same_bytes_with_the_walks_turned_off(path: Path,
                        capture_output=True)
         return target.read_bytes()
 
-    probe = "from iaticonv.formats.xml_record import native_available as n; print(n())"
+    probe = "from iaticonv.formats.xml_record_native import native_available as n; print(n())"
     used = [subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True,
                            env={**os.environ, "IATICONV_PURE_PYTHON": flag}).stdout.strip() for flag in ("", "1")]
     assert used == ["True", "False"]  # the variable does switch the walks off

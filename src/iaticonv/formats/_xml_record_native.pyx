@@ -77,7 +77,7 @@ class Delegate(Exception):
 
 
 cdef class NativePlan:
-    """What the walk needs about one model class, in C arrays: built once by xml_record."""
+    """What the walk needs about one model class, in C arrays: built once by xml_record_native."""
 
     cdef AttrSpec* attrs
     cdef int n_attrs

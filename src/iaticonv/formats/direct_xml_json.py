@@ -19,7 +19,7 @@ from .base import Reader
 from .iati_xml import IatiXmlReader
 from .json_yaml import JsonWriter, YamlWriter, encode_record
 from .record import node_to_record
-from .xml_record import activity_json, activity_record
+from .xml_record_native import activity_json, activity_record
 
 __all__ = ["xml_to_json", "xml_to_yaml"]
 

@@ -22,22 +22,19 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-import orjson
-
 from ..model import Activity, Kind, Node, plan_for
 from ..model._meta import XML_LANG, FieldPlan
 from ..model._scalars import BOOL, DATE, DATETIME, DECIMAL, STR, Scalar, exact_parser
-from .direct import pure_python
 from .iati_xml_read import element_to_node, raw_xml
 from .record import node_to_record
 from .record_xml_cache import compiled
 
-__all__ = ["activity_json", "activity_record", "compiled_source", "native_available", "python_activity_record"]
+__all__ = ["CHILD_CODES", "Compiled", "compiled_converters", "compiled_source", "python_activity_record", "scalar_mode"]
 
 Converter = Callable[[Any], "dict[str, Any] | None"]
 
 # The kinds of child field, as the generated code branches on them.
-_ONE, _MANY, _NARR, _TEXT_ONE, _TEXT_MANY = range(5)
+CHILD_CODES = (_ONE, _MANY, _NARR, _TEXT_ONE, _TEXT_MANY) = tuple(range(5))
 
 
 def _typed(element: Any, cls: type[Node], top: bool) -> dict[str, Any] | None:
@@ -79,6 +76,23 @@ def _generic_scalar(scalar: Scalar, parse: Callable[[str], Any], raw: str) -> An
     if isinstance(value, str | bool | int) and not (scalar is DECIMAL and isinstance(value, int)):
         return value
     return scalar.format(value)
+
+
+# How a scalar's text becomes its record value, as the compiled walk numbers the rules of _record_scalar.
+_MODE_STR, _MODE_BOOL, _MODE_DECIMAL, _MODE_CALL = range(4)
+
+
+def scalar_mode(scalar: Scalar) -> tuple[int, Callable[[str], Any] | None]:
+    """The compiled walk's code for the record rule of ``scalar`` (:func:`_record_scalar`), with the
+    rule itself for the cases the walk hands back to Python."""
+    how = _record_scalar(scalar)
+    if how is None:
+        return _MODE_STR, None
+    if how is _bool:
+        return _MODE_BOOL, how
+    if how is _decimal:
+        return _MODE_DECIMAL, how
+    return _MODE_CALL, how
 
 
 class _Compiler:
@@ -232,7 +246,7 @@ class _Compiler:
                 "if i == last:", f"    out[name].append({value})", "else:", f"    out[name] = [{value}]"]
 
 
-class _Compiled:
+class Compiled:
     """The generated converters: the top one, every class's, and their source."""
 
     def __init__(self) -> None:
@@ -251,112 +265,20 @@ class _Compiled:
 
 
 @functools.cache
-def _compiled() -> _Compiled:
-    return _Compiled()
-
-
-def _scalar_mode(how: Callable[[str], Any] | None) -> tuple[int, Any]:
-    """The native module's code for a scalar rule of :func:`_record_scalar` (and the rule itself)."""
-    if how is None:
-        return _MODE_STR, None
-    if how is _bool:
-        return _MODE_BOOL, how
-    if how is _decimal:
-        return _MODE_DECIMAL, how
-    return _MODE_CALL, how
-
-
-_MODE_STR, _MODE_BOOL, _MODE_DECIMAL, _MODE_CALL = range(4)
-
-
-def _split_name(xml: str) -> tuple[str | None, str]:
-    """``{ns}local`` → (ns, local); a plain name → (None, name)."""
-    if xml.startswith("{"):
-        ns, _, local = xml[1:].partition("}")
-        return ns, local
-    return None, xml
-
-
-def _native_plans(converters: _Compiled, native: Any) -> Any:
-    """One ``NativePlan`` per model class, linked like the classes, each with its Python converter
-    as the fallback; the plan of ``Activity`` is returned. None when a child tag is namespaced (the
-    native walk matches un-namespaced child tags only): the Python converters then do everything."""
-    plans = {cls: native.NativePlan(
-        converters.by_class[cls], raw_xml, cls is Activity,
-        text=None if plan_for(cls).text is None else (
-            plan_for(cls).text.name, *_scalar_mode(_record_scalar(plan_for(cls).text.scalar))),  # type: ignore[union-attr]
-        attrs=[(*_split_name(f.xml), f.name, *_scalar_mode(_record_scalar(f.scalar))) for f in plan_for(cls).attrs],
-    ) for cls in converters.by_class}
-    for cls, native_plan in plans.items():
-        children = []
-        for field in plan_for(cls).children:
-            if field.xml.startswith("{"):
-                return None
-            if field.kind is Kind.CHILD:
-                assert field.cls is not None
-                children.append((field.xml, field.index, _MANY if field.many else _ONE, field.name, 0,
-                                 plans[field.cls]))
-            elif field.kind is Kind.NARRATIVES:
-                children.append((field.xml, field.index, _NARR, field.name, 0, None))
-            else:
-                children.append((field.xml, field.index, _TEXT_MANY if field.many else _TEXT_ONE, field.name,
-                                 *_scalar_mode(_record_scalar(field.scalar))))
-        if children:
-            native_plan.set_children(children)
-    return plans[Activity]
-
-
-@functools.cache
-def _native_writer() -> Callable[[Any], bytes | None] | None:
-    """The compiled walk that writes a record's JSON line from libxml2's nodes, when the extension is
-    built for this lxml, and not turned off with ``IATICONV_PURE_PYTHON``; else None."""
-    if pure_python():
-        return None
-    try:
-        from lxml import etree
-
-        from . import _xml_record_native as native  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    if etree.__version__ != native.BUILT_WITH_LXML:  # its view of lxml's structures must be this lxml's
-        return None
-    plan = _native_plans(_compiled(), native)
-    if plan is None:
-        return None
-    writer: Callable[[Any], bytes | None] = functools.partial(native.activity_json, plan)
-    return writer
-
-
-def native_available() -> bool:
-    """Whether the compiled walk is in use (it is optional: see setup.py)."""
-    return _native_writer() is not None
+def compiled_converters() -> Compiled:
+    """The generated converters, compiled once per process (their code cached on disk)."""
+    return Compiled()
 
 
 def compiled_source() -> str:
     """The generated Python source (for reading and debugging)."""
-    return _compiled().source
+    return compiled_converters().source
 
 
 def python_activity_record(element: Any) -> dict[str, Any]:
-    """:func:`activity_record` by the generated Python converters alone (the reference the compiled
-    walk is tested against)."""
-    record = _compiled().top(element)
+    """The record of one ``iati-activity`` element by the generated Python converters: what
+    ``node_to_record(element_to_node(...))`` gives (:func:`.xml_record_native.activity_record` uses
+    the compiled walk where it is built; this is also the reference it is tested against)."""
+    record = compiled_converters().top(element)
     assert record is not None  # the activity itself is never kept verbatim
     return record
-
-
-def activity_json(element: Any) -> bytes | None:
-    """The record of one ``iati-activity`` element as one compact JSON line — the bytes orjson writes
-    for :func:`activity_record`'s result — straight from the compiled walk. None when the walk is not
-    built, or orjson refuses a value of this record: the caller then encodes the record itself."""
-    writer = _native_writer()
-    return None if writer is None else writer(element)
-
-
-def activity_record(element: Any) -> dict[str, Any]:
-    """The record of one ``iati-activity`` element: what ``node_to_record(element_to_node(...))`` gives."""
-    line = activity_json(element)
-    if line is not None:  # JSON holds every record value exactly (str, bool, int) and keeps key order
-        record: dict[str, Any] = orjson.loads(line)
-        return record
-    return python_activity_record(element)

@@ -67,7 +67,8 @@ def code_fingerprint() -> str:
     """
     package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
+    # the compiled walks too (built from .pyx into .so): a rebuilt one may write other bytes
+    for path in sorted(found for pattern in ("*.py", "*.pyx", "*.pxd", "*.so") for found in package.rglob(pattern)):
         stat = path.stat()
         digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:16]

@@ -8,6 +8,8 @@ batch, exactly as ``validate_paths`` does, so the report does not depend on the 
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import time
 import zlib
 from collections.abc import Iterable
@@ -162,6 +164,13 @@ def _stored(state: BatchState, path: Path, digest: str, key: str) -> WalkResult 
         return None
 
 
+def _options_text(options: ValidateOptions) -> str:
+    """The options as the resumable state compares them: the registered publishers (a set, printed in
+    no fixed order) by a digest of their sorted identifiers."""
+    registered = hashlib.sha256("\n".join(sorted(options.registered_org_ids)).encode("utf-8")).hexdigest()[:16]
+    return f"{dataclasses.replace(options, registered_org_ids=frozenset())!r} registered={registered}"
+
+
 def validate_batch(
     args: Iterable[Path], options: ValidateOptions | None = None, *, jobs: int | None = 1, show_progress: bool = False,
     state_dir: Path | None = None, force: bool = False, part_bytes: int = PART_BYTES,
@@ -176,7 +185,7 @@ def validate_batch(
     options = options or ValidateOptions()
     standard = validate_paths([], options).standard  # also fails early (exit 3) without the store
     items = collect_inputs(args, extensions={".xml"})
-    state = (BatchState(state_dir, "validate", options_key({"options": repr(options), "standard": standard}))
+    state = (BatchState(state_dir, "validate", options_key({"options": _options_text(options), "standard": standard}))
              if state_dir is not None else None)
     results: dict[str, WalkResult] = {}
     outcomes: dict[str, FileOutcome] = {}

@@ -1,4 +1,4 @@
-"""``iaticonv standard install|info|verify``: manage the local copy of the IATI Standard."""
+"""``iaticonv standard install|info|verify|publishers``: manage the local copy of the IATI Standard."""
 
 from __future__ import annotations
 
@@ -58,4 +58,19 @@ def verify() -> int:
         raise StandardIntegrityError(f"{len(problems)} installed file(s) differ from the manifest",
                                      hint=f"reinstall: {std.INSTALL_HINT}")
     click.echo("all installed files match the manifest", err=True)
+    return 0
+
+
+@standard.command()
+@click.option("--from", "source", metavar="FILE_OR_URL",
+              help="A saved copy (the Bulk Data Service's reporting-orgs JSON, a JSON list, or one identifier "
+                   "per line), or another URL (default: IATI's Bulk Data Service).")
+def publishers(source: str | None) -> int:
+    """Save the registered IATI publishers' identifiers, which validation grandfathers as the official
+    validator does (1.14.8, 1.3.13 and the other identifier rules with an idCondition)."""
+    from ..standard.publishers import save_publishers
+
+    saved = save_publishers(source)
+    click.echo(f"saved {saved.count:,} organisation identifiers from {saved.source}", err=True)
+    click.echo(str(saved.path))
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -43,15 +44,22 @@ def parse_month_day(text: str | None) -> tuple[int, int] | None:
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here.")
 @click.option("--fiscal-year-start", metavar="MM-DD", help="Check budget periods against this fiscal year.")
 @click.option("--official-only", is_flag=True, help="Only the official IATI Validator's checks (no 2000.* ids).")
+@click.option("--publishers", "publishers_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Registered IATI publishers' identifiers to grandfather in the identifier rules, as the "
+                   "official validator does (default: the list `iaticonv standard publishers` saved, if any).")
 @batch_options
 @force_option
 def validate(paths: tuple[Path, ...], output_format: str, output: Path | None, fiscal_year_start: str | None,
-             official_only: bool, lang: str, jobs: int | None, quiet: bool, progress: bool | None, force: bool) -> int:
+             official_only: bool, publishers_file: Path | None, lang: str, jobs: int | None, quiet: bool,
+             progress: bool | None, force: bool) -> int:
     """Validate IATI XML files or folders offline: exit 0 clean, 1 critical/error findings."""
+    from ..standard.publishers import read_publishers, saved_publishers
     from ..validate import ValidateOptions
     from ..validate.render.formats import render_report, write_report
 
-    options = ValidateOptions(fiscal_year_start=parse_month_day(fiscal_year_start), extra=not official_only)
+    registered = read_publishers(publishers_file) if publishers_file is not None else saved_publishers()
+    options = ValidateOptions(fiscal_year_start=parse_month_day(fiscal_year_start), extra=not official_only,
+                              registered_org_ids=registered)
     if output is not None:
         check_output_path(output, paths, overwrite=True)
     report = validate_many(paths, options, output=output, jobs=jobs, quiet=quiet, progress=progress, force=force)
@@ -65,7 +73,22 @@ def validate(paths: tuple[Path, ...], output_format: str, output: Path | None, f
         sys.stdout.flush()
         write_report(report, output_format, sys.stdout.buffer, lang=lang)
         sys.stdout.buffer.flush()
+    if not registered and not quiet:
+        _hint_publishers(report.findings)
     return 1 if report.blocking else 0
+
+
+def _hint_publishers(findings: list[Any]) -> None:
+    """Say, once, why identifier rules fired on what may be a registered publisher, and how to align."""
+    from ..validate.layers.rules import id_condition_rule_ids
+    from ..validate.ruleinfo import VERSIONS
+
+    skipped = frozenset().union(*(id_condition_rule_ids(version) for version in VERSIONS))
+    fired = sorted({f.rule_id for f in findings if f.rule_id in skipped})
+    if fired:
+        click.echo(f"hint: {', '.join(fired)} ran on every identifier: the registered IATI publishers' identifiers, "
+                   "which the official validator skips, are not known here; run `iaticonv standard publishers` "
+                   "once (online), or pass --publishers FILE", err=True)
 
 
 @click.command()

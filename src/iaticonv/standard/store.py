@@ -27,6 +27,7 @@ from .manifest import Manifest, ManifestEntry, load_manifest
 __all__ = [
     "INSTALL_HINT",
     "InstallResult",
+    "http_get",
     "install",
     "installed_info",
     "require_store",
@@ -84,8 +85,9 @@ def _mirror_fetcher(root: Path) -> Fetcher:
     return fetch
 
 
-def _http_get(url: str) -> bytes:
-    import httpx  # imported here: only installs from the network need it
+def http_get(url: str) -> bytes:
+    """The body of a GET of ``url`` (redirects followed); EnvironmentProblem on any failure."""
+    import httpx  # imported here: only downloads need it
 
     try:
         response = httpx.get(url, timeout=httpx.Timeout(30.0, connect=10.0), follow_redirects=True)
@@ -101,12 +103,12 @@ def _derive_org_id_lists(entry: ManifestEntry) -> bytes:
     """Rebuild ``org-id-lists.json`` from the org-id register's list files at the pinned commit."""
     if not entry.derived_from:
         raise StandardIntegrityError(f"{entry.path}: the manifest does not say how to derive it")
-    listing = json.loads(_http_get(entry.derived_from))
+    listing = json.loads(http_get(entry.derived_from))
     items = []
     for item in listing:
         if not str(item.get("name", "")).endswith(".json"):
             continue
-        data = json.loads(_http_get(item["download_url"]))
+        data = json.loads(http_get(item["download_url"]))
         items.append({"code": data["code"], "confirmed": bool(data.get("confirmed", False))})
     items.sort(key=lambda row: row["code"])
     return json.dumps({"lists": items}).encode("utf-8")
@@ -115,9 +117,9 @@ def _derive_org_id_lists(entry: ManifestEntry) -> bytes:
 def _url_fetcher(base: str | None) -> Fetcher:
     def fetch(entry: ManifestEntry) -> bytes:
         if base is not None:
-            return _http_get(base.rstrip("/") + "/" + entry.path)
+            return http_get(base.rstrip("/") + "/" + entry.path)
         if entry.url:
-            return _http_get(entry.url)
+            return http_get(entry.url)
         if entry.derived == "org-id-lists":
             return _derive_org_id_lists(entry)
         raise StandardIntegrityError(f"{entry.path}: the manifest gives no source for it")

@@ -31,6 +31,7 @@ __all__ = [
     "check_chunk",
     "chunk_xpath",
     "environment",
+    "id_condition_rule_ids",
     "load_ruleset",
     "org_id_prefixes",
     "today_number",
@@ -99,6 +100,16 @@ def load_ruleset(version: str, kind: RecordKind, today: int) -> tuple[CompiledCa
                 xpath = chunk_xpath(kind, parts, prefilter(name, case, today))
                 compiled.append(CompiledCase(name, case, etree.XPath(xpath, namespaces=NS), tuple(parts)))
     return tuple(compiled)
+
+
+@cache
+def id_condition_rule_ids(version: str) -> frozenset[str]:
+    """The ids of the cases the official validator skips for registered publishers (``idCondition``)."""
+    found: set[str] = set()
+    for rules in _data(version).values():
+        for body in rules.values():
+            found.update(str(case["ruleInfo"]["id"]) for case in body.get("cases", ()) if case.get("idCondition"))
+    return frozenset(found)
 
 
 @cache

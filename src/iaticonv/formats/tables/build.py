@@ -210,12 +210,7 @@ class Builder:
             fplan = plan_for(type(node)).by_tag.get(tag)
             if fplan is None or fplan.kind is not Kind.CHILD or fplan.many:
                 raise self.error(table, row, "path", f"{tag!r} is not a single child element here")
-            sub = getattr(node, fplan.name)
-            if sub is None:
-                assert fplan.cls is not None
-                sub = fplan.cls()
-                setattr(node, fplan.name, sub)
-            node = sub
+            node = _descend(node, (fplan,))
         return node  # type: ignore[no-any-return]
 
 

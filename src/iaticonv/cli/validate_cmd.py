@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -67,15 +68,20 @@ def validate(paths: tuple[Path, ...], output_format: str, output: Path | None, f
         with atomic_writer(output) as handle:
             write_report(report, output_format, handle, lang=lang)
         click.echo(f"report written to {output}", err=True)
-    elif output_format == "text" or not hasattr(sys.stdout, "buffer"):  # a text stream only (captured output)
-        click.echo(render_report(report, output_format, lang=lang, color=sys.stdout.isatty()), nl=False)
+    elif not hasattr(sys.stdout, "buffer"):  # a text stream only (captured output)
+        click.echo(render_report(report, output_format, lang=lang, color=_colours()), nl=False)
     else:
         sys.stdout.flush()
-        write_report(report, output_format, sys.stdout.buffer, lang=lang)
+        write_report(report, output_format, sys.stdout.buffer, lang=lang, color=_colours())
         sys.stdout.buffer.flush()
     if not registered and not quiet:
         _hint_publishers(report.findings)
     return 1 if report.blocking else 0
+
+
+def _colours() -> bool:
+    """Severity colours on a terminal, unless the user set ``NO_COLOR`` (https://no-color.org)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def _hint_publishers(findings: list[Any]) -> None:

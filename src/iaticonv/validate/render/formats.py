@@ -40,13 +40,19 @@ def render_report(report: Report, output_format: str, *, lang: str = "en", color
 
 def write_report(report: Report, output_format: str, stream: IO[bytes], *, lang: str = "en",
                  color: bool = False) -> None:
-    """Write the report in ``output_format`` to ``stream`` as UTF-8; JSON goes piece by piece, so
-    a report with hundreds of thousands of findings is never one string in memory."""
+    """Write the report in ``output_format`` to ``stream`` as UTF-8; JSON and text go piece by piece,
+    so a report with hundreds of thousands of findings is never one string in memory."""
     if output_format == "json":
         from .json import iter_json
 
         for piece in iter_json(report):
             stream.write(piece)
+        return
+    if output_format == "text":
+        from .text import iter_text
+
+        for text in iter_text(report, color=color):
+            stream.write(text.encode("utf-8", "surrogatepass"))
         return
     stream.write(render_report(report, output_format, lang=lang, color=color).encode("utf-8", "surrogatepass"))
 

@@ -42,6 +42,8 @@ def _extensions() -> list[object]:
         Extension("iaticonv.formats._xml_record_native", ["src/iaticonv/formats/_xml_record_native.pyx"],
                   include_dirs=lxml.get_include()),
         Extension("iaticonv.formats._record_xml_native", ["src/iaticonv/formats/_record_xml_native.pyx"]),
+        Extension("iaticonv.validate.layers._rule_native", ["src/iaticonv/validate/layers/_rule_native.pyx"],
+                  include_dirs=lxml.get_include()),
     ]
     try:
         return list(cythonize(extensions, include_path=["src"], compiler_directives={"language_level": "3"},

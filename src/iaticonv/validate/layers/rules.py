@@ -22,6 +22,7 @@ from lxml import etree
 
 from ...standard.store import require_store
 from ..context import Chunk, Hit, RecordContext, RecordKind
+from .rule_native import ChunkPrefilter, chunk_prefilter, native_plan
 from .rule_prefilter import prefilter
 from .rule_types import RULE_TYPES, Env, Failure
 from .rule_xpath import NS, node_text, nodes, truthy
@@ -34,6 +35,7 @@ __all__ = [
     "id_condition_rule_ids",
     "load_ruleset",
     "org_id_prefixes",
+    "ruleset",
     "today_number",
 ]
 
@@ -50,6 +52,21 @@ class CompiledCase:
     case: Mapping[str, Any]
     candidates: etree.XPath
     contexts: tuple[str, ...]  # the context paths below the record, without the prefilter
+    native: Any = None  # the same prefilter compiled (``rule_native.native_plan``), when it takes the case
+
+
+@dataclass(frozen=True, slots=True)
+class Ruleset:
+    """The compiled cases of one version and record kind, and their compiled prefilters run together."""
+
+    cases: tuple[CompiledCase, ...]
+    native: ChunkPrefilter | None
+
+    def candidates(self, root: etree._Element) -> Iterator[tuple[CompiledCase, Any]]:
+        """Each case with the chunk's contexts that may fail it (compiled where it can judge, else XPath)."""
+        found = self.native(root) if self.native is not None else [None] * len(self.cases)
+        for compiled, native in zip(self.cases, found, strict=True):
+            yield compiled, native if native is not None else compiled.candidates(root)
 
 
 def _relative(context: str) -> dict[RecordKind, list[str]]:
@@ -79,10 +96,21 @@ def today_number(now: dt.datetime) -> int:
     return now.year * 10000 + now.month * 100 + now.day
 
 
+def _ymd(today: int) -> tuple[int, int, int]:
+    return today // 10000, today // 100 % 100, today % 100
+
+
 @cache
 def _data(version: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((require_store() / "rulesets" / version / "standard.json").read_text("utf-8"))
     return data
+
+
+@cache
+def ruleset(version: str, kind: RecordKind, today: int) -> Ruleset:
+    """``load_ruleset`` with the compiled prefilters of the cases they take (``rule_native``)."""
+    cases = load_ruleset(version, kind, today)
+    return Ruleset(cases, chunk_prefilter([case.native for case in cases], kind))
 
 
 @cache
@@ -98,7 +126,8 @@ def load_ruleset(version: str, kind: RecordKind, today: int) -> tuple[CompiledCa
                 raise ValueError(f"rulesets/{version}/standard.json: unknown rule type {name!r}")
             for case in body.get("cases", ()):
                 xpath = chunk_xpath(kind, parts, prefilter(name, case, today))
-                compiled.append(CompiledCase(name, case, etree.XPath(xpath, namespaces=NS), tuple(parts)))
+                native = native_plan(name, case, tuple(parts), _ymd(today))
+                compiled.append(CompiledCase(name, case, etree.XPath(xpath, namespaces=NS), tuple(parts), native))
     return tuple(compiled)
 
 
@@ -175,8 +204,7 @@ def environment(options_today: dt.date | None, registered: frozenset[str]) -> En
 def check_chunk(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
     """Every ruleset case on every context of the chunk's records that its prefilter selects."""
     env = environment(chunk.options.today, chunk.options.registered_org_ids)
-    for compiled in load_ruleset(chunk.version, chunk.kind, today_number(env.now)):
-        found = compiled.candidates(chunk.root)
+    for compiled, found in ruleset(chunk.version, chunk.kind, today_number(env.now)).candidates(chunk.root):
         if not isinstance(found, list):
             continue
         for element in found:

@@ -1,0 +1,548 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""Ruleset prefilters in C: the contexts of a chunk that may fail a case, read from libxml2's nodes.
+
+Why this exists: libxml's XPath engine spends about 200 ns on every child element a predicate looks
+at (it builds a node-set for each step), and each of the ~90 cases of a ruleset looks at most
+children of every record; that was about 40 % of a validation. Here one case's plain paths (child
+steps, ``[@a='v' or not(@b)]`` predicates, a final ``@attribute`` or the element's text) are followed
+in C over the nodes, about 10 ns a child.
+
+A prefilter only has to be true for every context that can fail (``rule_prefilter``'s contract):
+the Python rule then decides. So this module never decides a case. It selects a context when its
+test says the context may fail, and also whenever anything is unusual: an attribute or element whose
+text is not one plain text node, an entity reference, a date or number it does not read with
+certainty, more values than it keeps. ``rule_native`` builds the plans, and only for the case shapes
+handled here; every other case keeps its XPath. Tests check on every real file that the findings are
+the same with and without this module.
+"""
+
+from cpython.ref cimport PyObject
+from libc.stdlib cimport free, malloc
+from libc.string cimport memcmp, strcmp, strlen, strncmp
+
+from lxml.includes cimport tree
+from lxml.includes.tree cimport xmlAttr, xmlNode
+cimport lxml.includes.etreepublic as cetree
+
+cetree.import_lxml__etree()
+
+BUILT_WITH_LXML = cetree.LXML_VERSION_STRING.decode("ascii")
+
+cdef extern from "Python.h":
+    double PyOS_string_to_double(const char* s, char** endptr, PyObject* overflow_exception) except? -1.0
+
+cdef enum:
+    CAP = 16            # values kept per path; beyond that a case that reads values selects the context
+    MAX_CONTEXTS = 32   # context paths of one case (a bit each)
+    NUMBER_MAX = 63     # longest number text read here
+
+# What a case's plan tests (the codes of rule_native.OPS).
+cdef enum:
+    OP_EXISTS = 0        # some value on a path
+    OP_NONE = 1          # no value on any path (atleast_one)
+    OP_MANY = 2          # more than one value in all (no_more_than_one)
+    OP_UNIQUE = 3        # two equal texts
+    OP_NO_SPACES = 4     # a text that starts or ends with a space
+    OP_CHARS = 5         # a text holding one of the given characters
+    OP_RANGE = 6         # a number outside [low, high], or not a plain number
+    OP_DATE_ORDER = 7    # the first date of path 0 not before that of path 1 (or now)
+    OP_TIME_LIMIT = 8    # more than 365 days from the first date of path 0 to that of path 1
+    OP_STARTS = 9        # a text of the paths not starting with one of the prefix texts + separator
+
+cdef enum:
+    DATE_MISSING = -1    # no value: the rule passes
+    DATE_UNSURE = -2     # a value this module does not read with certainty: select
+
+
+cdef struct Alternative:   # one test of a predicate: @attr = 'value', or not(@attr) when value is NULL
+    const char* attr
+    const char* value
+
+
+cdef struct Step:
+    const char* name
+    int alternatives        # 0: no predicate
+    Alternative* tests
+
+
+cdef struct Path:
+    int steps
+    Step* step
+    const char* attr        # final @attribute, or NULL for the element's text
+    bint now                # the literal NOW of date rules (no steps)
+
+
+cdef struct Values:
+    int count               # values found (may exceed CAP)
+    bint unsure             # a value whose text could not be read simply
+    const char* text[CAP]
+
+
+cdef inline bint _plain_name(xmlNode* node, const char* name):
+    return node.type == tree.XML_ELEMENT_NODE and node.ns is NULL and strcmp(<const char*>node.name, name) == 0
+
+
+cdef const char* _attr_text(xmlNode* node, const char* name, bint* found, bint* unsure):
+    """The value of the un-namespaced attribute ``name``; sets ``found``; NULL and ``unsure`` when it
+    is not one text node."""
+    cdef xmlAttr* attr = node.properties
+    cdef xmlNode* child
+    while attr is not NULL:
+        if attr.ns is NULL and strcmp(<const char*>attr.name, name) == 0:
+            found[0] = True
+            child = attr.children
+            if child is NULL:
+                return b""
+            if child.type == tree.XML_TEXT_NODE and child.next is NULL and child.content is not NULL:
+                return <const char*>child.content
+            unsure[0] = True
+            return NULL
+        attr = attr.next
+    found[0] = False
+    return NULL
+
+
+cdef const char* _element_text(xmlNode* node, bint* unsure):
+    """The element's string value when it is empty or one text/CDATA node; else NULL and ``unsure``."""
+    cdef xmlNode* child = node.children
+    if child is NULL:
+        return b""
+    if ((child.type == tree.XML_TEXT_NODE or child.type == tree.XML_CDATA_SECTION_NODE)
+            and child.next is NULL and child.content is not NULL):
+        return <const char*>child.content
+    unsure[0] = True
+    return NULL
+
+
+cdef bint _passes(xmlNode* node, Step* step, bint* unsure):
+    """Whether ``node`` passes the step's predicate (any alternative true)."""
+    cdef int i
+    cdef bint found
+    cdef const char* value
+    if step.alternatives == 0:
+        return True
+    for i in range(step.alternatives):
+        found = False
+        value = _attr_text(node, step.tests[i].attr, &found, unsure)
+        if step.tests[i].value is NULL:
+            if not found:
+                return True
+        elif found:
+            if value is NULL:   # unreadable: count the node in, and the context is selected anyway
+                return True
+            if strcmp(value, step.tests[i].value) == 0:
+                return True
+    return False
+
+
+cdef void _add(Values* out, const char* text):
+    if out.count < CAP:
+        out.text[out.count] = text
+    out.count += 1
+
+
+cdef void _collect(xmlNode* node, Path* path, int depth, Values* out):
+    """Every value of ``path`` below ``node`` (from step ``depth`` on), in document order."""
+    cdef xmlNode* child
+    cdef bint found
+    cdef const char* text
+    if depth == path.steps:
+        if path.attr is not NULL:
+            found = False
+            text = _attr_text(node, path.attr, &found, &out.unsure)
+            if found:
+                _add(out, text)
+        else:
+            _add(out, _element_text(node, &out.unsure))
+        return
+    child = node.children
+    while child is not NULL:
+        if child.type == tree.XML_ELEMENT_NODE:
+            if _plain_name(child, path.step[depth].name) and _passes(child, &path.step[depth], &out.unsure):
+                _collect(child, path, depth + 1, out)
+        elif child.type == tree.XML_ENTITY_REF_NODE or child.type == tree.XML_XINCLUDE_START:
+            out.unsure = True  # content the XPath may see differently
+        child = child.next
+
+
+cdef bint _is_space(unsigned char c):
+    # ASCII whitespace as Python's str.isspace sees it (0x1c-0x1f cannot occur in XML); any non-ASCII
+    # byte counts too, since it may start or end a Unicode space: the Python rule then decides.
+    return c == 32 or (9 <= c <= 13) or (28 <= c <= 31) or c >= 128
+
+
+cdef bint _spaced(const char* text):
+    cdef Py_ssize_t n = strlen(text)
+    return n > 0 and (_is_space(<unsigned char>text[0]) or _is_space(<unsigned char>text[n - 1]))
+
+
+cdef bint _has_any(const char* text, const char* chars):
+    cdef const char* c = text
+    cdef const char* k
+    while c[0] != 0:
+        k = chars
+        while k[0] != 0:
+            if c[0] == k[0]:
+                return True
+            k += 1
+        c += 1
+    return False
+
+
+cdef bint _outside(const char* text, double low, double high):
+    """True unless ``text`` is a plain decimal (ASCII blanks, optional '-', digits, one '.') in
+    [low, high]. Converted by Python's own float parser, so the bounds compare as the rule does."""
+    cdef char buffer[NUMBER_MAX + 1]
+    cdef const char* start = text
+    cdef Py_ssize_t n
+    cdef Py_ssize_t i
+    cdef int digits = 0
+    cdef int points = 0
+    cdef double value
+    while start[0] == 32 or start[0] == 9 or start[0] == 10 or start[0] == 13:
+        start += 1
+    n = strlen(start)
+    while n > 0 and (start[n - 1] == 32 or start[n - 1] == 9 or start[n - 1] == 10 or start[n - 1] == 13):
+        n -= 1
+    if n == 0 or n > NUMBER_MAX:
+        return True
+    for i in range(n):
+        if 48 <= start[i] <= 57:
+            digits += 1
+        elif start[i] == 46:
+            points += 1
+        elif not (start[i] == 45 and i == 0):
+            return True
+    if digits == 0 or points > 1:
+        return True
+    for i in range(n):
+        buffer[i] = start[i]
+    buffer[n] = 0
+    try:
+        value = PyOS_string_to_double(buffer, NULL, NULL)
+    except ValueError:
+        return True
+    return not (low <= value <= high)
+
+
+cdef inline int _digit(char c):
+    return c - 48 if 48 <= c <= 57 else -1
+
+
+cdef int _month_days(int year, int month):
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month == 4 or month == 6 or month == 9 or month == 11 else 31
+
+
+cdef long _day_number(int year, int month, int day):
+    """Days since 0000-03-01 of a proleptic Gregorian date (only differences are used)."""
+    cdef int y = year - (1 if month <= 2 else 0)
+    cdef int era = y // 400
+    cdef int yoe = y - era * 400
+    cdef int mp = (month + 9) % 12
+    cdef int doy = (153 * mp + 2) // 5 + day - 1
+    cdef int doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe
+
+
+cdef long _date(const char* text):
+    """The day of an ISO date ``YYYY-MM-DD``, alone or followed by a time without a UTC offset (the
+    instant then lies within that day, however Python reads the time); DATE_UNSURE otherwise."""
+    cdef const char* s = text
+    cdef Py_ssize_t n
+    cdef Py_ssize_t i
+    cdef int year, month, day, d
+    while s[0] == 32 or s[0] == 9 or s[0] == 10 or s[0] == 13:
+        s += 1
+    n = strlen(s)
+    while n > 0 and (s[n - 1] == 32 or s[n - 1] == 9 or s[n - 1] == 10 or s[n - 1] == 13):
+        n -= 1
+    if n < 10 or s[4] != 45 or s[7] != 45:
+        return DATE_UNSURE
+    for i in range(n):
+        if <unsigned char>s[i] >= 128:
+            return DATE_UNSURE
+    if n > 10:
+        if s[10] != 84:  # 'T'
+            return DATE_UNSURE
+        for i in range(11, n):
+            if s[i] == 43 or s[i] == 45:  # an offset could move the instant to another day
+                return DATE_UNSURE
+    year = month = day = 0
+    for i in range(4):
+        d = _digit(s[i])
+        if d < 0:
+            return DATE_UNSURE
+        year = year * 10 + d
+    for i in range(5, 7):
+        d = _digit(s[i])
+        if d < 0:
+            return DATE_UNSURE
+        month = month * 10 + d
+    for i in range(8, 10):
+        d = _digit(s[i])
+        if d < 0:
+            return DATE_UNSURE
+        day = day * 10 + d
+    if year < 1 or month < 1 or month > 12 or day < 1 or day > _month_days(year, month):
+        return DATE_UNSURE
+    return _day_number(year, month, day)
+
+
+cdef long _first_date(xmlNode* context, Path* path, long today):
+    cdef Values found
+    if path.now:
+        return today
+    found.count = 0
+    found.unsure = False
+    _collect(context, path, 0, &found)
+    if found.unsure:
+        return DATE_UNSURE
+    if found.count == 0:
+        return DATE_MISSING
+    return _date(found.text[0])
+
+
+cdef class CasePlan:
+    """One case's test in C structures, built from ``rule_native``'s description of it."""
+
+    cdef int op
+    cdef int n_contexts
+    cdef Path* contexts
+    cdef int n_paths
+    cdef Path* paths
+    cdef int n_prefixes
+    cdef Path* prefixes
+    cdef const char* chars
+    cdef const char* separator
+    cdef double low
+    cdef double high
+    cdef long today
+    cdef bint record_level   # the record itself is a context
+    cdef unsigned int below  # the context paths below the record (a bit each)
+    cdef list keep   # the bytes the C pointers point into
+
+    def __cinit__(self):
+        self.contexts = NULL
+        self.paths = NULL
+        self.prefixes = NULL
+        self.keep = []
+
+    def __init__(self, int op, list contexts, list paths, list prefixes=None,
+                 bytes chars=b"", bytes separator=b"", double low=0.0, double high=0.0, long today=0):
+        cdef int i
+        if len(contexts) > MAX_CONTEXTS:
+            raise ValueError("too many context paths")
+        self.op = op
+        self.contexts = self._paths(contexts, &self.n_contexts)
+        self.paths = self._paths(paths, &self.n_paths)
+        self.prefixes = self._paths(prefixes or [], &self.n_prefixes)
+        self.chars = self._bytes(chars)
+        self.separator = self._bytes(separator)
+        self.low = low
+        self.high = high
+        self.today = today
+        self.record_level = False
+        self.below = 0
+        for i in range(self.n_contexts):
+            if self.contexts[i].steps == 0:
+                self.record_level = True
+            else:
+                self.below |= 1u << i
+
+    cdef const char* _bytes(self, bytes value):
+        self.keep.append(value)
+        return <const char*>value
+
+    cdef Path* _paths(self, list described, int* count):
+        """``described``: [(steps, attribute or None, now)], steps: [(name, [(attr, value or None)])]."""
+        cdef Path* paths = <Path*>malloc(max(1, len(described)) * sizeof(Path))
+        cdef int i, j, k
+        if paths is NULL:
+            raise MemoryError()
+        count[0] = 0
+        for i, (steps, attribute, now) in enumerate(described):
+            paths[i].steps = len(steps)
+            paths[i].step = <Step*>malloc(max(1, len(steps)) * sizeof(Step))
+            paths[i].attr = NULL if attribute is None else self._bytes(attribute)
+            paths[i].now = now
+            count[0] = i + 1
+            if paths[i].step is NULL:
+                raise MemoryError()
+            for j, (name, tests) in enumerate(steps):
+                paths[i].step[j].name = self._bytes(name)
+                paths[i].step[j].alternatives = len(tests)
+                paths[i].step[j].tests = <Alternative*>malloc(max(1, len(tests)) * sizeof(Alternative))
+                if paths[i].step[j].tests is NULL:
+                    raise MemoryError()
+                for k, (attr, value) in enumerate(tests):
+                    paths[i].step[j].tests[k].attr = self._bytes(attr)
+                    paths[i].step[j].tests[k].value = NULL if value is None else self._bytes(value)
+        return paths
+
+    def __dealloc__(self):
+        _free_paths(self.contexts, self.n_contexts)
+        _free_paths(self.paths, self.n_paths)
+        _free_paths(self.prefixes, self.n_prefixes)
+
+    cdef bint selects(self, xmlNode* context):
+        """Whether the context may fail the case (the Python rule decides)."""
+        cdef Values found
+        cdef Values starts
+        cdef int i, j, k
+        cdef long first, second
+        cdef bint matched
+        found.count = 0
+        found.unsure = False
+        if self.op == OP_DATE_ORDER or self.op == OP_TIME_LIMIT:
+            first = _first_date(context, &self.paths[0], self.today)
+            second = _first_date(context, &self.paths[1], self.today)
+            if first == DATE_MISSING or second == DATE_MISSING:
+                return False
+            if first == DATE_UNSURE or second == DATE_UNSURE:
+                return True
+            if self.op == OP_DATE_ORDER:
+                return not (first < second)
+            return second - first > 365
+        for i in range(self.n_paths):
+            _collect(context, &self.paths[i], 0, &found)
+        if self.op == OP_EXISTS:
+            return found.count > 0 or found.unsure
+        if self.op == OP_NONE:  # an unsure predicate may have counted a node in
+            return found.count == 0 or found.unsure
+        if self.op == OP_MANY:
+            return found.count > 1 or found.unsure
+        if found.unsure or found.count > CAP:
+            return found.count > 0 or found.unsure
+        if self.op == OP_UNIQUE:
+            for i in range(found.count):
+                for j in range(i + 1, found.count):
+                    if strcmp(found.text[i], found.text[j]) == 0:
+                        return True
+            return False
+        if self.op == OP_NO_SPACES:
+            for i in range(found.count):
+                if _spaced(found.text[i]):
+                    return True
+            return False
+        if self.op == OP_CHARS:
+            for i in range(found.count):
+                if _has_any(found.text[i], self.chars):
+                    return True
+            return False
+        if self.op == OP_RANGE:
+            for i in range(found.count):
+                if _outside(found.text[i], self.low, self.high):
+                    return True
+            return False
+        if self.op == OP_STARTS:
+            starts.count = 0
+            starts.unsure = False
+            for i in range(self.n_prefixes):
+                _collect(context, &self.prefixes[i], 0, &starts)
+            if starts.unsure or starts.count > CAP:
+                return True
+            for i in range(found.count):
+                matched = False
+                for j in range(starts.count):
+                    k = strlen(starts.text[j])
+                    if (strncmp(found.text[i], starts.text[j], k) == 0
+                            and strncmp(found.text[i] + k, self.separator, strlen(self.separator)) == 0):
+                        matched = True
+                        break
+                if not matched:
+                    return True
+            return False
+        return True
+
+
+cdef void _free_paths(Path* paths, int count):
+    cdef int i, j
+    if paths is NULL:
+        return
+    for i in range(count):
+        if paths[i].step is not NULL:
+            for j in range(paths[i].steps):
+                free(paths[i].step[j].tests)
+            free(paths[i].step)
+    free(paths)
+
+
+cdef int _contexts(CasePlan plan, xmlNode* node, int depth, unsigned int active, list out,
+                   cetree._Document doc) except -1:
+    """Walk down the context paths still ``active`` (a bit each), selecting the contexts in document
+    order (a node that ends one path is tested before its children are walked). Returns 1 when the
+    walk meets what only the XPath can judge (an entity reference, an attribute of a context step
+    that is not one text node): the caller then asks the XPath for the whole chunk."""
+    cdef xmlNode* child = node.children
+    cdef unsigned int going
+    cdef bint ends
+    cdef bint unsure = False
+    cdef int i
+    cdef Path* path
+    while child is not NULL:
+        if child.type == tree.XML_ELEMENT_NODE and child.ns is NULL:
+            going = 0
+            ends = False
+            for i in range(plan.n_contexts):
+                if not (active >> i) & 1:
+                    continue
+                path = &plan.contexts[i]
+                if strcmp(<const char*>child.name, path.step[depth].name) != 0:
+                    continue
+                if not _passes(child, &path.step[depth], &unsure):
+                    continue
+                if unsure:
+                    return 1
+                if depth + 1 == path.steps:
+                    ends = True
+                else:
+                    going |= 1u << i
+            if ends and plan.selects(child):
+                out.append(cetree.elementFactory(doc, child))
+            if going and _contexts(plan, child, depth + 1, going, out, doc):
+                return 1
+        elif child.type == tree.XML_ENTITY_REF_NODE or child.type == tree.XML_XINCLUDE_START:
+            return 1
+        child = child.next
+    return 0
+
+
+def day_number(int year, int month, int day):
+    """The day count the date tests compare (for "today", from Python)."""
+    return _day_number(year, month, day)
+
+
+def chunk_candidates(tuple plans, bytes record_name, cetree._Element chunk_root):
+    """For each plan, the contexts of the chunk's records that may fail its case, in document order;
+    None for a plan when only the XPath can judge this chunk.
+
+    Record by record, every plan in turn: a record's nodes are read from memory once and stay in the
+    cache for all the cases (case by case over the whole chunk, each case waited on memory again:
+    the walk cost as much as the XPath it replaces).
+    """
+    cdef Py_ssize_t n = len(plans)
+    cdef list found = [[] for _ in range(n)]
+    cdef bytearray judged = bytearray(n)  # 1: the XPath must judge this plan's case on this chunk
+    cdef xmlNode* record = chunk_root._c_node.children
+    cdef cetree._Document doc = chunk_root._doc
+    cdef const char* name = <const char*>record_name
+    cdef CasePlan plan
+    cdef Py_ssize_t i
+    cdef list out
+    while record is not NULL:
+        if _plain_name(record, name):
+            for i in range(n):
+                if judged[i]:
+                    continue
+                plan = <CasePlan>plans[i]
+                out = <list>found[i]
+                if plan.record_level and plan.selects(record):
+                    out.append(cetree.elementFactory(doc, record))
+                if plan.below and _contexts(plan, record, 0, plan.below, out, doc):
+                    judged[i] = 1
+        elif record.type == tree.XML_ENTITY_REF_NODE or record.type == tree.XML_XINCLUDE_START:
+            return [None] * n
+        record = record.next
+    return [None if judged[i] else found[i] for i in range(n)]

@@ -1,0 +1,183 @@
+"""Plans for the compiled prefilters (``_rule_native``, optional): which cases it takes, and how.
+
+A case is taken when every path it reads is plain: child steps by name, each with at most a predicate
+of ``@attr='value'`` / ``not(@attr)`` tests joined by ``or``, then an optional ``@attribute`` (else the
+element's text); its contexts are such paths below the record; it has no ``condition``; and its rule
+type has a test here. Everything else (``if_then``, ``loop``, sums, conditions, positions, ``..``,
+``descendant::``, ``text()``) keeps the XPath prefilter of ``rule_prefilter``. The compiled test of a
+case must be true for every context the Python rule fails, like the XPath one; it may be true more
+often (whenever a value is not plainly readable), never less.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ...formats.direct import pure_python
+from .rule_prefilter import _negated_class
+
+__all__ = ["ChunkPrefilter", "chunk_prefilter", "native_module", "native_plan", "parse_path"]
+
+ChunkPrefilter = Callable[[Any], list[list[Any] | None]]
+MAX_CONTEXTS = 32  # a bit each in the compiled walk
+# A path as the compiled module takes it: ([(name, [(attr, value or None), …]), …], attribute or None, NOW?)
+PathPlan = tuple[list[tuple[bytes, list[tuple[bytes, bytes | None]]]], bytes | None, bool]
+
+OPS = {"exists": 0, "none": 1, "many": 2, "unique": 3, "no_spaces": 4, "chars": 5, "range": 6,
+       "date_order": 7, "time_limit": 8, "starts": 9}
+RECORD_STEP = {"activity": b"iati-activity", "organisation": b"iati-organisation"}
+
+_NAME = r"[A-Za-z_][A-Za-z0-9_.\-]*"
+_TEST = rf"(?:@({_NAME})\s*=\s*'([^']*)'|not\(@({_NAME})\))"
+_PREDICATE = re.compile(rf"\s*{_TEST}(?:\s+or\s+{_TEST})*\s*")
+_STEP = re.compile(rf"({_NAME})(?:\[([^\[\]]*)\])?")
+_ATTRIBUTE = re.compile(rf"@({_NAME})")
+
+
+def _tests(predicate: str) -> list[tuple[bytes, bytes | None]] | None:
+    if not _PREDICATE.fullmatch(predicate):
+        return None
+    found = re.findall(_TEST, predicate)
+    return [(attr.encode(), value.encode()) if attr else (absent.encode(), None) for attr, value, absent in found]
+
+
+def _split(path: str) -> list[str] | None:
+    """``a[@x='1']/b/@c`` → its steps; None when a ``/`` may sit inside a predicate."""
+    steps = path.split("/")
+    return None if any(step.count("[") != step.count("]") for step in steps) else steps
+
+
+def parse_path(path: str) -> PathPlan | None:
+    """A plain path's plan, or None when the path is not plain (``NOW`` is the date rules' literal)."""
+    if path == "NOW":
+        return [], None, True
+    parts = _split(path.strip())
+    if not parts:
+        return None
+    attribute: bytes | None = None
+    if _ATTRIBUTE.fullmatch(parts[-1]):
+        attribute = parts.pop()[1:].encode()
+    steps: list[tuple[bytes, list[tuple[bytes, bytes | None]]]] = []
+    for part in parts:
+        match = _STEP.fullmatch(part)
+        if match is None:
+            return None
+        tests = _tests(match[2]) if match[2] is not None else []
+        if tests is None:
+            return None
+        steps.append((match[1].encode(), tests))
+    return steps, attribute, False
+
+
+def _context_paths(parts: tuple[str, ...]) -> list[PathPlan] | None:
+    paths: list[PathPlan] = []
+    for part in parts:
+        if part == ".":
+            paths.append(([], None, False))
+            continue
+        parsed = parse_path(part)
+        if parsed is None or parsed[1] is not None:
+            return None
+        paths.append(parsed)
+    return paths
+
+
+def _all(paths: Any) -> list[PathPlan] | None:
+    parsed = [parse_path(str(path)) for path in paths]
+    if not parsed or any(path is None or path[2] for path in parsed):
+        return None
+    return [path for path in parsed if path is not None]
+
+
+def _dates(*paths: str) -> list[PathPlan] | None:
+    parsed = [parse_path(path) for path in paths]
+    return None if any(path is None for path in parsed) else [path for path in parsed if path is not None]
+
+
+def _op(name: str, case: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The compiled test of a case: its op and arguments, or None to keep the XPath prefilter."""
+    if name in ("atleast_one", "no_more_than_one", "unique", "no_spaces", "regex_no_matches"):
+        paths = _all(case["paths"])
+        op = {"atleast_one": "none", "no_more_than_one": "many", "regex_no_matches": "exists"}.get(name, name)
+        return None if paths is None else {"op": op, "paths": paths}
+    if name == "regex_matches":
+        chars, paths = _negated_class(str(case["regex"])), _all(case["paths"])
+        if chars is None or paths is None or not chars.isascii():
+            return None
+        return {"op": "chars", "paths": paths, "chars": chars.encode()}
+    if name == "range":
+        paths = _all(case["paths"])
+        if paths is None or "min" not in case or "max" not in case:
+            return None
+        return {"op": "range", "paths": paths, "low": float(case["min"]), "high": float(case["max"])}
+    if name in ("date_order", "date_now", "time_limit"):
+        pair = {"date_order": ("less", "more"), "time_limit": ("start", "end")}.get(name)
+        dates = _dates(case[pair[0]], case[pair[1]]) if pair else _dates(case["date"], "NOW")
+        return None if dates is None else {"op": "time_limit" if name == "time_limit" else "date_order",
+                                            "paths": dates}
+    if name == "startswith":
+        return _startswith(case)
+    return None
+
+
+def _startswith(case: Mapping[str, Any]) -> dict[str, Any] | None:
+    paths = _all(case["paths"])
+    prefixes = case["prefix"]
+    if paths is None:
+        return None
+    if prefixes == "ORG-ID-PREFIX" or list(prefixes) == ["ORG-ID-PREFIX"]:
+        return {"op": "exists", "paths": paths}  # every value goes to the Python rule, as with the XPath
+    starts = _all(prefixes)
+    if starts is None:
+        return None
+    return {"op": "starts", "paths": paths, "prefixes": starts, "separator": str(case.get("separator", "")).encode()}
+
+
+@functools.cache
+def native_module() -> Any:
+    """The compiled module when it is built for this lxml and not turned off (``IATICONV_PURE_PYTHON``)."""
+    if pure_python():
+        return None
+    try:
+        from lxml import etree
+
+        from . import _rule_native as native  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return native if etree.__version__ == native.BUILT_WITH_LXML else None
+
+
+def native_plan(name: str, case: Mapping[str, Any], contexts: tuple[str, ...], today: tuple[int, int, int]) -> Any:
+    """The compiled prefilter of a case (a ``CasePlan``), or None to keep its XPath."""
+    native = native_module()
+    if native is None or case.get("condition"):
+        return None
+    context_paths = _context_paths(contexts)
+    test = _op(name, case)
+    if context_paths is None or test is None or len(context_paths) > MAX_CONTEXTS:
+        return None
+    return native.CasePlan(OPS[test["op"]], context_paths, test["paths"], test.get("prefixes"), test.get("chars", b""),
+                           test.get("separator", b""), test.get("low", 0.0), test.get("high", 0.0),
+                           native.day_number(*today))
+
+
+def chunk_prefilter(plans: list[Any], kind: str) -> ChunkPrefilter | None:
+    """One function for a ruleset: a chunk's root → for each case, its compiled candidates (None where
+    the case has no plan, or the XPath must judge it on this chunk). None when no case has a plan."""
+    native = native_module()
+    taken = tuple(plan for plan in plans if plan is not None)
+    if native is None or not taken:
+        return None
+    where = [index for index, plan in enumerate(plans) if plan is not None]
+    record, size = RECORD_STEP[kind], len(plans)
+
+    def candidates(root: Any) -> list[list[Any] | None]:
+        out: list[list[Any] | None] = [None] * size
+        for index, found in zip(where, native.chunk_candidates(taken, record, root), strict=True):
+            out[index] = found
+        return out
+
+    return candidates

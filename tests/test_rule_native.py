@@ -237,3 +237,10 @@ def test_pure_python_switch_turns_it_off() -> None:
     env = {**os.environ, "IATICONV_PURE_PYTHON": "1"}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "True"
+
+
+def test_spaces_are_those_python_strips() -> None:
+    native = native_module()
+    xml_chars = [c for c in range(0x110000) if c in (9, 10, 13) or 0x20 <= c <= 0xD7FF or 0xE000 <= c <= 0xFFFD
+                 or c >= 0x10000]
+    assert [c for c in xml_chars if native.is_space_code(c)] == [c for c in xml_chars if chr(c).isspace()]

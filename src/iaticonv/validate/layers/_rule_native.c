@@ -1718,11 +1718,11 @@ struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Values;
  *     double PyOS_string_to_double(const char* s, char** endptr, PyObject* overflow_exception) except? -1.0
  * 
  * cdef enum:             # <<<<<<<<<<<<<<
- *     CAP = 16            # values kept per path; beyond that a case that reads values selects the context
+ *     CAP = 256           # values kept per case; beyond that a case that reads values selects the context
  *     MAX_CONTEXTS = 32   # context paths of one case (a bit each)
 */
 enum  {
-  __pyx_e_8iaticonv_8validate_6layers_12_rule_native_CAP = 16,
+  __pyx_e_8iaticonv_8validate_6layers_12_rule_native_CAP = 0x100,
   __pyx_e_8iaticonv_8validate_6layers_12_rule_native_MAX_CONTEXTS = 32,
   __pyx_e_8iaticonv_8validate_6layers_12_rule_native_NUMBER_MAX = 63
 };
@@ -1811,7 +1811,7 @@ struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Values {
   char const *text[__pyx_e_8iaticonv_8validate_6layers_12_rule_native_CAP];
 };
 
-/* "iaticonv/validate/layers/_rule_native.pyx":307
+/* "iaticonv/validate/layers/_rule_native.pyx":348
  * 
  * 
  * cdef class CasePlan:             # <<<<<<<<<<<<<<
@@ -2011,31 +2011,6 @@ static CYTHON_INLINE PyObject* __Pyx_PyObject_GetAttrStrNoError(PyObject* obj, P
 /* GetBuiltinName.proto */
 static PyObject *__Pyx_GetBuiltinName(PyObject *name);
 
-/* FloatExceptionCheck.proto */
-#define __PYX_CHECK_FLOAT_EXCEPTION(value, error_value)\
-    ((error_value) == (error_value) ?\
-     (value) == (error_value) :\
-     (value) != (value))
-
-/* GetTopmostException.proto (used by SaveResetException) */
-#if CYTHON_USE_EXC_INFO_STACK && CYTHON_FAST_THREAD_STATE
-static _PyErr_StackItem * __Pyx_PyErr_GetTopmostException(PyThreadState *tstate);
-#endif
-
-/* SaveResetException.proto */
-#if CYTHON_FAST_THREAD_STATE
-#define __Pyx_ExceptionSave(type, value, tb)  __Pyx__ExceptionSave(__pyx_tstate, type, value, tb)
-static CYTHON_INLINE void __Pyx__ExceptionSave(PyThreadState *tstate, PyObject **type, PyObject **value, PyObject **tb);
-#define __Pyx_ExceptionReset(type, value, tb)  __Pyx__ExceptionReset(__pyx_tstate, type, value, tb)
-static CYTHON_INLINE void __Pyx__ExceptionReset(PyThreadState *tstate, PyObject *type, PyObject *value, PyObject *tb);
-#else
-#define __Pyx_ExceptionSave(type, value, tb)   PyErr_GetExcInfo(type, value, tb)
-#define __Pyx_ExceptionReset(type, value, tb)  PyErr_SetExcInfo(type, value, tb)
-#endif
-
-/* PyValueError_Check.proto */
-#define __Pyx_PyExc_ValueError_Check(obj)  __Pyx_TypeCheck(obj, PyExc_ValueError)
-
 /* CopyObjectArray.proto (used by TupleOrListFromArrayImpl) */
 #if CYTHON_COMPILING_IN_CPYTHON
 static CYTHON_INLINE void __Pyx_copy_object_array(PyObject *const *CYTHON_RESTRICT src, PyObject** CYTHON_RESTRICT dest, Py_ssize_t length);
@@ -2112,10 +2087,6 @@ static CYTHON_INLINE int __Pyx_PyObject_CompareBoolEq_str_str(PyObject *op1, PyO
 #else
 #define __Pyx_ArgsSlice_FASTCALL __Pyx_ArgsSlice_VARARGS
 #endif
-
-/* RaiseArgTupleInvalid.export */
-static void __Pyx_RaiseArgtupleInvalid(const char* func_name, int exact,
-    Py_ssize_t num_min, Py_ssize_t num_max, Py_ssize_t num_found);
 
 /* py_dict_items.proto (used by OwnedDictNext) */
 #define __Pyx_PyDict_items_TypePtr  (&PyDictKeys_Type)
@@ -2209,16 +2180,13 @@ static CYTHON_INLINE PyObject* __Pyx_CallUnboundCMethod0(__Pyx_CachedCFunction* 
 #define __Pyx_PyDict_values_CheckExact(obj)  Py_IS_TYPE((obj), __Pyx_PyDictValues_TypePtr)
 static CYTHON_INLINE PyObject* __Pyx_PyDict_Values(PyObject* d);
 
-/* OwnedDictNext.proto (used by RejectKeywords) */
+/* OwnedDictNext.proto (used by ParseKeywordsImpl) */
 #if CYTHON_AVOID_BORROWED_REFS
 static int __Pyx_PyDict_NextRef(PyObject *p, PyObject **ppos, PyObject **pkey, PyObject **pvalue);
 #else
 CYTHON_INLINE
 static int __Pyx_PyDict_NextRef(PyObject *p, Py_ssize_t *ppos, PyObject **pkey, PyObject **pvalue);
 #endif
-
-/* RejectKeywords.export */
-static void __Pyx_RejectKeywords(const char* function_name, PyObject *kwds);
 
 /* RaiseDoubleKeywords.proto (used by ParseKeywordsImpl) */
 static void __Pyx_RaiseDoubleKeywordsError(const char* func_name, PyObject* kw_name);
@@ -2270,6 +2238,38 @@ static CYTHON_INLINE int __Pyx_ParseKeywords(
     const char* function_name,
     int ignore_unknown_kwargs
 );
+
+/* RaiseArgTupleInvalid.export */
+static void __Pyx_RaiseArgtupleInvalid(const char* func_name, int exact,
+    Py_ssize_t num_min, Py_ssize_t num_max, Py_ssize_t num_found);
+
+/* FloatExceptionCheck.proto */
+#define __PYX_CHECK_FLOAT_EXCEPTION(value, error_value)\
+    ((error_value) == (error_value) ?\
+     (value) == (error_value) :\
+     (value) != (value))
+
+/* GetTopmostException.proto (used by SaveResetException) */
+#if CYTHON_USE_EXC_INFO_STACK && CYTHON_FAST_THREAD_STATE
+static _PyErr_StackItem * __Pyx_PyErr_GetTopmostException(PyThreadState *tstate);
+#endif
+
+/* SaveResetException.proto */
+#if CYTHON_FAST_THREAD_STATE
+#define __Pyx_ExceptionSave(type, value, tb)  __Pyx__ExceptionSave(__pyx_tstate, type, value, tb)
+static CYTHON_INLINE void __Pyx__ExceptionSave(PyThreadState *tstate, PyObject **type, PyObject **value, PyObject **tb);
+#define __Pyx_ExceptionReset(type, value, tb)  __Pyx__ExceptionReset(__pyx_tstate, type, value, tb)
+static CYTHON_INLINE void __Pyx__ExceptionReset(PyThreadState *tstate, PyObject *type, PyObject *value, PyObject *tb);
+#else
+#define __Pyx_ExceptionSave(type, value, tb)   PyErr_GetExcInfo(type, value, tb)
+#define __Pyx_ExceptionReset(type, value, tb)  PyErr_SetExcInfo(type, value, tb)
+#endif
+
+/* PyValueError_Check.proto */
+#define __Pyx_PyExc_ValueError_Check(obj)  __Pyx_TypeCheck(obj, PyExc_ValueError)
+
+/* RejectKeywords.export */
+static void __Pyx_RejectKeywords(const char* function_name, PyObject *kwds);
 
 /* ArgTypeTestError.export */
 static void __Pyx_ArgTypeError(PyObject *obj, PyTypeObject *type, const char *name, int exact);
@@ -2702,6 +2702,9 @@ static void __Pyx_AddTraceback(const char *funcname, int c_line,
 #endif
 
 /* CIntFromPy.proto */
+static CYTHON_INLINE unsigned int __Pyx_PyLong_As_unsigned_int(PyObject *);
+
+/* CIntFromPy.proto */
 static CYTHON_INLINE int __Pyx_PyLong_As_int(PyObject *);
 
 /* CIntFromPy.proto */
@@ -2853,16 +2856,17 @@ static char const *__pyx_f_8iaticonv_8validate_6layers_12_rule_native__attr_text
 static char const *__pyx_f_8iaticonv_8validate_6layers_12_rule_native__element_text(xmlNode *, int *); /*proto*/
 static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__passes(xmlNode *, struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Step *, int *); /*proto*/
 static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__add(struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Values *, char const *); /*proto*/
-static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__collect(xmlNode *, struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *, int, struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Values *); /*proto*/
-static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__is_space(unsigned char); /*proto*/
+static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__collect(xmlNode *, struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *, int, struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Values *, int); /*proto*/
+static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__space_code(unsigned int); /*proto*/
+static unsigned int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__code_at(unsigned char const *); /*proto*/
 static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__spaced(char const *); /*proto*/
 static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__has_any(char const *, char const *); /*proto*/
 static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char const *, double, double); /*proto*/
 static CYTHON_INLINE int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__digit(char); /*proto*/
 static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__month_days(int, int); /*proto*/
 static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__day_number(int, int, int); /*proto*/
-static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const *); /*proto*/
-static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__first_date(xmlNode *, struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *, long); /*proto*/
+static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const *, long *, long *); /*proto*/
+static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__first_date(xmlNode *, struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *, long, long *, long *); /*proto*/
 static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__free_paths(struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *, int); /*proto*/
 static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct __pyx_obj_8iaticonv_8validate_6layers_12_rule_native_CasePlan *, xmlNode *, int, unsigned int, PyObject *, struct LxmlDocument *); /*proto*/
 /* #### Code section: typeinfo ### */
@@ -2878,13 +2882,14 @@ static PyObject *__pyx_builtin_enumerate;
 static const char __pyx_k_[] = "";
 static const char __pyx_k_Ruleset_prefilters_in_C_the_cont[] = "Ruleset prefilters in C: the contexts of a chunk that may fail a case, read from libxml2\047s nodes.\n\nWhy this exists: libxml\047s XPath engine spends about 200 ns on every child element a predicate looks\nat (it builds a node-set for each step), and each of the ~90 cases of a ruleset looks at most\nchildren of every record; that was about 40 % of a validation. Here one case\047s plain paths (child\nsteps, ``[@a=\047v\047 or not(@b)]`` predicates, a final ``@attribute`` or the element\047s text) are followed\nin C over the nodes, about 10 ns a child.\n\nA prefilter only has to be true for every context that can fail (``rule_prefilter``\047s contract):\nthe Python rule then decides. So this module never decides a case. It selects a context when its\ntest says the context may fail, and also whenever anything is unusual: an attribute or element whose\ntext is not one plain text node, an entity reference, a date or number it does not read with\ncertainty, more values than it keeps. ``rule_native`` builds the plans, and only for the case shapes\nhandled here; every other case keeps its XPath. Tests check on every real file that the findings are\nthe same with and without this module.\n";
 /* #### Code section: decls ### */
+static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_is_space_code(CYTHON_UNUSED PyObject *__pyx_self, unsigned int __pyx_v_code); /* proto */
 static int __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan___cinit__(struct __pyx_obj_8iaticonv_8validate_6layers_12_rule_native_CasePlan *__pyx_v_self); /* proto */
 static int __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_2__init__(struct __pyx_obj_8iaticonv_8validate_6layers_12_rule_native_CasePlan *__pyx_v_self, int __pyx_v_op, PyObject *__pyx_v_contexts, PyObject *__pyx_v_paths, PyObject *__pyx_v_prefixes, PyObject *__pyx_v_chars, PyObject *__pyx_v_separator, double __pyx_v_low, double __pyx_v_high, long __pyx_v_today); /* proto */
 static void __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_4__dealloc__(struct __pyx_obj_8iaticonv_8validate_6layers_12_rule_native_CasePlan *__pyx_v_self); /* proto */
 static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_6__reduce_cython__(CYTHON_UNUSED struct __pyx_obj_8iaticonv_8validate_6layers_12_rule_native_CasePlan *__pyx_v_self); /* proto */
 static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_8__setstate_cython__(CYTHON_UNUSED struct __pyx_obj_8iaticonv_8validate_6layers_12_rule_native_CasePlan *__pyx_v_self, CYTHON_UNUSED PyObject *__pyx_v___pyx_state); /* proto */
-static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_day_number(CYTHON_UNUSED PyObject *__pyx_self, int __pyx_v_year, int __pyx_v_month, int __pyx_v_day); /* proto */
-static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_candidates(CYTHON_UNUSED PyObject *__pyx_self, PyObject *__pyx_v_plans, PyObject *__pyx_v_record_name, struct LxmlElement *__pyx_v_chunk_root); /* proto */
+static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2day_number(CYTHON_UNUSED PyObject *__pyx_self, int __pyx_v_year, int __pyx_v_month, int __pyx_v_day); /* proto */
+static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_4chunk_candidates(CYTHON_UNUSED PyObject *__pyx_self, PyObject *__pyx_v_plans, PyObject *__pyx_v_record_name, struct LxmlElement *__pyx_v_chunk_root); /* proto */
 static PyObject *__pyx_tp_new__initialisation_8iaticonv_8validate_6layers_12_rule_native_CasePlan(PyObject *o, 
 #if CYTHON_VECTORCALL_TPNEW
     PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames
@@ -2951,8 +2956,8 @@ namespace {
     __Pyx_CachedCFunction __pyx_umethod_PyDict_Type_items;
     __Pyx_CachedCFunction __pyx_umethod_PyDict_Type_pop;
     __Pyx_CachedCFunction __pyx_umethod_PyDict_Type_values;
-    PyObject *__pyx_codeobj_tab[4];
-    PyObject *__pyx_string_tab[73];
+    PyObject *__pyx_codeobj_tab[5];
+    PyObject *__pyx_string_tab[76];
 /* #### Code section: module_state_contents ### */
 /* CommonTypesMetaclass.module_state_decls */
 PyTypeObject *__pyx_CommonTypesMetaclassType;
@@ -3035,40 +3040,43 @@ static __pyx_mstatetype * const __pyx_mstate_global = &__pyx_mstate_global_stati
 #define __pyx_n_u_chunk_candidates __pyx_string_tab[36]
 #define __pyx_n_u_chunk_root __pyx_string_tab[37]
 #define __pyx_n_u_cline_in_traceback __pyx_string_tab[38]
-#define __pyx_n_u_contexts __pyx_string_tab[39]
-#define __pyx_n_u_day __pyx_string_tab[40]
-#define __pyx_n_u_day_number __pyx_string_tab[41]
-#define __pyx_n_u_doc __pyx_string_tab[42]
-#define __pyx_n_u_enumerate __pyx_string_tab[43]
-#define __pyx_n_u_found __pyx_string_tab[44]
-#define __pyx_n_u_high __pyx_string_tab[45]
-#define __pyx_n_u_i __pyx_string_tab[46]
-#define __pyx_n_u_iaticonv_validate_layers__rule_n __pyx_string_tab[47]
-#define __pyx_n_u_items __pyx_string_tab[48]
-#define __pyx_n_u_judged __pyx_string_tab[49]
-#define __pyx_n_u_low __pyx_string_tab[50]
-#define __pyx_n_u_month __pyx_string_tab[51]
-#define __pyx_n_u_n __pyx_string_tab[52]
-#define __pyx_n_u_name_2 __pyx_string_tab[53]
-#define __pyx_n_u_op __pyx_string_tab[54]
-#define __pyx_n_u_out __pyx_string_tab[55]
-#define __pyx_n_u_paths __pyx_string_tab[56]
-#define __pyx_n_u_plan __pyx_string_tab[57]
-#define __pyx_n_u_plans __pyx_string_tab[58]
-#define __pyx_n_u_pop __pyx_string_tab[59]
-#define __pyx_n_u_prefixes __pyx_string_tab[60]
-#define __pyx_n_u_record __pyx_string_tab[61]
-#define __pyx_n_u_record_name __pyx_string_tab[62]
-#define __pyx_n_u_self __pyx_string_tab[63]
-#define __pyx_n_u_separator __pyx_string_tab[64]
-#define __pyx_n_u_setdefault __pyx_string_tab[65]
-#define __pyx_n_u_today __pyx_string_tab[66]
-#define __pyx_n_u_values __pyx_string_tab[67]
-#define __pyx_n_u_year __pyx_string_tab[68]
-#define __pyx_kp_b_ __pyx_string_tab[69]
-#define __pyx_kp_b_iso88591_Q __pyx_string_tab[70]
-#define __pyx_kp_b_iso88591_avWA __pyx_string_tab[71]
-#define __pyx_kp_b_iso88591_1A_as_e5_IQa_XQ_M_axq_U_1_6_z_a __pyx_string_tab[72]
+#define __pyx_n_u_code __pyx_string_tab[39]
+#define __pyx_n_u_contexts __pyx_string_tab[40]
+#define __pyx_n_u_day __pyx_string_tab[41]
+#define __pyx_n_u_day_number __pyx_string_tab[42]
+#define __pyx_n_u_doc __pyx_string_tab[43]
+#define __pyx_n_u_enumerate __pyx_string_tab[44]
+#define __pyx_n_u_found __pyx_string_tab[45]
+#define __pyx_n_u_high __pyx_string_tab[46]
+#define __pyx_n_u_i __pyx_string_tab[47]
+#define __pyx_n_u_iaticonv_validate_layers__rule_n __pyx_string_tab[48]
+#define __pyx_n_u_is_space_code __pyx_string_tab[49]
+#define __pyx_n_u_items __pyx_string_tab[50]
+#define __pyx_n_u_judged __pyx_string_tab[51]
+#define __pyx_n_u_low __pyx_string_tab[52]
+#define __pyx_n_u_month __pyx_string_tab[53]
+#define __pyx_n_u_n __pyx_string_tab[54]
+#define __pyx_n_u_name_2 __pyx_string_tab[55]
+#define __pyx_n_u_op __pyx_string_tab[56]
+#define __pyx_n_u_out __pyx_string_tab[57]
+#define __pyx_n_u_paths __pyx_string_tab[58]
+#define __pyx_n_u_plan __pyx_string_tab[59]
+#define __pyx_n_u_plans __pyx_string_tab[60]
+#define __pyx_n_u_pop __pyx_string_tab[61]
+#define __pyx_n_u_prefixes __pyx_string_tab[62]
+#define __pyx_n_u_record __pyx_string_tab[63]
+#define __pyx_n_u_record_name __pyx_string_tab[64]
+#define __pyx_n_u_self __pyx_string_tab[65]
+#define __pyx_n_u_separator __pyx_string_tab[66]
+#define __pyx_n_u_setdefault __pyx_string_tab[67]
+#define __pyx_n_u_today __pyx_string_tab[68]
+#define __pyx_n_u_values __pyx_string_tab[69]
+#define __pyx_n_u_year __pyx_string_tab[70]
+#define __pyx_kp_b_ __pyx_string_tab[71]
+#define __pyx_kp_b_iso88591_Q __pyx_string_tab[72]
+#define __pyx_kp_b_iso88591_aq __pyx_string_tab[73]
+#define __pyx_kp_b_iso88591_avWA __pyx_string_tab[74]
+#define __pyx_kp_b_iso88591_1A_as_e5_IQa_XQ_M_axq_U_1_6_z_a __pyx_string_tab[75]
 /* #### Code section: module_state_clear ### */
 #if CYTHON_USE_MODULE_STATE
 static CYTHON_SMALL_CODE int __pyx_m_clear(PyObject *m) {
@@ -3097,8 +3105,8 @@ static CYTHON_SMALL_CODE int __pyx_m_clear(PyObject *m) {
   Py_CLEAR(clear_module_state->__pyx_umethod_PyDict_Type_items.method);
   Py_CLEAR(clear_module_state->__pyx_umethod_PyDict_Type_pop.method);
   Py_CLEAR(clear_module_state->__pyx_umethod_PyDict_Type_values.method);
-  for (int i=0; i<4; ++i) { Py_CLEAR(clear_module_state->__pyx_codeobj_tab[i]); }
-  for (int i=0; i<73; ++i) { Py_CLEAR(clear_module_state->__pyx_string_tab[i]); }
+  for (int i=0; i<5; ++i) { Py_CLEAR(clear_module_state->__pyx_codeobj_tab[i]); }
+  for (int i=0; i<76; ++i) { Py_CLEAR(clear_module_state->__pyx_string_tab[i]); }
 /* #### Code section: module_state_clear_contents ### */
 /* CommonTypesMetaclass.module_state_clear */
 Py_CLEAR(clear_module_state->__pyx_CommonTypesMetaclassType);
@@ -3135,8 +3143,8 @@ static CYTHON_SMALL_CODE int __pyx_m_traverse(PyObject *m, visitproc visit, void
   Py_VISIT(traverse_module_state->__pyx_umethod_PyDict_Type_items.method);
   Py_VISIT(traverse_module_state->__pyx_umethod_PyDict_Type_pop.method);
   Py_VISIT(traverse_module_state->__pyx_umethod_PyDict_Type_values.method);
-  for (int i=0; i<4; ++i) { __Pyx_VISIT_CONST(traverse_module_state->__pyx_codeobj_tab[i]); }
-  for (int i=0; i<73; ++i) { __Pyx_VISIT_CONST(traverse_module_state->__pyx_string_tab[i]); }
+  for (int i=0; i<5; ++i) { __Pyx_VISIT_CONST(traverse_module_state->__pyx_codeobj_tab[i]); }
+  for (int i=0; i<76; ++i) { __Pyx_VISIT_CONST(traverse_module_state->__pyx_string_tab[i]); }
 /* #### Code section: module_state_traverse_contents ### */
 /* CommonTypesMetaclass.module_state_traverse */
 Py_VISIT(traverse_module_state->__pyx_CommonTypesMetaclassType);
@@ -3985,26 +3993,38 @@ static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__add(struct __pyx
 /* "iaticonv/validate/layers/_rule_native.pyx":144
  * 
  * 
- * cdef void _collect(xmlNode* node, Path* path, int depth, Values* out):             # <<<<<<<<<<<<<<
- *     """Every value of ``path`` below ``node`` (from step ``depth`` on), in document order."""
- *     cdef xmlNode* child
+ * cdef void _collect(xmlNode* node, Path* path, int depth, Values* out, bint texts):             # <<<<<<<<<<<<<<
+ *     """Every value of ``path`` below ``node`` (from step ``depth`` on), in document order; their texts
+ *     only when ``texts`` (a test that only counts values does not care how an element's text is made)."""
 */
 
-static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__collect(xmlNode *__pyx_v_node, struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_v_path, int __pyx_v_depth, struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Values *__pyx_v_out) {
+static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__collect(xmlNode *__pyx_v_node, struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_v_path, int __pyx_v_depth, struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Values *__pyx_v_out, int __pyx_v_texts) {
   xmlNode *__pyx_v_child;
   int __pyx_v_found;
+  int __pyx_v_ignored;
   char const *__pyx_v_text;
   int __pyx_t_1;
-  char const *__pyx_t_2;
+  int *__pyx_t_2;
   char const *__pyx_t_3;
-  xmlNode *__pyx_t_4;
-  int __pyx_t_5;
+  char const *__pyx_t_4;
+  char const *__pyx_t_5;
+  xmlNode *__pyx_t_6;
+  int __pyx_t_7;
   int __pyx_lineno = 0;
   const char *__pyx_filename = NULL;
   int __pyx_clineno = 0;
 
   /* "iaticonv/validate/layers/_rule_native.pyx":149
+ *     cdef xmlNode* child
  *     cdef bint found
+ *     cdef bint ignored = False             # <<<<<<<<<<<<<<
+ *     cdef const char* text
+ *     if depth == path.steps:
+*/
+  __pyx_v_ignored = 0;
+
+  /* "iaticonv/validate/layers/_rule_native.pyx":151
+ *     cdef bint ignored = False
  *     cdef const char* text
  *     if depth == path.steps:             # <<<<<<<<<<<<<<
  *         if path.attr is not NULL:
@@ -4015,91 +4035,105 @@ static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__collect(xmlNode 
   if (__pyx_t_1) {
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":150
+    /* "iaticonv/validate/layers/_rule_native.pyx":152
  *     cdef const char* text
  *     if depth == path.steps:
  *         if path.attr is not NULL:             # <<<<<<<<<<<<<<
  *             found = False
- *             text = _attr_text(node, path.attr, &found, &out.unsure)
+ *             text = _attr_text(node, path.attr, &found, &out.unsure if texts else &ignored)
 */
     __pyx_t_1 = (__pyx_v_path->attr != NULL);
 
     if (__pyx_t_1) {
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":151
+      /* "iaticonv/validate/layers/_rule_native.pyx":153
  *     if depth == path.steps:
  *         if path.attr is not NULL:
  *             found = False             # <<<<<<<<<<<<<<
- *             text = _attr_text(node, path.attr, &found, &out.unsure)
+ *             text = _attr_text(node, path.attr, &found, &out.unsure if texts else &ignored)
  *             if found:
 */
       __pyx_v_found = 0;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":152
+      /* "iaticonv/validate/layers/_rule_native.pyx":154
  *         if path.attr is not NULL:
  *             found = False
- *             text = _attr_text(node, path.attr, &found, &out.unsure)             # <<<<<<<<<<<<<<
+ *             text = _attr_text(node, path.attr, &found, &out.unsure if texts else &ignored)             # <<<<<<<<<<<<<<
  *             if found:
  *                 _add(out, text)
 */
-      __pyx_t_2 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__attr_text(__pyx_v_node, __pyx_v_path->attr, (&__pyx_v_found), (&__pyx_v_out->unsure)); if (unlikely(__pyx_t_2 == ((void *)NULL) && PyErr_Occurred())) __PYX_ERR(0, 152, __pyx_L1_error)
-      __pyx_v_text = __pyx_t_2;
+      if (__pyx_v_texts) {
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":153
+        __pyx_t_2 = (&__pyx_v_out->unsure);
+      } else {
+
+        __pyx_t_2 = (&__pyx_v_ignored);
+      }
+      __pyx_t_3 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__attr_text(__pyx_v_node, __pyx_v_path->attr, (&__pyx_v_found), __pyx_t_2); if (unlikely(__pyx_t_3 == ((void *)NULL) && PyErr_Occurred())) __PYX_ERR(0, 154, __pyx_L1_error)
+      __pyx_v_text = __pyx_t_3;
+
+
+      /* "iaticonv/validate/layers/_rule_native.pyx":155
  *             found = False
- *             text = _attr_text(node, path.attr, &found, &out.unsure)
+ *             text = _attr_text(node, path.attr, &found, &out.unsure if texts else &ignored)
  *             if found:             # <<<<<<<<<<<<<<
  *                 _add(out, text)
  *         else:
 */
       if (__pyx_v_found) {
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":154
- *             text = _attr_text(node, path.attr, &found, &out.unsure)
+        /* "iaticonv/validate/layers/_rule_native.pyx":156
+ *             text = _attr_text(node, path.attr, &found, &out.unsure if texts else &ignored)
  *             if found:
  *                 _add(out, text)             # <<<<<<<<<<<<<<
  *         else:
- *             _add(out, _element_text(node, &out.unsure))
+ *             _add(out, _element_text(node, &out.unsure) if texts else NULL)
 */
-        __pyx_f_8iaticonv_8validate_6layers_12_rule_native__add(__pyx_v_out, __pyx_v_text); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 154, __pyx_L1_error)
+        __pyx_f_8iaticonv_8validate_6layers_12_rule_native__add(__pyx_v_out, __pyx_v_text); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 156, __pyx_L1_error)
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":153
+        /* "iaticonv/validate/layers/_rule_native.pyx":155
  *             found = False
- *             text = _attr_text(node, path.attr, &found, &out.unsure)
+ *             text = _attr_text(node, path.attr, &found, &out.unsure if texts else &ignored)
  *             if found:             # <<<<<<<<<<<<<<
  *                 _add(out, text)
  *         else:
 */
       }
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":150
+      /* "iaticonv/validate/layers/_rule_native.pyx":152
  *     cdef const char* text
  *     if depth == path.steps:
  *         if path.attr is not NULL:             # <<<<<<<<<<<<<<
  *             found = False
- *             text = _attr_text(node, path.attr, &found, &out.unsure)
+ *             text = _attr_text(node, path.attr, &found, &out.unsure if texts else &ignored)
 */
       goto __pyx_L4;
     }
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":156
+    /* "iaticonv/validate/layers/_rule_native.pyx":158
  *                 _add(out, text)
  *         else:
- *             _add(out, _element_text(node, &out.unsure))             # <<<<<<<<<<<<<<
+ *             _add(out, _element_text(node, &out.unsure) if texts else NULL)             # <<<<<<<<<<<<<<
  *         return
  *     child = node.children
 */
     /*else*/ {
-      __pyx_t_3 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__element_text(__pyx_v_node, (&__pyx_v_out->unsure)); if (unlikely(__pyx_t_3 == ((void *)NULL) && PyErr_Occurred())) __PYX_ERR(0, 156, __pyx_L1_error)
-      __pyx_f_8iaticonv_8validate_6layers_12_rule_native__add(__pyx_v_out, __pyx_t_3); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 156, __pyx_L1_error)
+      if (__pyx_v_texts) {
+        __pyx_t_5 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__element_text(__pyx_v_node, (&__pyx_v_out->unsure)); if (unlikely(__pyx_t_5 == ((void *)NULL) && PyErr_Occurred())) __PYX_ERR(0, 158, __pyx_L1_error)
+        __pyx_t_4 = __pyx_t_5;
+      } else {
+
+        __pyx_t_4 = NULL;
+      }
+      __pyx_f_8iaticonv_8validate_6layers_12_rule_native__add(__pyx_v_out, __pyx_t_4); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 158, __pyx_L1_error)
 
     }
     __pyx_L4:;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":157
+    /* "iaticonv/validate/layers/_rule_native.pyx":159
  *         else:
- *             _add(out, _element_text(node, &out.unsure))
+ *             _add(out, _element_text(node, &out.unsure) if texts else NULL)
  *         return             # <<<<<<<<<<<<<<
  *     child = node.children
  *     while child is not NULL:
@@ -4108,8 +4142,8 @@ static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__collect(xmlNode 
     }
     goto __pyx_L0;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":149
- *     cdef bint found
+    /* "iaticonv/validate/layers/_rule_native.pyx":151
+ *     cdef bint ignored = False
  *     cdef const char* text
  *     if depth == path.steps:             # <<<<<<<<<<<<<<
  *         if path.attr is not NULL:
@@ -4117,18 +4151,18 @@ static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__collect(xmlNode 
 */
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":158
- *             _add(out, _element_text(node, &out.unsure))
+  /* "iaticonv/validate/layers/_rule_native.pyx":160
+ *             _add(out, _element_text(node, &out.unsure) if texts else NULL)
  *         return
  *     child = node.children             # <<<<<<<<<<<<<<
  *     while child is not NULL:
  *         if child.type == tree.XML_ELEMENT_NODE:
 */
-  __pyx_t_4 = __pyx_v_node->children;
+  __pyx_t_6 = __pyx_v_node->children;
 
-  __pyx_v_child = __pyx_t_4;
+  __pyx_v_child = __pyx_t_6;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":159
+  /* "iaticonv/validate/layers/_rule_native.pyx":161
  *         return
  *     child = node.children
  *     while child is not NULL:             # <<<<<<<<<<<<<<
@@ -4141,79 +4175,79 @@ static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__collect(xmlNode 
 
     if (!__pyx_t_1) break;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":160
+    /* "iaticonv/validate/layers/_rule_native.pyx":162
  *     child = node.children
  *     while child is not NULL:
  *         if child.type == tree.XML_ELEMENT_NODE:             # <<<<<<<<<<<<<<
  *             if _plain_name(child, path.step[depth].name) and _passes(child, &path.step[depth], &out.unsure):
- *                 _collect(child, path, depth + 1, out)
+ *                 _collect(child, path, depth + 1, out, texts)
 */
     switch (__pyx_v_child->type) {
       case XML_ELEMENT_NODE:
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":161
+      /* "iaticonv/validate/layers/_rule_native.pyx":163
  *     while child is not NULL:
  *         if child.type == tree.XML_ELEMENT_NODE:
  *             if _plain_name(child, path.step[depth].name) and _passes(child, &path.step[depth], &out.unsure):             # <<<<<<<<<<<<<<
- *                 _collect(child, path, depth + 1, out)
+ *                 _collect(child, path, depth + 1, out, texts)
  *         elif child.type == tree.XML_ENTITY_REF_NODE or child.type == tree.XML_XINCLUDE_START:
 */
-      __pyx_t_5 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__plain_name(__pyx_v_child, (__pyx_v_path->step[__pyx_v_depth]).name); if (unlikely(__pyx_t_5 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 161, __pyx_L1_error)
-      if (__pyx_t_5) {
+      __pyx_t_7 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__plain_name(__pyx_v_child, (__pyx_v_path->step[__pyx_v_depth]).name); if (unlikely(__pyx_t_7 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 163, __pyx_L1_error)
+      if (__pyx_t_7) {
 
       } else {
 
-        __pyx_t_1 = __pyx_t_5;
+        __pyx_t_1 = __pyx_t_7;
 
         goto __pyx_L9_bool_binop_done;
       }
-      __pyx_t_5 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__passes(__pyx_v_child, (&(__pyx_v_path->step[__pyx_v_depth])), (&__pyx_v_out->unsure)); if (unlikely(__pyx_t_5 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 161, __pyx_L1_error)
+      __pyx_t_7 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__passes(__pyx_v_child, (&(__pyx_v_path->step[__pyx_v_depth])), (&__pyx_v_out->unsure)); if (unlikely(__pyx_t_7 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 163, __pyx_L1_error)
 
-      __pyx_t_1 = __pyx_t_5;
+      __pyx_t_1 = __pyx_t_7;
 
       __pyx_L9_bool_binop_done:;
       if (__pyx_t_1) {
 
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":162
+        /* "iaticonv/validate/layers/_rule_native.pyx":164
  *         if child.type == tree.XML_ELEMENT_NODE:
  *             if _plain_name(child, path.step[depth].name) and _passes(child, &path.step[depth], &out.unsure):
- *                 _collect(child, path, depth + 1, out)             # <<<<<<<<<<<<<<
+ *                 _collect(child, path, depth + 1, out, texts)             # <<<<<<<<<<<<<<
  *         elif child.type == tree.XML_ENTITY_REF_NODE or child.type == tree.XML_XINCLUDE_START:
  *             out.unsure = True  # content the XPath may see differently
 */
-        __pyx_f_8iaticonv_8validate_6layers_12_rule_native__collect(__pyx_v_child, __pyx_v_path, (__pyx_v_depth + 1), __pyx_v_out); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 162, __pyx_L1_error)
+        __pyx_f_8iaticonv_8validate_6layers_12_rule_native__collect(__pyx_v_child, __pyx_v_path, (__pyx_v_depth + 1), __pyx_v_out, __pyx_v_texts); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 164, __pyx_L1_error)
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":161
+        /* "iaticonv/validate/layers/_rule_native.pyx":163
  *     while child is not NULL:
  *         if child.type == tree.XML_ELEMENT_NODE:
  *             if _plain_name(child, path.step[depth].name) and _passes(child, &path.step[depth], &out.unsure):             # <<<<<<<<<<<<<<
- *                 _collect(child, path, depth + 1, out)
+ *                 _collect(child, path, depth + 1, out, texts)
  *         elif child.type == tree.XML_ENTITY_REF_NODE or child.type == tree.XML_XINCLUDE_START:
 */
       }
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":160
+      /* "iaticonv/validate/layers/_rule_native.pyx":162
  *     child = node.children
  *     while child is not NULL:
  *         if child.type == tree.XML_ELEMENT_NODE:             # <<<<<<<<<<<<<<
  *             if _plain_name(child, path.step[depth].name) and _passes(child, &path.step[depth], &out.unsure):
- *                 _collect(child, path, depth + 1, out)
+ *                 _collect(child, path, depth + 1, out, texts)
 */
       break;
       case XML_ENTITY_REF_NODE:
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":163
+      /* "iaticonv/validate/layers/_rule_native.pyx":165
  *             if _plain_name(child, path.step[depth].name) and _passes(child, &path.step[depth], &out.unsure):
- *                 _collect(child, path, depth + 1, out)
+ *                 _collect(child, path, depth + 1, out, texts)
  *         elif child.type == tree.XML_ENTITY_REF_NODE or child.type == tree.XML_XINCLUDE_START:             # <<<<<<<<<<<<<<
  *             out.unsure = True  # content the XPath may see differently
  *         child = child.next
 */
       case XML_XINCLUDE_START:
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":164
- *                 _collect(child, path, depth + 1, out)
+      /* "iaticonv/validate/layers/_rule_native.pyx":166
+ *                 _collect(child, path, depth + 1, out, texts)
  *         elif child.type == tree.XML_ENTITY_REF_NODE or child.type == tree.XML_XINCLUDE_START:
  *             out.unsure = True  # content the XPath may see differently             # <<<<<<<<<<<<<<
  *         child = child.next
@@ -4221,9 +4255,9 @@ static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__collect(xmlNode 
 */
       __pyx_v_out->unsure = 1;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":163
+      /* "iaticonv/validate/layers/_rule_native.pyx":165
  *             if _plain_name(child, path.step[depth].name) and _passes(child, &path.step[depth], &out.unsure):
- *                 _collect(child, path, depth + 1, out)
+ *                 _collect(child, path, depth + 1, out, texts)
  *         elif child.type == tree.XML_ENTITY_REF_NODE or child.type == tree.XML_XINCLUDE_START:             # <<<<<<<<<<<<<<
  *             out.unsure = True  # content the XPath may see differently
  *         child = child.next
@@ -4232,24 +4266,24 @@ static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__collect(xmlNode 
       default: break;
     }
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":165
+    /* "iaticonv/validate/layers/_rule_native.pyx":167
  *         elif child.type == tree.XML_ENTITY_REF_NODE or child.type == tree.XML_XINCLUDE_START:
  *             out.unsure = True  # content the XPath may see differently
  *         child = child.next             # <<<<<<<<<<<<<<
  * 
  * 
 */
-    __pyx_t_4 = __pyx_v_child->next;
+    __pyx_t_6 = __pyx_v_child->next;
 
-    __pyx_v_child = __pyx_t_4;
+    __pyx_v_child = __pyx_t_6;
   }
 
   /* "iaticonv/validate/layers/_rule_native.pyx":144
  * 
  * 
- * cdef void _collect(xmlNode* node, Path* path, int depth, Values* out):             # <<<<<<<<<<<<<<
- *     """Every value of ``path`` below ``node`` (from step ``depth`` on), in document order."""
- *     cdef xmlNode* child
+ * cdef void _collect(xmlNode* node, Path* path, int depth, Values* out, bint texts):             # <<<<<<<<<<<<<<
+ *     """Every value of ``path`` below ``node`` (from step ``depth`` on), in document order; their texts
+ *     only when ``texts`` (a test that only counts values does not care how an element's text is made)."""
 */
 
   /* function exit code */
@@ -4261,79 +4295,177 @@ static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__collect(xmlNode 
 
 
 
+
 }
 
-/* "iaticonv/validate/layers/_rule_native.pyx":168
+/* "iaticonv/validate/layers/_rule_native.pyx":170
  * 
  * 
- * cdef bint _is_space(unsigned char c):             # <<<<<<<<<<<<<<
- *     # ASCII whitespace as Python's str.isspace sees it (0x1c-0x1f cannot occur in XML); any non-ASCII
- *     # byte counts too, since it may start or end a Unicode space: the Python rule then decides.
+ * cdef bint _space_code(unsigned int c):             # <<<<<<<<<<<<<<
+ *     """Whether Python's ``str.isspace`` is true for this code point (0x1c-0x1f cannot occur in XML)."""
+ *     if c < 128:
 */
 
-static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__is_space(unsigned char __pyx_v_c) {
+static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__space_code(unsigned int __pyx_v_c) {
   int __pyx_r;
   int __pyx_t_1;
   int __pyx_t_2;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":171
- *     # ASCII whitespace as Python's str.isspace sees it (0x1c-0x1f cannot occur in XML); any non-ASCII
- *     # byte counts too, since it may start or end a Unicode space: the Python rule then decides.
- *     return c == 32 or (9 <= c <= 13) or (28 <= c <= 31) or c >= 128             # <<<<<<<<<<<<<<
+  /* "iaticonv/validate/layers/_rule_native.pyx":172
+ * cdef bint _space_code(unsigned int c):
+ *     """Whether Python's ``str.isspace`` is true for this code point (0x1c-0x1f cannot occur in XML)."""
+ *     if c < 128:             # <<<<<<<<<<<<<<
+ *         return c == 32 or (9 <= c <= 13) or (28 <= c <= 31)
+ *     return (c == 0x85 or c == 0xA0 or c == 0x1680 or (0x2000 <= c <= 0x200A) or c == 0x2028 or c == 0x2029
+*/
+  __pyx_t_1 = (__pyx_v_c < 0x80);
+
+  if (__pyx_t_1) {
+
+
+    /* "iaticonv/validate/layers/_rule_native.pyx":173
+ *     """Whether Python's ``str.isspace`` is true for this code point (0x1c-0x1f cannot occur in XML)."""
+ *     if c < 128:
+ *         return c == 32 or (9 <= c <= 13) or (28 <= c <= 31)             # <<<<<<<<<<<<<<
+ *     return (c == 0x85 or c == 0xA0 or c == 0x1680 or (0x2000 <= c <= 0x200A) or c == 0x2028 or c == 0x2029
+ *             or c == 0x202F or c == 0x205F or c == 0x3000)
+*/
+    __pyx_t_2 = (__pyx_v_c == 32);
+
+    if (!__pyx_t_2) {
+
+    } else {
+
+      __pyx_t_1 = __pyx_t_2;
+
+      goto __pyx_L4_bool_binop_done;
+    }
+    __pyx_t_2 = (9 <= __pyx_v_c);
+    if (__pyx_t_2) {
+      __pyx_t_2 = (__pyx_v_c <= 13);
+    }
+    if (!__pyx_t_2) {
+
+    } else {
+
+      __pyx_t_1 = __pyx_t_2;
+
+      goto __pyx_L4_bool_binop_done;
+    }
+    __pyx_t_2 = (28 <= __pyx_v_c);
+    if (__pyx_t_2) {
+      __pyx_t_2 = (__pyx_v_c <= 31);
+    }
+
+    __pyx_t_1 = __pyx_t_2;
+
+    __pyx_L4_bool_binop_done:;
+    {
+      __pyx_r = __pyx_t_1;
+    }
+    goto __pyx_L0;
+
+    /* "iaticonv/validate/layers/_rule_native.pyx":172
+ * cdef bint _space_code(unsigned int c):
+ *     """Whether Python's ``str.isspace`` is true for this code point (0x1c-0x1f cannot occur in XML)."""
+ *     if c < 128:             # <<<<<<<<<<<<<<
+ *         return c == 32 or (9 <= c <= 13) or (28 <= c <= 31)
+ *     return (c == 0x85 or c == 0xA0 or c == 0x1680 or (0x2000 <= c <= 0x200A) or c == 0x2028 or c == 0x2029
+*/
+  }
+
+  /* "iaticonv/validate/layers/_rule_native.pyx":174
+ *     if c < 128:
+ *         return c == 32 or (9 <= c <= 13) or (28 <= c <= 31)
+ *     return (c == 0x85 or c == 0xA0 or c == 0x1680 or (0x2000 <= c <= 0x200A) or c == 0x2028 or c == 0x2029             # <<<<<<<<<<<<<<
+ *             or c == 0x202F or c == 0x205F or c == 0x3000)
+ * 
+*/
+  __pyx_t_2 = (__pyx_v_c == 0x85);
+
+  if (!__pyx_t_2) {
+
+  } else {
+
+    __pyx_t_1 = __pyx_t_2;
+
+    goto __pyx_L7_bool_binop_done;
+  }
+  __pyx_t_2 = (__pyx_v_c == 0xA0);
+
+  if (!__pyx_t_2) {
+
+  } else {
+
+    __pyx_t_1 = __pyx_t_2;
+
+    goto __pyx_L7_bool_binop_done;
+  }
+  __pyx_t_2 = (__pyx_v_c == 0x1680);
+
+  if (!__pyx_t_2) {
+
+  } else {
+
+    __pyx_t_1 = __pyx_t_2;
+
+    goto __pyx_L7_bool_binop_done;
+  }
+  __pyx_t_2 = (0x2000 <= __pyx_v_c);
+  if (__pyx_t_2) {
+    __pyx_t_2 = (__pyx_v_c <= 0x200A);
+  }
+  if (!__pyx_t_2) {
+
+  } else {
+
+    __pyx_t_1 = __pyx_t_2;
+
+    goto __pyx_L7_bool_binop_done;
+  }
+  switch (__pyx_v_c) {
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+
+    /* "iaticonv/validate/layers/_rule_native.pyx":175
+ *         return c == 32 or (9 <= c <= 13) or (28 <= c <= 31)
+ *     return (c == 0x85 or c == 0xA0 or c == 0x1680 or (0x2000 <= c <= 0x200A) or c == 0x2028 or c == 0x2029
+ *             or c == 0x202F or c == 0x205F or c == 0x3000)             # <<<<<<<<<<<<<<
  * 
  * 
 */
-  __pyx_t_2 = (__pyx_v_c == 32);
+    case 0x205F:
+    case 0x3000:
 
-  if (!__pyx_t_2) {
-
-  } else {
-
-    __pyx_t_1 = __pyx_t_2;
-
-    goto __pyx_L3_bool_binop_done;
+    /* "iaticonv/validate/layers/_rule_native.pyx":174
+ *     if c < 128:
+ *         return c == 32 or (9 <= c <= 13) or (28 <= c <= 31)
+ *     return (c == 0x85 or c == 0xA0 or c == 0x1680 or (0x2000 <= c <= 0x200A) or c == 0x2028 or c == 0x2029             # <<<<<<<<<<<<<<
+ *             or c == 0x202F or c == 0x205F or c == 0x3000)
+ * 
+*/
+    __pyx_t_2 = 1;
+    break;
+    default:
+    __pyx_t_2 = 0;
+    break;
   }
-  __pyx_t_2 = (9 <= __pyx_v_c);
-  if (__pyx_t_2) {
-    __pyx_t_2 = (__pyx_v_c <= 13);
-  }
-  if (!__pyx_t_2) {
-
-  } else {
-
-    __pyx_t_1 = __pyx_t_2;
-
-    goto __pyx_L3_bool_binop_done;
-  }
-  __pyx_t_2 = (28 <= __pyx_v_c);
-  if (__pyx_t_2) {
-    __pyx_t_2 = (__pyx_v_c <= 31);
-  }
-  if (!__pyx_t_2) {
-
-  } else {
-
-    __pyx_t_1 = __pyx_t_2;
-
-    goto __pyx_L3_bool_binop_done;
-  }
-  __pyx_t_2 = (__pyx_v_c >= 0x80);
-
 
   __pyx_t_1 = __pyx_t_2;
 
-  __pyx_L3_bool_binop_done:;
+  __pyx_L7_bool_binop_done:;
   {
     __pyx_r = __pyx_t_1;
   }
   goto __pyx_L0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":168
+  /* "iaticonv/validate/layers/_rule_native.pyx":170
  * 
  * 
- * cdef bint _is_space(unsigned char c):             # <<<<<<<<<<<<<<
- *     # ASCII whitespace as Python's str.isspace sees it (0x1c-0x1f cannot occur in XML); any non-ASCII
- *     # byte counts too, since it may start or end a Unicode space: the Python rule then decides.
+ * cdef bint _space_code(unsigned int c):             # <<<<<<<<<<<<<<
+ *     """Whether Python's ``str.isspace`` is true for this code point (0x1c-0x1f cannot occur in XML)."""
+ *     if c < 128:
 */
 
   /* function exit code */
@@ -4342,74 +4474,301 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__is_space(unsigned
   return __pyx_r;
 }
 
-/* "iaticonv/validate/layers/_rule_native.pyx":174
+/* "iaticonv/validate/layers/_rule_native.pyx":178
+ * 
+ * 
+ * cdef unsigned int _code_at(const unsigned char* s):             # <<<<<<<<<<<<<<
+ *     """The code point of the UTF-8 sequence at ``s`` (libxml2's text is valid UTF-8)."""
+ *     if s[0] < 0x80:
+*/
+
+static unsigned int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__code_at(unsigned char const *__pyx_v_s) {
+  unsigned int __pyx_r;
+  int __pyx_t_1;
+
+  /* "iaticonv/validate/layers/_rule_native.pyx":180
+ * cdef unsigned int _code_at(const unsigned char* s):
+ *     """The code point of the UTF-8 sequence at ``s`` (libxml2's text is valid UTF-8)."""
+ *     if s[0] < 0x80:             # <<<<<<<<<<<<<<
+ *         return s[0]
+ *     if s[0] < 0xE0:
+*/
+  __pyx_t_1 = ((__pyx_v_s[0]) < 0x80);
+
+  if (__pyx_t_1) {
+
+
+    /* "iaticonv/validate/layers/_rule_native.pyx":181
+ *     """The code point of the UTF-8 sequence at ``s`` (libxml2's text is valid UTF-8)."""
+ *     if s[0] < 0x80:
+ *         return s[0]             # <<<<<<<<<<<<<<
+ *     if s[0] < 0xE0:
+ *         return ((s[0] & 0x1F) << 6) | (s[1] & 0x3F)
+*/
+    {
+
+      __pyx_r = (__pyx_v_s[0]);
+    }
+    goto __pyx_L0;
+
+    /* "iaticonv/validate/layers/_rule_native.pyx":180
+ * cdef unsigned int _code_at(const unsigned char* s):
+ *     """The code point of the UTF-8 sequence at ``s`` (libxml2's text is valid UTF-8)."""
+ *     if s[0] < 0x80:             # <<<<<<<<<<<<<<
+ *         return s[0]
+ *     if s[0] < 0xE0:
+*/
+  }
+
+  /* "iaticonv/validate/layers/_rule_native.pyx":182
+ *     if s[0] < 0x80:
+ *         return s[0]
+ *     if s[0] < 0xE0:             # <<<<<<<<<<<<<<
+ *         return ((s[0] & 0x1F) << 6) | (s[1] & 0x3F)
+ *     if s[0] < 0xF0:
+*/
+  __pyx_t_1 = ((__pyx_v_s[0]) < 0xE0);
+
+  if (__pyx_t_1) {
+
+
+    /* "iaticonv/validate/layers/_rule_native.pyx":183
+ *         return s[0]
+ *     if s[0] < 0xE0:
+ *         return ((s[0] & 0x1F) << 6) | (s[1] & 0x3F)             # <<<<<<<<<<<<<<
+ *     if s[0] < 0xF0:
+ *         return ((s[0] & 0x0F) << 12) | ((s[1] & 0x3F) << 6) | (s[2] & 0x3F)
+*/
+    {
+
+      __pyx_r = ((((__pyx_v_s[0]) & 0x1F) << 6) | ((__pyx_v_s[1]) & 0x3F));
+    }
+    goto __pyx_L0;
+
+    /* "iaticonv/validate/layers/_rule_native.pyx":182
+ *     if s[0] < 0x80:
+ *         return s[0]
+ *     if s[0] < 0xE0:             # <<<<<<<<<<<<<<
+ *         return ((s[0] & 0x1F) << 6) | (s[1] & 0x3F)
+ *     if s[0] < 0xF0:
+*/
+  }
+
+  /* "iaticonv/validate/layers/_rule_native.pyx":184
+ *     if s[0] < 0xE0:
+ *         return ((s[0] & 0x1F) << 6) | (s[1] & 0x3F)
+ *     if s[0] < 0xF0:             # <<<<<<<<<<<<<<
+ *         return ((s[0] & 0x0F) << 12) | ((s[1] & 0x3F) << 6) | (s[2] & 0x3F)
+ *     return ((s[0] & 0x07) << 18) | ((s[1] & 0x3F) << 12) | ((s[2] & 0x3F) << 6) | (s[3] & 0x3F)
+*/
+  __pyx_t_1 = ((__pyx_v_s[0]) < 0xF0);
+
+  if (__pyx_t_1) {
+
+
+    /* "iaticonv/validate/layers/_rule_native.pyx":185
+ *         return ((s[0] & 0x1F) << 6) | (s[1] & 0x3F)
+ *     if s[0] < 0xF0:
+ *         return ((s[0] & 0x0F) << 12) | ((s[1] & 0x3F) << 6) | (s[2] & 0x3F)             # <<<<<<<<<<<<<<
+ *     return ((s[0] & 0x07) << 18) | ((s[1] & 0x3F) << 12) | ((s[2] & 0x3F) << 6) | (s[3] & 0x3F)
+ * 
+*/
+    {
+
+      __pyx_r = (((((__pyx_v_s[0]) & 0x0F) << 12) | (((__pyx_v_s[1]) & 0x3F) << 6)) | ((__pyx_v_s[2]) & 0x3F));
+    }
+    goto __pyx_L0;
+
+    /* "iaticonv/validate/layers/_rule_native.pyx":184
+ *     if s[0] < 0xE0:
+ *         return ((s[0] & 0x1F) << 6) | (s[1] & 0x3F)
+ *     if s[0] < 0xF0:             # <<<<<<<<<<<<<<
+ *         return ((s[0] & 0x0F) << 12) | ((s[1] & 0x3F) << 6) | (s[2] & 0x3F)
+ *     return ((s[0] & 0x07) << 18) | ((s[1] & 0x3F) << 12) | ((s[2] & 0x3F) << 6) | (s[3] & 0x3F)
+*/
+  }
+
+  /* "iaticonv/validate/layers/_rule_native.pyx":186
+ *     if s[0] < 0xF0:
+ *         return ((s[0] & 0x0F) << 12) | ((s[1] & 0x3F) << 6) | (s[2] & 0x3F)
+ *     return ((s[0] & 0x07) << 18) | ((s[1] & 0x3F) << 12) | ((s[2] & 0x3F) << 6) | (s[3] & 0x3F)             # <<<<<<<<<<<<<<
+ * 
+ * 
+*/
+  {
+
+    __pyx_r = ((((((__pyx_v_s[0]) & 0x07) << 18) | (((__pyx_v_s[1]) & 0x3F) << 12)) | (((__pyx_v_s[2]) & 0x3F) << 6)) | ((__pyx_v_s[3]) & 0x3F));
+  }
+  goto __pyx_L0;
+
+  /* "iaticonv/validate/layers/_rule_native.pyx":178
+ * 
+ * 
+ * cdef unsigned int _code_at(const unsigned char* s):             # <<<<<<<<<<<<<<
+ *     """The code point of the UTF-8 sequence at ``s`` (libxml2's text is valid UTF-8)."""
+ *     if s[0] < 0x80:
+*/
+
+  /* function exit code */
+  __pyx_L0:;
+
+  return __pyx_r;
+}
+
+/* "iaticonv/validate/layers/_rule_native.pyx":189
  * 
  * 
  * cdef bint _spaced(const char* text):             # <<<<<<<<<<<<<<
- *     cdef Py_ssize_t n = strlen(text)
- *     return n > 0 and (_is_space(<unsigned char>text[0]) or _is_space(<unsigned char>text[n - 1]))
+ *     """Whether the text starts or ends with a character ``str.strip()`` removes."""
+ *     cdef const unsigned char* s = <const unsigned char*>text
 */
 
 static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__spaced(char const *__pyx_v_text) {
+  unsigned char const *__pyx_v_s;
   Py_ssize_t __pyx_v_n;
+  Py_ssize_t __pyx_v_last;
   int __pyx_r;
   int __pyx_t_1;
   int __pyx_t_2;
+  unsigned int __pyx_t_3;
   int __pyx_lineno = 0;
   const char *__pyx_filename = NULL;
   int __pyx_clineno = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":175
- * 
+  /* "iaticonv/validate/layers/_rule_native.pyx":191
  * cdef bint _spaced(const char* text):
+ *     """Whether the text starts or ends with a character ``str.strip()`` removes."""
+ *     cdef const unsigned char* s = <const unsigned char*>text             # <<<<<<<<<<<<<<
+ *     cdef Py_ssize_t n = strlen(text)
+ *     cdef Py_ssize_t last
+*/
+  __pyx_v_s = ((unsigned char const *)__pyx_v_text);
+
+  /* "iaticonv/validate/layers/_rule_native.pyx":192
+ *     """Whether the text starts or ends with a character ``str.strip()`` removes."""
+ *     cdef const unsigned char* s = <const unsigned char*>text
  *     cdef Py_ssize_t n = strlen(text)             # <<<<<<<<<<<<<<
- *     return n > 0 and (_is_space(<unsigned char>text[0]) or _is_space(<unsigned char>text[n - 1]))
- * 
+ *     cdef Py_ssize_t last
+ *     if n == 0:
 */
   __pyx_v_n = strlen(__pyx_v_text);
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":176
- * cdef bint _spaced(const char* text):
+  /* "iaticonv/validate/layers/_rule_native.pyx":194
  *     cdef Py_ssize_t n = strlen(text)
- *     return n > 0 and (_is_space(<unsigned char>text[0]) or _is_space(<unsigned char>text[n - 1]))             # <<<<<<<<<<<<<<
- * 
- * 
+ *     cdef Py_ssize_t last
+ *     if n == 0:             # <<<<<<<<<<<<<<
+ *         return False
+ *     last = n - 1
 */
-  __pyx_t_2 = (__pyx_v_n > 0);
+  __pyx_t_1 = (__pyx_v_n == 0);
 
-  if (__pyx_t_2) {
+  if (__pyx_t_1) {
 
-  } else {
+
+    /* "iaticonv/validate/layers/_rule_native.pyx":195
+ *     cdef Py_ssize_t last
+ *     if n == 0:
+ *         return False             # <<<<<<<<<<<<<<
+ *     last = n - 1
+ *     while last > 0 and (s[last] & 0xC0) == 0x80:
+*/
+    {
+
+      __pyx_r = 0;
+    }
+    goto __pyx_L0;
+
+    /* "iaticonv/validate/layers/_rule_native.pyx":194
+ *     cdef Py_ssize_t n = strlen(text)
+ *     cdef Py_ssize_t last
+ *     if n == 0:             # <<<<<<<<<<<<<<
+ *         return False
+ *     last = n - 1
+*/
+  }
+
+  /* "iaticonv/validate/layers/_rule_native.pyx":196
+ *     if n == 0:
+ *         return False
+ *     last = n - 1             # <<<<<<<<<<<<<<
+ *     while last > 0 and (s[last] & 0xC0) == 0x80:
+ *         last -= 1
+*/
+  __pyx_v_last = (__pyx_v_n - 1);
+
+  /* "iaticonv/validate/layers/_rule_native.pyx":197
+ *         return False
+ *     last = n - 1
+ *     while last > 0 and (s[last] & 0xC0) == 0x80:             # <<<<<<<<<<<<<<
+ *         last -= 1
+ *     return _space_code(_code_at(s)) or _space_code(_code_at(s + last))
+*/
+  while (1) {
+    __pyx_t_2 = (__pyx_v_last > 0);
+
+    if (__pyx_t_2) {
+
+    } else {
+
+      __pyx_t_1 = __pyx_t_2;
+
+      goto __pyx_L6_bool_binop_done;
+    }
+    __pyx_t_2 = (((__pyx_v_s[__pyx_v_last]) & 0xC0) == 0x80);
+
 
     __pyx_t_1 = __pyx_t_2;
 
-    goto __pyx_L3_bool_binop_done;
+    __pyx_L6_bool_binop_done:;
+
+    if (!__pyx_t_1) break;
+
+    /* "iaticonv/validate/layers/_rule_native.pyx":198
+ *     last = n - 1
+ *     while last > 0 and (s[last] & 0xC0) == 0x80:
+ *         last -= 1             # <<<<<<<<<<<<<<
+ *     return _space_code(_code_at(s)) or _space_code(_code_at(s + last))
+ * 
+*/
+    __pyx_v_last = (__pyx_v_last - 1);
   }
-  __pyx_t_2 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__is_space(((unsigned char)(__pyx_v_text[0]))); if (unlikely(__pyx_t_2 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 176, __pyx_L1_error)
+
+  /* "iaticonv/validate/layers/_rule_native.pyx":199
+ *     while last > 0 and (s[last] & 0xC0) == 0x80:
+ *         last -= 1
+ *     return _space_code(_code_at(s)) or _space_code(_code_at(s + last))             # <<<<<<<<<<<<<<
+ * 
+ * 
+*/
+  __pyx_t_3 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__code_at(__pyx_v_s); if (unlikely(__pyx_t_3 == ((unsigned int)-1) && PyErr_Occurred())) __PYX_ERR(0, 199, __pyx_L1_error)
+  __pyx_t_2 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__space_code(__pyx_t_3); if (unlikely(__pyx_t_2 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 199, __pyx_L1_error)
+
   if (!__pyx_t_2) {
 
   } else {
 
     __pyx_t_1 = __pyx_t_2;
 
-    goto __pyx_L3_bool_binop_done;
+    goto __pyx_L8_bool_binop_done;
   }
-  __pyx_t_2 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__is_space(((unsigned char)(__pyx_v_text[(__pyx_v_n - 1)]))); if (unlikely(__pyx_t_2 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 176, __pyx_L1_error)
+  __pyx_t_3 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__code_at((__pyx_v_s + __pyx_v_last)); if (unlikely(__pyx_t_3 == ((unsigned int)-1) && PyErr_Occurred())) __PYX_ERR(0, 199, __pyx_L1_error)
+  __pyx_t_2 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__space_code(__pyx_t_3); if (unlikely(__pyx_t_2 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 199, __pyx_L1_error)
+
 
   __pyx_t_1 = __pyx_t_2;
 
-  __pyx_L3_bool_binop_done:;
+  __pyx_L8_bool_binop_done:;
   {
     __pyx_r = __pyx_t_1;
   }
   goto __pyx_L0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":174
+  /* "iaticonv/validate/layers/_rule_native.pyx":189
  * 
  * 
  * cdef bint _spaced(const char* text):             # <<<<<<<<<<<<<<
- *     cdef Py_ssize_t n = strlen(text)
- *     return n > 0 and (_is_space(<unsigned char>text[0]) or _is_space(<unsigned char>text[n - 1]))
+ *     """Whether the text starts or ends with a character ``str.strip()`` removes."""
+ *     cdef const unsigned char* s = <const unsigned char*>text
 */
 
   /* function exit code */
@@ -4419,10 +4778,158 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__spaced(char const
   __pyx_L0:;
 
 
+
+
   return __pyx_r;
 }
 
-/* "iaticonv/validate/layers/_rule_native.pyx":179
+/* "iaticonv/validate/layers/_rule_native.pyx":202
+ * 
+ * 
+ * def is_space_code(unsigned int code):             # <<<<<<<<<<<<<<
+ *     """What the no-spaces test takes for a space (tests compare it with ``str.isspace``)."""
+ *     return _space_code(code)
+*/
+
+/* Python wrapper */
+static PyObject *__pyx_pw_8iaticonv_8validate_6layers_12_rule_native_1is_space_code(PyObject *__pyx_self, 
+#if CYTHON_VECTORCALL
+PyObject *const *__pyx_args, Py_ssize_t __pyx_nargs, PyObject *__pyx_kwds
+#else
+PyObject *__pyx_args, PyObject *__pyx_kwds
+#endif
+); /*proto*/
+PyDoc_STRVAR(__pyx_doc_8iaticonv_8validate_6layers_12_rule_native_is_space_code, "What the no-spaces test takes for a space (tests compare it with ``str.isspace``).");
+static PyMethodDef __pyx_mdef_8iaticonv_8validate_6layers_12_rule_native_1is_space_code = {"is_space_code", (PyCFunction)(void(*)(void))(__Pyx_PyCFunction_FastCallWithKeywords)__pyx_pw_8iaticonv_8validate_6layers_12_rule_native_1is_space_code, __Pyx_METH_FASTCALL|METH_KEYWORDS, __pyx_doc_8iaticonv_8validate_6layers_12_rule_native_is_space_code};
+static PyObject *__pyx_pw_8iaticonv_8validate_6layers_12_rule_native_1is_space_code(PyObject *__pyx_self, 
+#if CYTHON_VECTORCALL
+PyObject *const *__pyx_args, Py_ssize_t __pyx_nargs, PyObject *__pyx_kwds
+#else
+PyObject *__pyx_args, PyObject *__pyx_kwds
+#endif
+) {
+  unsigned int __pyx_v_code;
+  #if !CYTHON_VECTORCALL
+  CYTHON_UNUSED Py_ssize_t __pyx_nargs;
+  #endif
+  CYTHON_UNUSED PyObject *const *__pyx_kwvalues;
+  PyObject* values[1] = {0};
+  int __pyx_lineno = 0;
+  const char *__pyx_filename = NULL;
+  int __pyx_clineno = 0;
+  PyObject *__pyx_r = 0;
+  __Pyx_RefNannyDeclarations
+  __Pyx_RefNannySetupContext("is_space_code (wrapper)", 0);
+  #if !CYTHON_VECTORCALL
+  #if CYTHON_ASSUME_SAFE_SIZE
+  __pyx_nargs = PyTuple_GET_SIZE(__pyx_args);
+  #else
+  __pyx_nargs = PyTuple_Size(__pyx_args); if (unlikely(__pyx_nargs < 0)) return NULL;
+  #endif
+  #endif
+  __pyx_kwvalues = __Pyx_KwValues_FASTCALL(__pyx_args, __pyx_nargs);
+  {
+    PyObject ** const __pyx_pyargnames[] = {&__pyx_mstate_global->__pyx_n_u_code,0};
+    const Py_ssize_t __pyx_kwds_len = (__pyx_kwds) ? __Pyx_NumKwargs_FASTCALL(__pyx_kwds) : 0;
+    if (unlikely(__pyx_kwds_len < 0)) __PYX_ERR(0, 202, __pyx_L3_error)
+    if (__pyx_kwds_len > 0) {
+      switch (__pyx_nargs) {
+        case  1:
+        values[0] = __Pyx_ArgRef_FASTCALL(__pyx_args, 0);
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[0])) __PYX_ERR(0, 202, __pyx_L3_error)
+        CYTHON_FALLTHROUGH;
+        case  0: break;
+        default: goto __pyx_L5_argtuple_error;
+      }
+      const Py_ssize_t kwd_pos_args = __pyx_nargs;
+      if (__Pyx_ParseKeywords(__pyx_kwds, __pyx_kwvalues, __pyx_pyargnames, 0, values, kwd_pos_args, __pyx_kwds_len, "is_space_code", 0) < (0)) __PYX_ERR(0, 202, __pyx_L3_error)
+      for (Py_ssize_t i = __pyx_nargs; i < 1; i++) {
+        if (unlikely(!values[i])) { __Pyx_RaiseArgtupleInvalid("is_space_code", 1, 1, 1, i); __PYX_ERR(0, 202, __pyx_L3_error) }
+      }
+    } else if (unlikely(__pyx_nargs != 1)) {
+      goto __pyx_L5_argtuple_error;
+    } else {
+      values[0] = __Pyx_ArgRef_FASTCALL(__pyx_args, 0);
+      if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[0])) __PYX_ERR(0, 202, __pyx_L3_error)
+    }
+    __pyx_v_code = __Pyx_PyLong_As_unsigned_int(values[0]); if (unlikely((__pyx_v_code == (unsigned int)-1) && PyErr_Occurred())) __PYX_ERR(0, 202, __pyx_L3_error)
+  }
+  goto __pyx_L6_skip;
+  __pyx_L5_argtuple_error:;
+  __Pyx_RaiseArgtupleInvalid("is_space_code", 1, 1, 1, __pyx_nargs); __PYX_ERR(0, 202, __pyx_L3_error)
+  __pyx_L6_skip:;
+  goto __pyx_L4_argument_unpacking_done;
+  __pyx_L3_error:;
+  for (Py_ssize_t __pyx_temp=0; __pyx_temp < (Py_ssize_t)(sizeof(values)/sizeof(values[0])); ++__pyx_temp) {
+    Py_XDECREF(values[__pyx_temp]);
+  }
+  __Pyx_AddTraceback("iaticonv.validate.layers._rule_native.is_space_code", __pyx_clineno, __pyx_lineno, __pyx_filename);
+  __Pyx_RefNannyFinishContext();
+  return NULL;
+  __pyx_L4_argument_unpacking_done:;
+  __pyx_r = __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_is_space_code(__pyx_self, __pyx_v_code);
+
+  /* function exit code */
+  for (Py_ssize_t __pyx_temp=0; __pyx_temp < (Py_ssize_t)(sizeof(values)/sizeof(values[0])); ++__pyx_temp) {
+    Py_XDECREF(values[__pyx_temp]);
+  }
+
+  __Pyx_RefNannyFinishContext();
+  return __pyx_r;
+}
+
+static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_is_space_code(CYTHON_UNUSED PyObject *__pyx_self, unsigned int __pyx_v_code) {
+  PyObject *__pyx_r = NULL;
+  __Pyx_RefNannyDeclarations
+  int __pyx_t_1;
+  PyObject *__pyx_t_2 = NULL;
+  int __pyx_lineno = 0;
+  const char *__pyx_filename = NULL;
+  int __pyx_clineno = 0;
+  __Pyx_RefNannySetupContext("is_space_code", 0);
+
+  /* "iaticonv/validate/layers/_rule_native.pyx":204
+ * def is_space_code(unsigned int code):
+ *     """What the no-spaces test takes for a space (tests compare it with ``str.isspace``)."""
+ *     return _space_code(code)             # <<<<<<<<<<<<<<
+ * 
+ * 
+*/
+  __pyx_t_1 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__space_code(__pyx_v_code); if (unlikely(__pyx_t_1 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 204, __pyx_L1_error)
+  __pyx_t_2 = __Pyx_PyBool_FromLong(__pyx_t_1); if (unlikely(!__pyx_t_2)) __PYX_ERR(0, 204, __pyx_L1_error)
+  __Pyx_GOTREF(__pyx_t_2);
+
+  {
+    PyObject *__pyx_temp;
+    {
+      __pyx_temp = __pyx_r;
+      __pyx_r = __pyx_t_2;
+    }
+    __Pyx_XDECREF(__pyx_temp);
+  }
+  __pyx_t_2 = 0;
+  goto __pyx_L0;
+
+  /* "iaticonv/validate/layers/_rule_native.pyx":202
+ * 
+ * 
+ * def is_space_code(unsigned int code):             # <<<<<<<<<<<<<<
+ *     """What the no-spaces test takes for a space (tests compare it with ``str.isspace``)."""
+ *     return _space_code(code)
+*/
+
+  /* function exit code */
+  __pyx_L1_error:;
+  __Pyx_XDECREF(__pyx_t_2);
+  __Pyx_AddTraceback("iaticonv.validate.layers._rule_native.is_space_code", __pyx_clineno, __pyx_lineno, __pyx_filename);
+  __pyx_r = NULL;
+  __pyx_L0:;
+  __Pyx_XGIVEREF(__pyx_r);
+  __Pyx_RefNannyFinishContext();
+  return __pyx_r;
+}
+
+/* "iaticonv/validate/layers/_rule_native.pyx":207
  * 
  * 
  * cdef bint _has_any(const char* text, const char* chars):             # <<<<<<<<<<<<<<
@@ -4436,7 +4943,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__has_any(char cons
   int __pyx_r;
   int __pyx_t_1;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":180
+  /* "iaticonv/validate/layers/_rule_native.pyx":208
  * 
  * cdef bint _has_any(const char* text, const char* chars):
  *     cdef const char* c = text             # <<<<<<<<<<<<<<
@@ -4445,7 +4952,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__has_any(char cons
 */
   __pyx_v_c = __pyx_v_text;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":182
+  /* "iaticonv/validate/layers/_rule_native.pyx":210
  *     cdef const char* c = text
  *     cdef const char* k
  *     while c[0] != 0:             # <<<<<<<<<<<<<<
@@ -4458,7 +4965,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__has_any(char cons
 
     if (!__pyx_t_1) break;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":183
+    /* "iaticonv/validate/layers/_rule_native.pyx":211
  *     cdef const char* k
  *     while c[0] != 0:
  *         k = chars             # <<<<<<<<<<<<<<
@@ -4467,7 +4974,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__has_any(char cons
 */
     __pyx_v_k = __pyx_v_chars;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":184
+    /* "iaticonv/validate/layers/_rule_native.pyx":212
  *     while c[0] != 0:
  *         k = chars
  *         while k[0] != 0:             # <<<<<<<<<<<<<<
@@ -4480,7 +4987,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__has_any(char cons
 
       if (!__pyx_t_1) break;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":185
+      /* "iaticonv/validate/layers/_rule_native.pyx":213
  *         k = chars
  *         while k[0] != 0:
  *             if c[0] == k[0]:             # <<<<<<<<<<<<<<
@@ -4492,7 +4999,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__has_any(char cons
       if (__pyx_t_1) {
 
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":186
+        /* "iaticonv/validate/layers/_rule_native.pyx":214
  *         while k[0] != 0:
  *             if c[0] == k[0]:
  *                 return True             # <<<<<<<<<<<<<<
@@ -4505,7 +5012,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__has_any(char cons
         }
         goto __pyx_L0;
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":185
+        /* "iaticonv/validate/layers/_rule_native.pyx":213
  *         k = chars
  *         while k[0] != 0:
  *             if c[0] == k[0]:             # <<<<<<<<<<<<<<
@@ -4514,7 +5021,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__has_any(char cons
 */
       }
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":187
+      /* "iaticonv/validate/layers/_rule_native.pyx":215
  *             if c[0] == k[0]:
  *                 return True
  *             k += 1             # <<<<<<<<<<<<<<
@@ -4524,7 +5031,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__has_any(char cons
       __pyx_v_k = (__pyx_v_k + 1);
     }
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":188
+    /* "iaticonv/validate/layers/_rule_native.pyx":216
  *                 return True
  *             k += 1
  *         c += 1             # <<<<<<<<<<<<<<
@@ -4534,7 +5041,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__has_any(char cons
     __pyx_v_c = (__pyx_v_c + 1);
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":189
+  /* "iaticonv/validate/layers/_rule_native.pyx":217
  *             k += 1
  *         c += 1
  *     return False             # <<<<<<<<<<<<<<
@@ -4547,7 +5054,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__has_any(char cons
   }
   goto __pyx_L0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":179
+  /* "iaticonv/validate/layers/_rule_native.pyx":207
  * 
  * 
  * cdef bint _has_any(const char* text, const char* chars):             # <<<<<<<<<<<<<<
@@ -4563,7 +5070,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__has_any(char cons
   return __pyx_r;
 }
 
-/* "iaticonv/validate/layers/_rule_native.pyx":192
+/* "iaticonv/validate/layers/_rule_native.pyx":220
  * 
  * 
  * cdef bint _outside(const char* text, double low, double high):             # <<<<<<<<<<<<<<
@@ -4596,7 +5103,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
   int __pyx_clineno = 0;
   __Pyx_RefNannySetupContext("_outside", 0);
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":196
+  /* "iaticonv/validate/layers/_rule_native.pyx":224
  *     [low, high]. Converted by Python's own float parser, so the bounds compare as the rule does."""
  *     cdef char buffer[NUMBER_MAX + 1]
  *     cdef const char* start = text             # <<<<<<<<<<<<<<
@@ -4605,7 +5112,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
 */
   __pyx_v_start = __pyx_v_text;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":199
+  /* "iaticonv/validate/layers/_rule_native.pyx":227
  *     cdef Py_ssize_t n
  *     cdef Py_ssize_t i
  *     cdef int digits = 0             # <<<<<<<<<<<<<<
@@ -4614,7 +5121,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
 */
   __pyx_v_digits = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":200
+  /* "iaticonv/validate/layers/_rule_native.pyx":228
  *     cdef Py_ssize_t i
  *     cdef int digits = 0
  *     cdef int points = 0             # <<<<<<<<<<<<<<
@@ -4623,7 +5130,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
 */
   __pyx_v_points = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":202
+  /* "iaticonv/validate/layers/_rule_native.pyx":230
  *     cdef int points = 0
  *     cdef double value
  *     while start[0] == 32 or start[0] == 9 or start[0] == 10 or start[0] == 13:             # <<<<<<<<<<<<<<
@@ -4670,7 +5177,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
 
     if (!__pyx_t_1) break;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":203
+    /* "iaticonv/validate/layers/_rule_native.pyx":231
  *     cdef double value
  *     while start[0] == 32 or start[0] == 9 or start[0] == 10 or start[0] == 13:
  *         start += 1             # <<<<<<<<<<<<<<
@@ -4680,7 +5187,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
     __pyx_v_start = (__pyx_v_start + 1);
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":204
+  /* "iaticonv/validate/layers/_rule_native.pyx":232
  *     while start[0] == 32 or start[0] == 9 or start[0] == 10 or start[0] == 13:
  *         start += 1
  *     n = strlen(start)             # <<<<<<<<<<<<<<
@@ -4689,7 +5196,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
 */
   __pyx_v_n = strlen(__pyx_v_start);
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":205
+  /* "iaticonv/validate/layers/_rule_native.pyx":233
  *         start += 1
  *     n = strlen(start)
  *     while n > 0 and (start[n - 1] == 32 or start[n - 1] == 9 or start[n - 1] == 10 or start[n - 1] == 13):             # <<<<<<<<<<<<<<
@@ -4746,7 +5253,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
 
     if (!__pyx_t_1) break;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":206
+    /* "iaticonv/validate/layers/_rule_native.pyx":234
  *     n = strlen(start)
  *     while n > 0 and (start[n - 1] == 32 or start[n - 1] == 9 or start[n - 1] == 10 or start[n - 1] == 13):
  *         n -= 1             # <<<<<<<<<<<<<<
@@ -4756,7 +5263,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
     __pyx_v_n = (__pyx_v_n - 1);
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":207
+  /* "iaticonv/validate/layers/_rule_native.pyx":235
  *     while n > 0 and (start[n - 1] == 32 or start[n - 1] == 9 or start[n - 1] == 10 or start[n - 1] == 13):
  *         n -= 1
  *     if n == 0 or n > NUMBER_MAX:             # <<<<<<<<<<<<<<
@@ -4782,7 +5289,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
   if (__pyx_t_1) {
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":208
+    /* "iaticonv/validate/layers/_rule_native.pyx":236
  *         n -= 1
  *     if n == 0 or n > NUMBER_MAX:
  *         return True             # <<<<<<<<<<<<<<
@@ -4795,7 +5302,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
     }
     goto __pyx_L0;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":207
+    /* "iaticonv/validate/layers/_rule_native.pyx":235
  *     while n > 0 and (start[n - 1] == 32 or start[n - 1] == 9 or start[n - 1] == 10 or start[n - 1] == 13):
  *         n -= 1
  *     if n == 0 or n > NUMBER_MAX:             # <<<<<<<<<<<<<<
@@ -4804,7 +5311,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
 */
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":209
+  /* "iaticonv/validate/layers/_rule_native.pyx":237
  *     if n == 0 or n > NUMBER_MAX:
  *         return True
  *     for i in range(n):             # <<<<<<<<<<<<<<
@@ -4818,7 +5325,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
   for (__pyx_t_5 = 0; __pyx_t_5 < __pyx_t_4; __pyx_t_5+=1) {
     __pyx_v_i = __pyx_t_5;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":210
+    /* "iaticonv/validate/layers/_rule_native.pyx":238
  *         return True
  *     for i in range(n):
  *         if 48 <= start[i] <= 57:             # <<<<<<<<<<<<<<
@@ -4832,7 +5339,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
     if (__pyx_t_1) {
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":211
+      /* "iaticonv/validate/layers/_rule_native.pyx":239
  *     for i in range(n):
  *         if 48 <= start[i] <= 57:
  *             digits += 1             # <<<<<<<<<<<<<<
@@ -4841,7 +5348,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
 */
       __pyx_v_digits = (__pyx_v_digits + 1);
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":210
+      /* "iaticonv/validate/layers/_rule_native.pyx":238
  *         return True
  *     for i in range(n):
  *         if 48 <= start[i] <= 57:             # <<<<<<<<<<<<<<
@@ -4851,7 +5358,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
       goto __pyx_L21;
     }
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":212
+    /* "iaticonv/validate/layers/_rule_native.pyx":240
  *         if 48 <= start[i] <= 57:
  *             digits += 1
  *         elif start[i] == 46:             # <<<<<<<<<<<<<<
@@ -4863,7 +5370,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
     if (__pyx_t_1) {
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":213
+      /* "iaticonv/validate/layers/_rule_native.pyx":241
  *             digits += 1
  *         elif start[i] == 46:
  *             points += 1             # <<<<<<<<<<<<<<
@@ -4872,7 +5379,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
 */
       __pyx_v_points = (__pyx_v_points + 1);
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":212
+      /* "iaticonv/validate/layers/_rule_native.pyx":240
  *         if 48 <= start[i] <= 57:
  *             digits += 1
  *         elif start[i] == 46:             # <<<<<<<<<<<<<<
@@ -4882,7 +5389,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
       goto __pyx_L21;
     }
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":214
+    /* "iaticonv/validate/layers/_rule_native.pyx":242
  *         elif start[i] == 46:
  *             points += 1
  *         elif not (start[i] == 45 and i == 0):             # <<<<<<<<<<<<<<
@@ -4911,7 +5418,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
     if (__pyx_t_2) {
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":215
+      /* "iaticonv/validate/layers/_rule_native.pyx":243
  *             points += 1
  *         elif not (start[i] == 45 and i == 0):
  *             return True             # <<<<<<<<<<<<<<
@@ -4924,7 +5431,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
       }
       goto __pyx_L0;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":214
+      /* "iaticonv/validate/layers/_rule_native.pyx":242
  *         elif start[i] == 46:
  *             points += 1
  *         elif not (start[i] == 45 and i == 0):             # <<<<<<<<<<<<<<
@@ -4936,7 +5443,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
   }
 
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":216
+  /* "iaticonv/validate/layers/_rule_native.pyx":244
  *         elif not (start[i] == 45 and i == 0):
  *             return True
  *     if digits == 0 or points > 1:             # <<<<<<<<<<<<<<
@@ -4962,7 +5469,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
   if (__pyx_t_2) {
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":217
+    /* "iaticonv/validate/layers/_rule_native.pyx":245
  *             return True
  *     if digits == 0 or points > 1:
  *         return True             # <<<<<<<<<<<<<<
@@ -4975,7 +5482,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
     }
     goto __pyx_L0;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":216
+    /* "iaticonv/validate/layers/_rule_native.pyx":244
  *         elif not (start[i] == 45 and i == 0):
  *             return True
  *     if digits == 0 or points > 1:             # <<<<<<<<<<<<<<
@@ -4984,7 +5491,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
 */
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":218
+  /* "iaticonv/validate/layers/_rule_native.pyx":246
  *     if digits == 0 or points > 1:
  *         return True
  *     for i in range(n):             # <<<<<<<<<<<<<<
@@ -4998,7 +5505,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
   for (__pyx_t_5 = 0; __pyx_t_5 < __pyx_t_4; __pyx_t_5+=1) {
     __pyx_v_i = __pyx_t_5;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":219
+    /* "iaticonv/validate/layers/_rule_native.pyx":247
  *         return True
  *     for i in range(n):
  *         buffer[i] = start[i]             # <<<<<<<<<<<<<<
@@ -5009,7 +5516,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
   }
 
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":220
+  /* "iaticonv/validate/layers/_rule_native.pyx":248
  *     for i in range(n):
  *         buffer[i] = start[i]
  *     buffer[n] = 0             # <<<<<<<<<<<<<<
@@ -5018,7 +5525,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
 */
   (__pyx_v_buffer[__pyx_v_n]) = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":221
+  /* "iaticonv/validate/layers/_rule_native.pyx":249
  *         buffer[i] = start[i]
  *     buffer[n] = 0
  *     try:             # <<<<<<<<<<<<<<
@@ -5034,17 +5541,17 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
     __Pyx_XGOTREF(__pyx_t_8);
     /*try:*/ {
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":222
+      /* "iaticonv/validate/layers/_rule_native.pyx":250
  *     buffer[n] = 0
  *     try:
  *         value = PyOS_string_to_double(buffer, NULL, NULL)             # <<<<<<<<<<<<<<
  *     except ValueError:
  *         return True
 */
-      __pyx_t_9 = PyOS_string_to_double(__pyx_v_buffer, NULL, NULL); if (unlikely(__PYX_CHECK_FLOAT_EXCEPTION(__pyx_t_9, ((double)(-1.0))) && PyErr_Occurred())) __PYX_ERR(0, 222, __pyx_L29_error)
+      __pyx_t_9 = PyOS_string_to_double(__pyx_v_buffer, NULL, NULL); if (unlikely(__PYX_CHECK_FLOAT_EXCEPTION(__pyx_t_9, ((double)(-1.0))) && PyErr_Occurred())) __PYX_ERR(0, 250, __pyx_L29_error)
       __pyx_v_value = __pyx_t_9;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":221
+      /* "iaticonv/validate/layers/_rule_native.pyx":249
  *         buffer[i] = start[i]
  *     buffer[n] = 0
  *     try:             # <<<<<<<<<<<<<<
@@ -5058,7 +5565,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
     goto __pyx_L34_try_end;
     __pyx_L29_error:;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":223
+    /* "iaticonv/validate/layers/_rule_native.pyx":251
  *     try:
  *         value = PyOS_string_to_double(buffer, NULL, NULL)
  *     except ValueError:             # <<<<<<<<<<<<<<
@@ -5069,7 +5576,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
     if (__pyx_t_10) {
       __Pyx_ErrRestore(0,0,0);
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":224
+      /* "iaticonv/validate/layers/_rule_native.pyx":252
  *         value = PyOS_string_to_double(buffer, NULL, NULL)
  *     except ValueError:
  *         return True             # <<<<<<<<<<<<<<
@@ -5084,7 +5591,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
     }
     goto __pyx_L31_except_error;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":221
+    /* "iaticonv/validate/layers/_rule_native.pyx":249
  *         buffer[i] = start[i]
  *     buffer[n] = 0
  *     try:             # <<<<<<<<<<<<<<
@@ -5106,7 +5613,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
     __pyx_L34_try_end:;
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":225
+  /* "iaticonv/validate/layers/_rule_native.pyx":253
  *     except ValueError:
  *         return True
  *     return not (low <= value <= high)             # <<<<<<<<<<<<<<
@@ -5124,7 +5631,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
 
   goto __pyx_L0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":192
+  /* "iaticonv/validate/layers/_rule_native.pyx":220
  * 
  * 
  * cdef bint _outside(const char* text, double low, double high):             # <<<<<<<<<<<<<<
@@ -5149,7 +5656,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside(char cons
   return __pyx_r;
 }
 
-/* "iaticonv/validate/layers/_rule_native.pyx":228
+/* "iaticonv/validate/layers/_rule_native.pyx":256
  * 
  * 
  * cdef inline int _digit(char c):             # <<<<<<<<<<<<<<
@@ -5162,7 +5669,7 @@ static CYTHON_INLINE int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__dig
   long __pyx_t_1;
   int __pyx_t_2;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":229
+  /* "iaticonv/validate/layers/_rule_native.pyx":257
  * 
  * cdef inline int _digit(char c):
  *     return c - 48 if 48 <= c <= 57 else -1             # <<<<<<<<<<<<<<
@@ -5186,7 +5693,7 @@ static CYTHON_INLINE int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__dig
   }
   goto __pyx_L0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":228
+  /* "iaticonv/validate/layers/_rule_native.pyx":256
  * 
  * 
  * cdef inline int _digit(char c):             # <<<<<<<<<<<<<<
@@ -5200,7 +5707,7 @@ static CYTHON_INLINE int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__dig
   return __pyx_r;
 }
 
-/* "iaticonv/validate/layers/_rule_native.pyx":232
+/* "iaticonv/validate/layers/_rule_native.pyx":260
  * 
  * 
  * cdef int _month_days(int year, int month):             # <<<<<<<<<<<<<<
@@ -5214,7 +5721,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__month_days(int __
   int __pyx_t_2;
   int __pyx_t_3;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":233
+  /* "iaticonv/validate/layers/_rule_native.pyx":261
  * 
  * cdef int _month_days(int year, int month):
  *     if month == 2:             # <<<<<<<<<<<<<<
@@ -5226,7 +5733,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__month_days(int __
   if (__pyx_t_1) {
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":234
+    /* "iaticonv/validate/layers/_rule_native.pyx":262
  * cdef int _month_days(int year, int month):
  *     if month == 2:
  *         return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28             # <<<<<<<<<<<<<<
@@ -5272,7 +5779,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__month_days(int __
     }
     goto __pyx_L0;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":233
+    /* "iaticonv/validate/layers/_rule_native.pyx":261
  * 
  * cdef int _month_days(int year, int month):
  *     if month == 2:             # <<<<<<<<<<<<<<
@@ -5281,7 +5788,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__month_days(int __
 */
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":235
+  /* "iaticonv/validate/layers/_rule_native.pyx":263
  *     if month == 2:
  *         return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
  *     return 30 if month == 4 or month == 6 or month == 9 or month == 11 else 31             # <<<<<<<<<<<<<<
@@ -5304,7 +5811,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__month_days(int __
   }
   goto __pyx_L0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":232
+  /* "iaticonv/validate/layers/_rule_native.pyx":260
  * 
  * 
  * cdef int _month_days(int year, int month):             # <<<<<<<<<<<<<<
@@ -5318,7 +5825,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__month_days(int __
   return __pyx_r;
 }
 
-/* "iaticonv/validate/layers/_rule_native.pyx":238
+/* "iaticonv/validate/layers/_rule_native.pyx":266
  * 
  * 
  * cdef long _day_number(int year, int month, int day):             # <<<<<<<<<<<<<<
@@ -5337,7 +5844,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__day_number(int _
   long __pyx_t_1;
   int __pyx_t_2;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":240
+  /* "iaticonv/validate/layers/_rule_native.pyx":268
  * cdef long _day_number(int year, int month, int day):
  *     """Days since 0000-03-01 of a proleptic Gregorian date (only differences are used)."""
  *     cdef int y = year - (1 if month <= 2 else 0)             # <<<<<<<<<<<<<<
@@ -5357,7 +5864,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__day_number(int _
   __pyx_v_y = (__pyx_v_year - __pyx_t_1);
 
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":241
+  /* "iaticonv/validate/layers/_rule_native.pyx":269
  *     """Days since 0000-03-01 of a proleptic Gregorian date (only differences are used)."""
  *     cdef int y = year - (1 if month <= 2 else 0)
  *     cdef int era = y // 400             # <<<<<<<<<<<<<<
@@ -5366,7 +5873,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__day_number(int _
 */
   __pyx_v_era = (__pyx_v_y / 0x190);
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":242
+  /* "iaticonv/validate/layers/_rule_native.pyx":270
  *     cdef int y = year - (1 if month <= 2 else 0)
  *     cdef int era = y // 400
  *     cdef int yoe = y - era * 400             # <<<<<<<<<<<<<<
@@ -5375,7 +5882,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__day_number(int _
 */
   __pyx_v_yoe = (__pyx_v_y - (__pyx_v_era * 0x190));
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":243
+  /* "iaticonv/validate/layers/_rule_native.pyx":271
  *     cdef int era = y // 400
  *     cdef int yoe = y - era * 400
  *     cdef int mp = (month + 9) % 12             # <<<<<<<<<<<<<<
@@ -5384,7 +5891,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__day_number(int _
 */
   __pyx_v_mp = ((__pyx_v_month + 9) % 12);
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":244
+  /* "iaticonv/validate/layers/_rule_native.pyx":272
  *     cdef int yoe = y - era * 400
  *     cdef int mp = (month + 9) % 12
  *     cdef int doy = (153 * mp + 2) // 5 + day - 1             # <<<<<<<<<<<<<<
@@ -5393,7 +5900,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__day_number(int _
 */
   __pyx_v_doy = (((((0x99 * __pyx_v_mp) + 2) / 5) + __pyx_v_day) - 1);
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":245
+  /* "iaticonv/validate/layers/_rule_native.pyx":273
  *     cdef int mp = (month + 9) % 12
  *     cdef int doy = (153 * mp + 2) // 5 + day - 1
  *     cdef int doe = yoe * 365 + yoe // 4 - yoe // 100 + doy             # <<<<<<<<<<<<<<
@@ -5402,7 +5909,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__day_number(int _
 */
   __pyx_v_doe = ((((__pyx_v_yoe * 0x16D) + (__pyx_v_yoe / 4)) - (__pyx_v_yoe / 0x64)) + __pyx_v_doy);
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":246
+  /* "iaticonv/validate/layers/_rule_native.pyx":274
  *     cdef int doy = (153 * mp + 2) // 5 + day - 1
  *     cdef int doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
  *     return era * 146097 + doe             # <<<<<<<<<<<<<<
@@ -5415,7 +5922,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__day_number(int _
   }
   goto __pyx_L0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":238
+  /* "iaticonv/validate/layers/_rule_native.pyx":266
  * 
  * 
  * cdef long _day_number(int year, int month, int day):             # <<<<<<<<<<<<<<
@@ -5435,15 +5942,15 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__day_number(int _
   return __pyx_r;
 }
 
-/* "iaticonv/validate/layers/_rule_native.pyx":249
+/* "iaticonv/validate/layers/_rule_native.pyx":277
  * 
  * 
- * cdef long _date(const char* text):             # <<<<<<<<<<<<<<
- *     """The day of an ISO date ``YYYY-MM-DD``, alone or followed by a time without a UTC offset (the
- *     instant then lies within that day, however Python reads the time); DATE_UNSURE otherwise."""
+ * cdef int _date(const char* text, long* low, long* high):             # <<<<<<<<<<<<<<
+ *     """Bounds, in days, of the instant an ISO date text stands for, as the Python rule reads it:
+ *     ``YYYY-MM-DD`` is that day's midnight (low = high); followed by ``T`` or a space and a time, the
 */
 
-static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const *__pyx_v_text) {
+static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const *__pyx_v_text, long *__pyx_v_low, long *__pyx_v_high) {
   char const *__pyx_v_s;
   Py_ssize_t __pyx_v_n;
   Py_ssize_t __pyx_v_i;
@@ -5451,7 +5958,8 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
   int __pyx_v_month;
   int __pyx_v_day;
   int __pyx_v_d;
-  long __pyx_r;
+  int __pyx_v_offset;
+  int __pyx_r;
   int __pyx_t_1;
   int __pyx_t_2;
   Py_ssize_t __pyx_t_3;
@@ -5463,18 +5971,27 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
   const char *__pyx_filename = NULL;
   int __pyx_clineno = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":252
- *     """The day of an ISO date ``YYYY-MM-DD``, alone or followed by a time without a UTC offset (the
- *     instant then lies within that day, however Python reads the time); DATE_UNSURE otherwise."""
+  /* "iaticonv/validate/layers/_rule_native.pyx":282
+ *     instant lies within the day (high = low + 1), or within a day either side when the rest holds a
+ *     ``+``/``-`` (a UTC offset is less than a day). DATE_UNSURE for anything else."""
  *     cdef const char* s = text             # <<<<<<<<<<<<<<
  *     cdef Py_ssize_t n
  *     cdef Py_ssize_t i
 */
   __pyx_v_s = __pyx_v_text;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":256
+  /* "iaticonv/validate/layers/_rule_native.pyx":286
  *     cdef Py_ssize_t i
  *     cdef int year, month, day, d
+ *     cdef bint offset = False             # <<<<<<<<<<<<<<
+ *     while s[0] == 32 or s[0] == 9 or s[0] == 10 or s[0] == 13:
+ *         s += 1
+*/
+  __pyx_v_offset = 0;
+
+  /* "iaticonv/validate/layers/_rule_native.pyx":287
+ *     cdef int year, month, day, d
+ *     cdef bint offset = False
  *     while s[0] == 32 or s[0] == 9 or s[0] == 10 or s[0] == 13:             # <<<<<<<<<<<<<<
  *         s += 1
  *     n = strlen(s)
@@ -5519,8 +6036,8 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
 
     if (!__pyx_t_1) break;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":257
- *     cdef int year, month, day, d
+    /* "iaticonv/validate/layers/_rule_native.pyx":288
+ *     cdef bint offset = False
  *     while s[0] == 32 or s[0] == 9 or s[0] == 10 or s[0] == 13:
  *         s += 1             # <<<<<<<<<<<<<<
  *     n = strlen(s)
@@ -5529,7 +6046,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
     __pyx_v_s = (__pyx_v_s + 1);
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":258
+  /* "iaticonv/validate/layers/_rule_native.pyx":289
  *     while s[0] == 32 or s[0] == 9 or s[0] == 10 or s[0] == 13:
  *         s += 1
  *     n = strlen(s)             # <<<<<<<<<<<<<<
@@ -5538,7 +6055,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
 */
   __pyx_v_n = strlen(__pyx_v_s);
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":259
+  /* "iaticonv/validate/layers/_rule_native.pyx":290
  *         s += 1
  *     n = strlen(s)
  *     while n > 0 and (s[n - 1] == 32 or s[n - 1] == 9 or s[n - 1] == 10 or s[n - 1] == 13):             # <<<<<<<<<<<<<<
@@ -5595,7 +6112,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
 
     if (!__pyx_t_1) break;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":260
+    /* "iaticonv/validate/layers/_rule_native.pyx":291
  *     n = strlen(s)
  *     while n > 0 and (s[n - 1] == 32 or s[n - 1] == 9 or s[n - 1] == 10 or s[n - 1] == 13):
  *         n -= 1             # <<<<<<<<<<<<<<
@@ -5605,7 +6122,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
     __pyx_v_n = (__pyx_v_n - 1);
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":261
+  /* "iaticonv/validate/layers/_rule_native.pyx":292
  *     while n > 0 and (s[n - 1] == 32 or s[n - 1] == 9 or s[n - 1] == 10 or s[n - 1] == 13):
  *         n -= 1
  *     if n < 10 or s[4] != 45 or s[7] != 45:             # <<<<<<<<<<<<<<
@@ -5641,7 +6158,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
   if (__pyx_t_1) {
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":262
+    /* "iaticonv/validate/layers/_rule_native.pyx":293
  *         n -= 1
  *     if n < 10 or s[4] != 45 or s[7] != 45:
  *         return DATE_UNSURE             # <<<<<<<<<<<<<<
@@ -5654,7 +6171,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
     }
     goto __pyx_L0;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":261
+    /* "iaticonv/validate/layers/_rule_native.pyx":292
  *     while n > 0 and (s[n - 1] == 32 or s[n - 1] == 9 or s[n - 1] == 10 or s[n - 1] == 13):
  *         n -= 1
  *     if n < 10 or s[4] != 45 or s[7] != 45:             # <<<<<<<<<<<<<<
@@ -5663,7 +6180,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
 */
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":263
+  /* "iaticonv/validate/layers/_rule_native.pyx":294
  *     if n < 10 or s[4] != 45 or s[7] != 45:
  *         return DATE_UNSURE
  *     for i in range(n):             # <<<<<<<<<<<<<<
@@ -5677,7 +6194,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
   for (__pyx_t_5 = 0; __pyx_t_5 < __pyx_t_4; __pyx_t_5+=1) {
     __pyx_v_i = __pyx_t_5;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":264
+    /* "iaticonv/validate/layers/_rule_native.pyx":295
  *         return DATE_UNSURE
  *     for i in range(n):
  *         if <unsigned char>s[i] >= 128:             # <<<<<<<<<<<<<<
@@ -5689,12 +6206,12 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
     if (__pyx_t_1) {
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":265
+      /* "iaticonv/validate/layers/_rule_native.pyx":296
  *     for i in range(n):
  *         if <unsigned char>s[i] >= 128:
  *             return DATE_UNSURE             # <<<<<<<<<<<<<<
  *     if n > 10:
- *         if s[10] != 84:  # 'T'
+ *         if s[10] != 84 and s[10] != 32:  # 'T' or a space: the time follows
 */
       {
 
@@ -5702,7 +6219,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
       }
       goto __pyx_L0;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":264
+      /* "iaticonv/validate/layers/_rule_native.pyx":295
  *         return DATE_UNSURE
  *     for i in range(n):
  *         if <unsigned char>s[i] >= 128:             # <<<<<<<<<<<<<<
@@ -5713,11 +6230,11 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
   }
 
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":266
+  /* "iaticonv/validate/layers/_rule_native.pyx":297
  *         if <unsigned char>s[i] >= 128:
  *             return DATE_UNSURE
  *     if n > 10:             # <<<<<<<<<<<<<<
- *         if s[10] != 84:  # 'T'
+ *         if s[10] != 84 and s[10] != 32:  # 'T' or a space: the time follows
  *             return DATE_UNSURE
 */
   __pyx_t_1 = (__pyx_v_n > 10);
@@ -5725,24 +6242,38 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
   if (__pyx_t_1) {
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":267
+    /* "iaticonv/validate/layers/_rule_native.pyx":298
  *             return DATE_UNSURE
  *     if n > 10:
- *         if s[10] != 84:  # 'T'             # <<<<<<<<<<<<<<
+ *         if s[10] != 84 and s[10] != 32:  # 'T' or a space: the time follows             # <<<<<<<<<<<<<<
  *             return DATE_UNSURE
  *         for i in range(11, n):
 */
-    __pyx_t_1 = ((__pyx_v_s[10]) != 84);
+    __pyx_t_2 = ((__pyx_v_s[10]) != 84);
 
+    if (__pyx_t_2) {
+
+    } else {
+
+      __pyx_t_1 = __pyx_t_2;
+
+      goto __pyx_L25_bool_binop_done;
+    }
+    __pyx_t_2 = ((__pyx_v_s[10]) != 32);
+
+
+    __pyx_t_1 = __pyx_t_2;
+
+    __pyx_L25_bool_binop_done:;
     if (__pyx_t_1) {
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":268
+      /* "iaticonv/validate/layers/_rule_native.pyx":299
  *     if n > 10:
- *         if s[10] != 84:  # 'T'
+ *         if s[10] != 84 and s[10] != 32:  # 'T' or a space: the time follows
  *             return DATE_UNSURE             # <<<<<<<<<<<<<<
  *         for i in range(11, n):
- *             if s[i] == 43 or s[i] == 45:  # an offset could move the instant to another day
+ *             if s[i] == 43 or s[i] == 45:
 */
       {
 
@@ -5750,21 +6281,21 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
       }
       goto __pyx_L0;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":267
+      /* "iaticonv/validate/layers/_rule_native.pyx":298
  *             return DATE_UNSURE
  *     if n > 10:
- *         if s[10] != 84:  # 'T'             # <<<<<<<<<<<<<<
+ *         if s[10] != 84 and s[10] != 32:  # 'T' or a space: the time follows             # <<<<<<<<<<<<<<
  *             return DATE_UNSURE
  *         for i in range(11, n):
 */
     }
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":269
- *         if s[10] != 84:  # 'T'
+    /* "iaticonv/validate/layers/_rule_native.pyx":300
+ *         if s[10] != 84 and s[10] != 32:  # 'T' or a space: the time follows
  *             return DATE_UNSURE
  *         for i in range(11, n):             # <<<<<<<<<<<<<<
- *             if s[i] == 43 or s[i] == 45:  # an offset could move the instant to another day
- *                 return DATE_UNSURE
+ *             if s[i] == 43 or s[i] == 45:
+ *                 offset = True
 */
 
     __pyx_t_3 = __pyx_v_n;
@@ -5773,11 +6304,11 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
     for (__pyx_t_5 = 11; __pyx_t_5 < __pyx_t_4; __pyx_t_5+=1) {
       __pyx_v_i = __pyx_t_5;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":270
+      /* "iaticonv/validate/layers/_rule_native.pyx":301
  *             return DATE_UNSURE
  *         for i in range(11, n):
- *             if s[i] == 43 or s[i] == 45:  # an offset could move the instant to another day             # <<<<<<<<<<<<<<
- *                 return DATE_UNSURE
+ *             if s[i] == 43 or s[i] == 45:             # <<<<<<<<<<<<<<
+ *                 offset = True
  *     year = month = day = 0
 */
       __pyx_t_2 = ((__pyx_v_s[__pyx_v_i]) == 43);
@@ -5788,53 +6319,49 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
 
         __pyx_t_1 = __pyx_t_2;
 
-        goto __pyx_L28_bool_binop_done;
+        goto __pyx_L30_bool_binop_done;
       }
       __pyx_t_2 = ((__pyx_v_s[__pyx_v_i]) == 45);
 
 
       __pyx_t_1 = __pyx_t_2;
 
-      __pyx_L28_bool_binop_done:;
+      __pyx_L30_bool_binop_done:;
       if (__pyx_t_1) {
 
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":271
+        /* "iaticonv/validate/layers/_rule_native.pyx":302
  *         for i in range(11, n):
- *             if s[i] == 43 or s[i] == 45:  # an offset could move the instant to another day
- *                 return DATE_UNSURE             # <<<<<<<<<<<<<<
+ *             if s[i] == 43 or s[i] == 45:
+ *                 offset = True             # <<<<<<<<<<<<<<
  *     year = month = day = 0
  *     for i in range(4):
 */
-        {
+        __pyx_v_offset = 1;
 
-          __pyx_r = __pyx_e_8iaticonv_8validate_6layers_12_rule_native_DATE_UNSURE;
-        }
-        goto __pyx_L0;
-
-        /* "iaticonv/validate/layers/_rule_native.pyx":270
+        /* "iaticonv/validate/layers/_rule_native.pyx":301
  *             return DATE_UNSURE
  *         for i in range(11, n):
- *             if s[i] == 43 or s[i] == 45:  # an offset could move the instant to another day             # <<<<<<<<<<<<<<
- *                 return DATE_UNSURE
+ *             if s[i] == 43 or s[i] == 45:             # <<<<<<<<<<<<<<
+ *                 offset = True
  *     year = month = day = 0
 */
       }
     }
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":266
+    /* "iaticonv/validate/layers/_rule_native.pyx":297
  *         if <unsigned char>s[i] >= 128:
  *             return DATE_UNSURE
  *     if n > 10:             # <<<<<<<<<<<<<<
- *         if s[10] != 84:  # 'T'
+ *         if s[10] != 84 and s[10] != 32:  # 'T' or a space: the time follows
  *             return DATE_UNSURE
 */
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":272
- *             if s[i] == 43 or s[i] == 45:  # an offset could move the instant to another day
- *                 return DATE_UNSURE
+  /* "iaticonv/validate/layers/_rule_native.pyx":303
+ *             if s[i] == 43 or s[i] == 45:
+ *                 offset = True
  *     year = month = day = 0             # <<<<<<<<<<<<<<
  *     for i in range(4):
  *         d = _digit(s[i])
@@ -5843,8 +6370,8 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
   __pyx_v_month = 0;
   __pyx_v_day = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":273
- *                 return DATE_UNSURE
+  /* "iaticonv/validate/layers/_rule_native.pyx":304
+ *                 offset = True
  *     year = month = day = 0
  *     for i in range(4):             # <<<<<<<<<<<<<<
  *         d = _digit(s[i])
@@ -5853,17 +6380,17 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
   for (__pyx_t_3 = 0; __pyx_t_3 < 4; __pyx_t_3+=1) {
     __pyx_v_i = __pyx_t_3;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":274
+    /* "iaticonv/validate/layers/_rule_native.pyx":305
  *     year = month = day = 0
  *     for i in range(4):
  *         d = _digit(s[i])             # <<<<<<<<<<<<<<
  *         if d < 0:
  *             return DATE_UNSURE
 */
-    __pyx_t_6 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__digit((__pyx_v_s[__pyx_v_i])); if (unlikely(__pyx_t_6 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 274, __pyx_L1_error)
+    __pyx_t_6 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__digit((__pyx_v_s[__pyx_v_i])); if (unlikely(__pyx_t_6 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 305, __pyx_L1_error)
     __pyx_v_d = __pyx_t_6;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":275
+    /* "iaticonv/validate/layers/_rule_native.pyx":306
  *     for i in range(4):
  *         d = _digit(s[i])
  *         if d < 0:             # <<<<<<<<<<<<<<
@@ -5875,7 +6402,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
     if (__pyx_t_1) {
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":276
+      /* "iaticonv/validate/layers/_rule_native.pyx":307
  *         d = _digit(s[i])
  *         if d < 0:
  *             return DATE_UNSURE             # <<<<<<<<<<<<<<
@@ -5888,7 +6415,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
       }
       goto __pyx_L0;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":275
+      /* "iaticonv/validate/layers/_rule_native.pyx":306
  *     for i in range(4):
  *         d = _digit(s[i])
  *         if d < 0:             # <<<<<<<<<<<<<<
@@ -5897,7 +6424,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
 */
     }
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":277
+    /* "iaticonv/validate/layers/_rule_native.pyx":308
  *         if d < 0:
  *             return DATE_UNSURE
  *         year = year * 10 + d             # <<<<<<<<<<<<<<
@@ -5907,7 +6434,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
     __pyx_v_year = ((__pyx_v_year * 10) + __pyx_v_d);
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":278
+  /* "iaticonv/validate/layers/_rule_native.pyx":309
  *             return DATE_UNSURE
  *         year = year * 10 + d
  *     for i in range(5, 7):             # <<<<<<<<<<<<<<
@@ -5917,17 +6444,17 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
   for (__pyx_t_3 = 5; __pyx_t_3 < 7; __pyx_t_3+=1) {
     __pyx_v_i = __pyx_t_3;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":279
+    /* "iaticonv/validate/layers/_rule_native.pyx":310
  *         year = year * 10 + d
  *     for i in range(5, 7):
  *         d = _digit(s[i])             # <<<<<<<<<<<<<<
  *         if d < 0:
  *             return DATE_UNSURE
 */
-    __pyx_t_6 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__digit((__pyx_v_s[__pyx_v_i])); if (unlikely(__pyx_t_6 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 279, __pyx_L1_error)
+    __pyx_t_6 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__digit((__pyx_v_s[__pyx_v_i])); if (unlikely(__pyx_t_6 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 310, __pyx_L1_error)
     __pyx_v_d = __pyx_t_6;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":280
+    /* "iaticonv/validate/layers/_rule_native.pyx":311
  *     for i in range(5, 7):
  *         d = _digit(s[i])
  *         if d < 0:             # <<<<<<<<<<<<<<
@@ -5939,7 +6466,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
     if (__pyx_t_1) {
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":281
+      /* "iaticonv/validate/layers/_rule_native.pyx":312
  *         d = _digit(s[i])
  *         if d < 0:
  *             return DATE_UNSURE             # <<<<<<<<<<<<<<
@@ -5952,7 +6479,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
       }
       goto __pyx_L0;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":280
+      /* "iaticonv/validate/layers/_rule_native.pyx":311
  *     for i in range(5, 7):
  *         d = _digit(s[i])
  *         if d < 0:             # <<<<<<<<<<<<<<
@@ -5961,7 +6488,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
 */
     }
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":282
+    /* "iaticonv/validate/layers/_rule_native.pyx":313
  *         if d < 0:
  *             return DATE_UNSURE
  *         month = month * 10 + d             # <<<<<<<<<<<<<<
@@ -5971,7 +6498,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
     __pyx_v_month = ((__pyx_v_month * 10) + __pyx_v_d);
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":283
+  /* "iaticonv/validate/layers/_rule_native.pyx":314
  *             return DATE_UNSURE
  *         month = month * 10 + d
  *     for i in range(8, 10):             # <<<<<<<<<<<<<<
@@ -5981,17 +6508,17 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
   for (__pyx_t_3 = 8; __pyx_t_3 < 10; __pyx_t_3+=1) {
     __pyx_v_i = __pyx_t_3;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":284
+    /* "iaticonv/validate/layers/_rule_native.pyx":315
  *         month = month * 10 + d
  *     for i in range(8, 10):
  *         d = _digit(s[i])             # <<<<<<<<<<<<<<
  *         if d < 0:
  *             return DATE_UNSURE
 */
-    __pyx_t_6 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__digit((__pyx_v_s[__pyx_v_i])); if (unlikely(__pyx_t_6 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 284, __pyx_L1_error)
+    __pyx_t_6 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__digit((__pyx_v_s[__pyx_v_i])); if (unlikely(__pyx_t_6 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 315, __pyx_L1_error)
     __pyx_v_d = __pyx_t_6;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":285
+    /* "iaticonv/validate/layers/_rule_native.pyx":316
  *     for i in range(8, 10):
  *         d = _digit(s[i])
  *         if d < 0:             # <<<<<<<<<<<<<<
@@ -6003,7 +6530,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
     if (__pyx_t_1) {
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":286
+      /* "iaticonv/validate/layers/_rule_native.pyx":317
  *         d = _digit(s[i])
  *         if d < 0:
  *             return DATE_UNSURE             # <<<<<<<<<<<<<<
@@ -6016,7 +6543,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
       }
       goto __pyx_L0;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":285
+      /* "iaticonv/validate/layers/_rule_native.pyx":316
  *     for i in range(8, 10):
  *         d = _digit(s[i])
  *         if d < 0:             # <<<<<<<<<<<<<<
@@ -6025,7 +6552,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
 */
     }
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":287
+    /* "iaticonv/validate/layers/_rule_native.pyx":318
  *         if d < 0:
  *             return DATE_UNSURE
  *         day = day * 10 + d             # <<<<<<<<<<<<<<
@@ -6035,12 +6562,12 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
     __pyx_v_day = ((__pyx_v_day * 10) + __pyx_v_d);
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":288
+  /* "iaticonv/validate/layers/_rule_native.pyx":319
  *             return DATE_UNSURE
  *         day = day * 10 + d
  *     if year < 1 or month < 1 or month > 12 or day < 1 or day > _month_days(year, month):             # <<<<<<<<<<<<<<
  *         return DATE_UNSURE
- *     return _day_number(year, month, day)
+ *     low[0] = _day_number(year, month, day)
 */
   __pyx_t_2 = (__pyx_v_year < 1);
 
@@ -6050,7 +6577,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
 
     __pyx_t_1 = __pyx_t_2;
 
-    goto __pyx_L40_bool_binop_done;
+    goto __pyx_L42_bool_binop_done;
   }
   __pyx_t_2 = (__pyx_v_month < 1);
 
@@ -6060,7 +6587,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
 
     __pyx_t_1 = __pyx_t_2;
 
-    goto __pyx_L40_bool_binop_done;
+    goto __pyx_L42_bool_binop_done;
   }
   __pyx_t_2 = (__pyx_v_month > 12);
 
@@ -6070,7 +6597,7 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
 
     __pyx_t_1 = __pyx_t_2;
 
-    goto __pyx_L40_bool_binop_done;
+    goto __pyx_L42_bool_binop_done;
   }
   __pyx_t_2 = (__pyx_v_day < 1);
 
@@ -6080,25 +6607,25 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
 
     __pyx_t_1 = __pyx_t_2;
 
-    goto __pyx_L40_bool_binop_done;
+    goto __pyx_L42_bool_binop_done;
   }
-  __pyx_t_6 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__month_days(__pyx_v_year, __pyx_v_month); if (unlikely(__pyx_t_6 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 288, __pyx_L1_error)
+  __pyx_t_6 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__month_days(__pyx_v_year, __pyx_v_month); if (unlikely(__pyx_t_6 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 319, __pyx_L1_error)
   __pyx_t_2 = (__pyx_v_day > __pyx_t_6);
 
 
 
   __pyx_t_1 = __pyx_t_2;
 
-  __pyx_L40_bool_binop_done:;
+  __pyx_L42_bool_binop_done:;
   if (__pyx_t_1) {
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":289
+    /* "iaticonv/validate/layers/_rule_native.pyx":320
  *         day = day * 10 + d
  *     if year < 1 or month < 1 or month > 12 or day < 1 or day > _month_days(year, month):
  *         return DATE_UNSURE             # <<<<<<<<<<<<<<
- *     return _day_number(year, month, day)
- * 
+ *     low[0] = _day_number(year, month, day)
+ *     high[0] = low[0]
 */
     {
 
@@ -6106,41 +6633,132 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
     }
     goto __pyx_L0;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":288
+    /* "iaticonv/validate/layers/_rule_native.pyx":319
  *             return DATE_UNSURE
  *         day = day * 10 + d
  *     if year < 1 or month < 1 or month > 12 or day < 1 or day > _month_days(year, month):             # <<<<<<<<<<<<<<
  *         return DATE_UNSURE
- *     return _day_number(year, month, day)
+ *     low[0] = _day_number(year, month, day)
 */
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":290
+  /* "iaticonv/validate/layers/_rule_native.pyx":321
  *     if year < 1 or month < 1 or month > 12 or day < 1 or day > _month_days(year, month):
  *         return DATE_UNSURE
- *     return _day_number(year, month, day)             # <<<<<<<<<<<<<<
+ *     low[0] = _day_number(year, month, day)             # <<<<<<<<<<<<<<
+ *     high[0] = low[0]
+ *     if n > 10:
+*/
+  __pyx_t_7 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__day_number(__pyx_v_year, __pyx_v_month, __pyx_v_day); if (unlikely(__pyx_t_7 == ((long)-1L) && PyErr_Occurred())) __PYX_ERR(0, 321, __pyx_L1_error)
+  (__pyx_v_low[0]) = __pyx_t_7;
+
+
+  /* "iaticonv/validate/layers/_rule_native.pyx":322
+ *         return DATE_UNSURE
+ *     low[0] = _day_number(year, month, day)
+ *     high[0] = low[0]             # <<<<<<<<<<<<<<
+ *     if n > 10:
+ *         high[0] = low[0] + 1
+*/
+  (__pyx_v_high[0]) = (__pyx_v_low[0]);
+
+  /* "iaticonv/validate/layers/_rule_native.pyx":323
+ *     low[0] = _day_number(year, month, day)
+ *     high[0] = low[0]
+ *     if n > 10:             # <<<<<<<<<<<<<<
+ *         high[0] = low[0] + 1
+ *         if offset:
+*/
+  __pyx_t_1 = (__pyx_v_n > 10);
+
+  if (__pyx_t_1) {
+
+
+    /* "iaticonv/validate/layers/_rule_native.pyx":324
+ *     high[0] = low[0]
+ *     if n > 10:
+ *         high[0] = low[0] + 1             # <<<<<<<<<<<<<<
+ *         if offset:
+ *             low[0] -= 1
+*/
+    (__pyx_v_high[0]) = ((__pyx_v_low[0]) + 1);
+
+    /* "iaticonv/validate/layers/_rule_native.pyx":325
+ *     if n > 10:
+ *         high[0] = low[0] + 1
+ *         if offset:             # <<<<<<<<<<<<<<
+ *             low[0] -= 1
+ *             high[0] += 1
+*/
+    if (__pyx_v_offset) {
+
+      /* "iaticonv/validate/layers/_rule_native.pyx":326
+ *         high[0] = low[0] + 1
+ *         if offset:
+ *             low[0] -= 1             # <<<<<<<<<<<<<<
+ *             high[0] += 1
+ *     return 0
+*/
+
+      __pyx_t_7 = 0;
+      (__pyx_v_low[__pyx_t_7]) = ((__pyx_v_low[__pyx_t_7]) - 1);
+
+      /* "iaticonv/validate/layers/_rule_native.pyx":327
+ *         if offset:
+ *             low[0] -= 1
+ *             high[0] += 1             # <<<<<<<<<<<<<<
+ *     return 0
+ * 
+*/
+
+      __pyx_t_7 = 0;
+      (__pyx_v_high[__pyx_t_7]) = ((__pyx_v_high[__pyx_t_7]) + 1);
+
+      /* "iaticonv/validate/layers/_rule_native.pyx":325
+ *     if n > 10:
+ *         high[0] = low[0] + 1
+ *         if offset:             # <<<<<<<<<<<<<<
+ *             low[0] -= 1
+ *             high[0] += 1
+*/
+    }
+
+    /* "iaticonv/validate/layers/_rule_native.pyx":323
+ *     low[0] = _day_number(year, month, day)
+ *     high[0] = low[0]
+ *     if n > 10:             # <<<<<<<<<<<<<<
+ *         high[0] = low[0] + 1
+ *         if offset:
+*/
+  }
+
+  /* "iaticonv/validate/layers/_rule_native.pyx":328
+ *             low[0] -= 1
+ *             high[0] += 1
+ *     return 0             # <<<<<<<<<<<<<<
  * 
  * 
 */
-  __pyx_t_7 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__day_number(__pyx_v_year, __pyx_v_month, __pyx_v_day); if (unlikely(__pyx_t_7 == ((long)-1L) && PyErr_Occurred())) __PYX_ERR(0, 290, __pyx_L1_error)
   {
-    __pyx_r = __pyx_t_7;
+
+    __pyx_r = 0;
   }
   goto __pyx_L0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":249
+  /* "iaticonv/validate/layers/_rule_native.pyx":277
  * 
  * 
- * cdef long _date(const char* text):             # <<<<<<<<<<<<<<
- *     """The day of an ISO date ``YYYY-MM-DD``, alone or followed by a time without a UTC offset (the
- *     instant then lies within that day, however Python reads the time); DATE_UNSURE otherwise."""
+ * cdef int _date(const char* text, long* low, long* high):             # <<<<<<<<<<<<<<
+ *     """Bounds, in days, of the instant an ISO date text stands for, as the Python rule reads it:
+ *     ``YYYY-MM-DD`` is that day's midnight (low = high); followed by ``T`` or a space and a time, the
 */
 
   /* function exit code */
   __pyx_L1_error:;
   __Pyx_AddTraceback("iaticonv.validate.layers._rule_native._date", __pyx_clineno, __pyx_lineno, __pyx_filename);
-  __pyx_r = -1L;
+  __pyx_r = -1;
   __pyx_L0:;
+
 
 
 
@@ -6152,92 +6770,110 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date(char const 
   return __pyx_r;
 }
 
-/* "iaticonv/validate/layers/_rule_native.pyx":293
+/* "iaticonv/validate/layers/_rule_native.pyx":331
  * 
  * 
- * cdef long _first_date(xmlNode* context, Path* path, long today):             # <<<<<<<<<<<<<<
+ * cdef int _first_date(xmlNode* context, Path* path, long today, long* low, long* high):             # <<<<<<<<<<<<<<
+ *     """The bounds of the first date ``path`` finds (0), or DATE_MISSING, or DATE_UNSURE."""
  *     cdef Values found
- *     if path.now:
 */
 
-static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__first_date(xmlNode *__pyx_v_context, struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_v_path, long __pyx_v_today) {
+static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__first_date(xmlNode *__pyx_v_context, struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_v_path, long __pyx_v_today, long *__pyx_v_low, long *__pyx_v_high) {
   struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Values __pyx_v_found;
-  long __pyx_r;
+  int __pyx_r;
   int __pyx_t_1;
-  long __pyx_t_2;
+  int __pyx_t_2;
   int __pyx_lineno = 0;
   const char *__pyx_filename = NULL;
   int __pyx_clineno = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":295
- * cdef long _first_date(xmlNode* context, Path* path, long today):
+  /* "iaticonv/validate/layers/_rule_native.pyx":334
+ *     """The bounds of the first date ``path`` finds (0), or DATE_MISSING, or DATE_UNSURE."""
  *     cdef Values found
- *     if path.now:             # <<<<<<<<<<<<<<
- *         return today
- *     found.count = 0
+ *     if path.now:  # "now" is some instant of today (UTC)             # <<<<<<<<<<<<<<
+ *         low[0] = today
+ *         high[0] = today + 1
 */
   if (__pyx_v_path->now) {
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":296
+    /* "iaticonv/validate/layers/_rule_native.pyx":335
  *     cdef Values found
- *     if path.now:
- *         return today             # <<<<<<<<<<<<<<
+ *     if path.now:  # "now" is some instant of today (UTC)
+ *         low[0] = today             # <<<<<<<<<<<<<<
+ *         high[0] = today + 1
+ *         return 0
+*/
+    (__pyx_v_low[0]) = __pyx_v_today;
+
+    /* "iaticonv/validate/layers/_rule_native.pyx":336
+ *     if path.now:  # "now" is some instant of today (UTC)
+ *         low[0] = today
+ *         high[0] = today + 1             # <<<<<<<<<<<<<<
+ *         return 0
+ *     found.count = 0
+*/
+    (__pyx_v_high[0]) = (__pyx_v_today + 1);
+
+    /* "iaticonv/validate/layers/_rule_native.pyx":337
+ *         low[0] = today
+ *         high[0] = today + 1
+ *         return 0             # <<<<<<<<<<<<<<
  *     found.count = 0
  *     found.unsure = False
 */
     {
 
-      __pyx_r = __pyx_v_today;
+      __pyx_r = 0;
     }
     goto __pyx_L0;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":295
- * cdef long _first_date(xmlNode* context, Path* path, long today):
+    /* "iaticonv/validate/layers/_rule_native.pyx":334
+ *     """The bounds of the first date ``path`` finds (0), or DATE_MISSING, or DATE_UNSURE."""
  *     cdef Values found
- *     if path.now:             # <<<<<<<<<<<<<<
- *         return today
- *     found.count = 0
+ *     if path.now:  # "now" is some instant of today (UTC)             # <<<<<<<<<<<<<<
+ *         low[0] = today
+ *         high[0] = today + 1
 */
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":297
- *     if path.now:
- *         return today
+  /* "iaticonv/validate/layers/_rule_native.pyx":338
+ *         high[0] = today + 1
+ *         return 0
  *     found.count = 0             # <<<<<<<<<<<<<<
  *     found.unsure = False
- *     _collect(context, path, 0, &found)
+ *     _collect(context, path, 0, &found, True)
 */
   __pyx_v_found.count = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":298
- *         return today
+  /* "iaticonv/validate/layers/_rule_native.pyx":339
+ *         return 0
  *     found.count = 0
  *     found.unsure = False             # <<<<<<<<<<<<<<
- *     _collect(context, path, 0, &found)
+ *     _collect(context, path, 0, &found, True)
  *     if found.unsure:
 */
   __pyx_v_found.unsure = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":299
+  /* "iaticonv/validate/layers/_rule_native.pyx":340
  *     found.count = 0
  *     found.unsure = False
- *     _collect(context, path, 0, &found)             # <<<<<<<<<<<<<<
+ *     _collect(context, path, 0, &found, True)             # <<<<<<<<<<<<<<
  *     if found.unsure:
  *         return DATE_UNSURE
 */
-  __pyx_f_8iaticonv_8validate_6layers_12_rule_native__collect(__pyx_v_context, __pyx_v_path, 0, (&__pyx_v_found)); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 299, __pyx_L1_error)
+  __pyx_f_8iaticonv_8validate_6layers_12_rule_native__collect(__pyx_v_context, __pyx_v_path, 0, (&__pyx_v_found), 1); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 340, __pyx_L1_error)
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":300
+  /* "iaticonv/validate/layers/_rule_native.pyx":341
  *     found.unsure = False
- *     _collect(context, path, 0, &found)
+ *     _collect(context, path, 0, &found, True)
  *     if found.unsure:             # <<<<<<<<<<<<<<
  *         return DATE_UNSURE
  *     if found.count == 0:
 */
   if (__pyx_v_found.unsure) {
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":301
- *     _collect(context, path, 0, &found)
+    /* "iaticonv/validate/layers/_rule_native.pyx":342
+ *     _collect(context, path, 0, &found, True)
  *     if found.unsure:
  *         return DATE_UNSURE             # <<<<<<<<<<<<<<
  *     if found.count == 0:
@@ -6249,32 +6885,32 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__first_date(xmlNo
     }
     goto __pyx_L0;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":300
+    /* "iaticonv/validate/layers/_rule_native.pyx":341
  *     found.unsure = False
- *     _collect(context, path, 0, &found)
+ *     _collect(context, path, 0, &found, True)
  *     if found.unsure:             # <<<<<<<<<<<<<<
  *         return DATE_UNSURE
  *     if found.count == 0:
 */
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":302
+  /* "iaticonv/validate/layers/_rule_native.pyx":343
  *     if found.unsure:
  *         return DATE_UNSURE
  *     if found.count == 0:             # <<<<<<<<<<<<<<
  *         return DATE_MISSING
- *     return _date(found.text[0])
+ *     return _date(found.text[0], low, high)
 */
   __pyx_t_1 = (__pyx_v_found.count == 0);
 
   if (__pyx_t_1) {
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":303
+    /* "iaticonv/validate/layers/_rule_native.pyx":344
  *         return DATE_UNSURE
  *     if found.count == 0:
  *         return DATE_MISSING             # <<<<<<<<<<<<<<
- *     return _date(found.text[0])
+ *     return _date(found.text[0], low, high)
  * 
 */
     {
@@ -6283,47 +6919,47 @@ static long __pyx_f_8iaticonv_8validate_6layers_12_rule_native__first_date(xmlNo
     }
     goto __pyx_L0;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":302
+    /* "iaticonv/validate/layers/_rule_native.pyx":343
  *     if found.unsure:
  *         return DATE_UNSURE
  *     if found.count == 0:             # <<<<<<<<<<<<<<
  *         return DATE_MISSING
- *     return _date(found.text[0])
+ *     return _date(found.text[0], low, high)
 */
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":304
+  /* "iaticonv/validate/layers/_rule_native.pyx":345
  *     if found.count == 0:
  *         return DATE_MISSING
- *     return _date(found.text[0])             # <<<<<<<<<<<<<<
+ *     return _date(found.text[0], low, high)             # <<<<<<<<<<<<<<
  * 
  * 
 */
-  __pyx_t_2 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date((__pyx_v_found.text[0])); if (unlikely(__pyx_t_2 == ((long)-1L) && PyErr_Occurred())) __PYX_ERR(0, 304, __pyx_L1_error)
+  __pyx_t_2 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__date((__pyx_v_found.text[0]), __pyx_v_low, __pyx_v_high); if (unlikely(__pyx_t_2 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 345, __pyx_L1_error)
   {
     __pyx_r = __pyx_t_2;
   }
   goto __pyx_L0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":293
+  /* "iaticonv/validate/layers/_rule_native.pyx":331
  * 
  * 
- * cdef long _first_date(xmlNode* context, Path* path, long today):             # <<<<<<<<<<<<<<
+ * cdef int _first_date(xmlNode* context, Path* path, long today, long* low, long* high):             # <<<<<<<<<<<<<<
+ *     """The bounds of the first date ``path`` finds (0), or DATE_MISSING, or DATE_UNSURE."""
  *     cdef Values found
- *     if path.now:
 */
 
   /* function exit code */
   __pyx_L1_error:;
   __Pyx_AddTraceback("iaticonv.validate.layers._rule_native._first_date", __pyx_clineno, __pyx_lineno, __pyx_filename);
-  __pyx_r = -1L;
+  __pyx_r = -1;
   __pyx_L0:;
 
 
   return __pyx_r;
 }
 
-/* "iaticonv/validate/layers/_rule_native.pyx":326
+/* "iaticonv/validate/layers/_rule_native.pyx":367
  *     cdef list keep   # the bytes the C pointers point into
  * 
  *     def __cinit__(self):             # <<<<<<<<<<<<<<
@@ -6381,7 +7017,7 @@ static int __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan___cinit
   int __pyx_clineno = 0;
   __Pyx_RefNannySetupContext("__cinit__", 0);
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":327
+  /* "iaticonv/validate/layers/_rule_native.pyx":368
  * 
  *     def __cinit__(self):
  *         self.contexts = NULL             # <<<<<<<<<<<<<<
@@ -6390,7 +7026,7 @@ static int __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan___cinit
 */
   __pyx_v_self->contexts = NULL;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":328
+  /* "iaticonv/validate/layers/_rule_native.pyx":369
  *     def __cinit__(self):
  *         self.contexts = NULL
  *         self.paths = NULL             # <<<<<<<<<<<<<<
@@ -6399,7 +7035,7 @@ static int __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan___cinit
 */
   __pyx_v_self->paths = NULL;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":329
+  /* "iaticonv/validate/layers/_rule_native.pyx":370
  *         self.contexts = NULL
  *         self.paths = NULL
  *         self.prefixes = NULL             # <<<<<<<<<<<<<<
@@ -6408,21 +7044,21 @@ static int __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan___cinit
 */
   __pyx_v_self->prefixes = NULL;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":330
+  /* "iaticonv/validate/layers/_rule_native.pyx":371
  *         self.paths = NULL
  *         self.prefixes = NULL
  *         self.keep = []             # <<<<<<<<<<<<<<
  * 
  *     def __init__(self, int op, list contexts, list paths, list prefixes=None,
 */
-  __pyx_t_1 = PyList_New(0); if (unlikely(!__pyx_t_1)) __PYX_ERR(0, 330, __pyx_L1_error)
+  __pyx_t_1 = PyList_New(0); if (unlikely(!__pyx_t_1)) __PYX_ERR(0, 371, __pyx_L1_error)
   __Pyx_GOTREF(__pyx_t_1);
   __Pyx_GIVEREF(__pyx_t_1);
   __Pyx_GOTREF(__pyx_v_self->keep);
   __Pyx_DECREF_SET(__pyx_v_self->keep, ((PyObject*)__pyx_t_1));
   __pyx_t_1 = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":326
+  /* "iaticonv/validate/layers/_rule_native.pyx":367
  *     cdef list keep   # the bytes the C pointers point into
  * 
  *     def __cinit__(self):             # <<<<<<<<<<<<<<
@@ -6443,7 +7079,7 @@ static int __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan___cinit
   return __pyx_r;
 }
 
-/* "iaticonv/validate/layers/_rule_native.pyx":332
+/* "iaticonv/validate/layers/_rule_native.pyx":373
  *         self.keep = []
  * 
  *     def __init__(self, int op, list contexts, list paths, list prefixes=None,             # <<<<<<<<<<<<<<
@@ -6497,89 +7133,89 @@ PyObject *__pyx_args, PyObject *__pyx_kwds
   {
     PyObject ** const __pyx_pyargnames[] = {&__pyx_mstate_global->__pyx_n_u_op,&__pyx_mstate_global->__pyx_n_u_contexts,&__pyx_mstate_global->__pyx_n_u_paths,&__pyx_mstate_global->__pyx_n_u_prefixes,&__pyx_mstate_global->__pyx_n_u_chars,&__pyx_mstate_global->__pyx_n_u_separator,&__pyx_mstate_global->__pyx_n_u_low,&__pyx_mstate_global->__pyx_n_u_high,&__pyx_mstate_global->__pyx_n_u_today,0};
     const Py_ssize_t __pyx_kwds_len = (__pyx_kwds) ? __Pyx_NumKwargs_FASTCALL_TPNEW(__pyx_kwds) : 0;
-    if (unlikely(__pyx_kwds_len < 0)) __PYX_ERR(0, 332, __pyx_L3_error)
+    if (unlikely(__pyx_kwds_len < 0)) __PYX_ERR(0, 373, __pyx_L3_error)
     if (__pyx_kwds_len > 0) {
       switch (__pyx_nargs) {
         case  9:
         values[8] = __Pyx_ArgRef_FASTCALL_TPNEW(__pyx_args, 8);
-        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[8])) __PYX_ERR(0, 332, __pyx_L3_error)
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[8])) __PYX_ERR(0, 373, __pyx_L3_error)
         CYTHON_FALLTHROUGH;
         case  8:
         values[7] = __Pyx_ArgRef_FASTCALL_TPNEW(__pyx_args, 7);
-        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[7])) __PYX_ERR(0, 332, __pyx_L3_error)
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[7])) __PYX_ERR(0, 373, __pyx_L3_error)
         CYTHON_FALLTHROUGH;
         case  7:
         values[6] = __Pyx_ArgRef_FASTCALL_TPNEW(__pyx_args, 6);
-        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[6])) __PYX_ERR(0, 332, __pyx_L3_error)
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[6])) __PYX_ERR(0, 373, __pyx_L3_error)
         CYTHON_FALLTHROUGH;
         case  6:
         values[5] = __Pyx_ArgRef_FASTCALL_TPNEW(__pyx_args, 5);
-        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[5])) __PYX_ERR(0, 332, __pyx_L3_error)
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[5])) __PYX_ERR(0, 373, __pyx_L3_error)
         CYTHON_FALLTHROUGH;
         case  5:
         values[4] = __Pyx_ArgRef_FASTCALL_TPNEW(__pyx_args, 4);
-        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[4])) __PYX_ERR(0, 332, __pyx_L3_error)
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[4])) __PYX_ERR(0, 373, __pyx_L3_error)
         CYTHON_FALLTHROUGH;
         case  4:
         values[3] = __Pyx_ArgRef_FASTCALL_TPNEW(__pyx_args, 3);
-        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[3])) __PYX_ERR(0, 332, __pyx_L3_error)
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[3])) __PYX_ERR(0, 373, __pyx_L3_error)
         CYTHON_FALLTHROUGH;
         case  3:
         values[2] = __Pyx_ArgRef_FASTCALL_TPNEW(__pyx_args, 2);
-        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[2])) __PYX_ERR(0, 332, __pyx_L3_error)
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[2])) __PYX_ERR(0, 373, __pyx_L3_error)
         CYTHON_FALLTHROUGH;
         case  2:
         values[1] = __Pyx_ArgRef_FASTCALL_TPNEW(__pyx_args, 1);
-        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[1])) __PYX_ERR(0, 332, __pyx_L3_error)
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[1])) __PYX_ERR(0, 373, __pyx_L3_error)
         CYTHON_FALLTHROUGH;
         case  1:
         values[0] = __Pyx_ArgRef_FASTCALL_TPNEW(__pyx_args, 0);
-        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[0])) __PYX_ERR(0, 332, __pyx_L3_error)
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[0])) __PYX_ERR(0, 373, __pyx_L3_error)
         CYTHON_FALLTHROUGH;
         case  0: break;
         default: goto __pyx_L5_argtuple_error;
       }
       const Py_ssize_t kwd_pos_args = __pyx_nargs;
-      if (__Pyx_ParseKeywords(__pyx_kwds, __pyx_kwvalues, __pyx_pyargnames, 0, values, kwd_pos_args, __pyx_kwds_len, "__init__", 0) < (0)) __PYX_ERR(0, 332, __pyx_L3_error)
+      if (__Pyx_ParseKeywords(__pyx_kwds, __pyx_kwvalues, __pyx_pyargnames, 0, values, kwd_pos_args, __pyx_kwds_len, "__init__", 0) < (0)) __PYX_ERR(0, 373, __pyx_L3_error)
       if (!values[3]) values[3] = __Pyx_NewRef(((PyObject*)Py_None));
       if (!values[4]) values[4] = __Pyx_NewRef(((PyObject*)__pyx_mstate_global->__pyx_kp_b_));
       if (!values[5]) values[5] = __Pyx_NewRef(((PyObject*)__pyx_mstate_global->__pyx_kp_b_));
       for (Py_ssize_t i = __pyx_nargs; i < 3; i++) {
-        if (unlikely(!values[i])) { __Pyx_RaiseArgtupleInvalid("__init__", 0, 3, 9, i); __PYX_ERR(0, 332, __pyx_L3_error) }
+        if (unlikely(!values[i])) { __Pyx_RaiseArgtupleInvalid("__init__", 0, 3, 9, i); __PYX_ERR(0, 373, __pyx_L3_error) }
       }
     } else {
       switch (__pyx_nargs) {
         case  9:
         values[8] = __Pyx_ArgRef_FASTCALL_TPNEW(__pyx_args, 8);
-        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[8])) __PYX_ERR(0, 332, __pyx_L3_error)
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[8])) __PYX_ERR(0, 373, __pyx_L3_error)
         CYTHON_FALLTHROUGH;
         case  8:
         values[7] = __Pyx_ArgRef_FASTCALL_TPNEW(__pyx_args, 7);
-        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[7])) __PYX_ERR(0, 332, __pyx_L3_error)
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[7])) __PYX_ERR(0, 373, __pyx_L3_error)
         CYTHON_FALLTHROUGH;
         case  7:
         values[6] = __Pyx_ArgRef_FASTCALL_TPNEW(__pyx_args, 6);
-        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[6])) __PYX_ERR(0, 332, __pyx_L3_error)
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[6])) __PYX_ERR(0, 373, __pyx_L3_error)
         CYTHON_FALLTHROUGH;
         case  6:
         values[5] = __Pyx_ArgRef_FASTCALL_TPNEW(__pyx_args, 5);
-        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[5])) __PYX_ERR(0, 332, __pyx_L3_error)
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[5])) __PYX_ERR(0, 373, __pyx_L3_error)
         CYTHON_FALLTHROUGH;
         case  5:
         values[4] = __Pyx_ArgRef_FASTCALL_TPNEW(__pyx_args, 4);
-        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[4])) __PYX_ERR(0, 332, __pyx_L3_error)
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[4])) __PYX_ERR(0, 373, __pyx_L3_error)
         CYTHON_FALLTHROUGH;
         case  4:
         values[3] = __Pyx_ArgRef_FASTCALL_TPNEW(__pyx_args, 3);
-        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[3])) __PYX_ERR(0, 332, __pyx_L3_error)
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[3])) __PYX_ERR(0, 373, __pyx_L3_error)
         CYTHON_FALLTHROUGH;
         case  3:
         values[2] = __Pyx_ArgRef_FASTCALL_TPNEW(__pyx_args, 2);
-        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[2])) __PYX_ERR(0, 332, __pyx_L3_error)
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[2])) __PYX_ERR(0, 373, __pyx_L3_error)
         values[1] = __Pyx_ArgRef_FASTCALL_TPNEW(__pyx_args, 1);
-        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[1])) __PYX_ERR(0, 332, __pyx_L3_error)
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[1])) __PYX_ERR(0, 373, __pyx_L3_error)
         values[0] = __Pyx_ArgRef_FASTCALL_TPNEW(__pyx_args, 0);
-        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[0])) __PYX_ERR(0, 332, __pyx_L3_error)
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[0])) __PYX_ERR(0, 373, __pyx_L3_error)
         break;
         default: goto __pyx_L5_argtuple_error;
       }
@@ -6587,31 +7223,31 @@ PyObject *__pyx_args, PyObject *__pyx_kwds
       if (!values[4]) values[4] = __Pyx_NewRef(((PyObject*)__pyx_mstate_global->__pyx_kp_b_));
       if (!values[5]) values[5] = __Pyx_NewRef(((PyObject*)__pyx_mstate_global->__pyx_kp_b_));
     }
-    __pyx_v_op = __Pyx_PyLong_As_int(values[0]); if (unlikely((__pyx_v_op == (int)-1) && PyErr_Occurred())) __PYX_ERR(0, 332, __pyx_L3_error)
+    __pyx_v_op = __Pyx_PyLong_As_int(values[0]); if (unlikely((__pyx_v_op == (int)-1) && PyErr_Occurred())) __PYX_ERR(0, 373, __pyx_L3_error)
     __pyx_v_contexts = ((PyObject*)values[1]);
     __pyx_v_paths = ((PyObject*)values[2]);
     __pyx_v_prefixes = ((PyObject*)values[3]);
     __pyx_v_chars = ((PyObject*)values[4]);
     __pyx_v_separator = ((PyObject*)values[5]);
     if (values[6]) {
-      __pyx_v_low = __Pyx_PyFloat_AsDouble(values[6]); if (unlikely((__pyx_v_low == (double)-1) && PyErr_Occurred())) __PYX_ERR(0, 333, __pyx_L3_error)
+      __pyx_v_low = __Pyx_PyFloat_AsDouble(values[6]); if (unlikely((__pyx_v_low == (double)-1) && PyErr_Occurred())) __PYX_ERR(0, 374, __pyx_L3_error)
     } else {
       __pyx_v_low = ((double)0.0);
     }
     if (values[7]) {
-      __pyx_v_high = __Pyx_PyFloat_AsDouble(values[7]); if (unlikely((__pyx_v_high == (double)-1) && PyErr_Occurred())) __PYX_ERR(0, 333, __pyx_L3_error)
+      __pyx_v_high = __Pyx_PyFloat_AsDouble(values[7]); if (unlikely((__pyx_v_high == (double)-1) && PyErr_Occurred())) __PYX_ERR(0, 374, __pyx_L3_error)
     } else {
       __pyx_v_high = ((double)0.0);
     }
     if (values[8]) {
-      __pyx_v_today = __Pyx_PyLong_As_long(values[8]); if (unlikely((__pyx_v_today == (long)-1) && PyErr_Occurred())) __PYX_ERR(0, 333, __pyx_L3_error)
+      __pyx_v_today = __Pyx_PyLong_As_long(values[8]); if (unlikely((__pyx_v_today == (long)-1) && PyErr_Occurred())) __PYX_ERR(0, 374, __pyx_L3_error)
     } else {
       __pyx_v_today = ((long)0);
     }
   }
   goto __pyx_L6_skip;
   __pyx_L5_argtuple_error:;
-  __Pyx_RaiseArgtupleInvalid("__init__", 0, 3, 9, __pyx_nargs); __PYX_ERR(0, 332, __pyx_L3_error)
+  __Pyx_RaiseArgtupleInvalid("__init__", 0, 3, 9, __pyx_nargs); __PYX_ERR(0, 373, __pyx_L3_error)
   __pyx_L6_skip:;
   goto __pyx_L4_argument_unpacking_done;
   __pyx_L3_error:;
@@ -6622,11 +7258,11 @@ PyObject *__pyx_args, PyObject *__pyx_kwds
   __Pyx_RefNannyFinishContext();
   return -1;
   __pyx_L4_argument_unpacking_done:;
-  if (unlikely(!__Pyx_ArgTypeTest(((PyObject *)__pyx_v_contexts), (&PyList_Type), 1, "contexts", 1))) __PYX_ERR(0, 332, __pyx_L1_error)
-  if (unlikely(!__Pyx_ArgTypeTest(((PyObject *)__pyx_v_paths), (&PyList_Type), 1, "paths", 1))) __PYX_ERR(0, 332, __pyx_L1_error)
-  if (unlikely(!__Pyx_ArgTypeTest(((PyObject *)__pyx_v_prefixes), (&PyList_Type), 1, "prefixes", 1))) __PYX_ERR(0, 332, __pyx_L1_error)
-  if (unlikely(!__Pyx_ArgTypeTest(((PyObject *)__pyx_v_chars), (&PyBytes_Type), 1, "chars", 1))) __PYX_ERR(0, 333, __pyx_L1_error)
-  if (unlikely(!__Pyx_ArgTypeTest(((PyObject *)__pyx_v_separator), (&PyBytes_Type), 1, "separator", 1))) __PYX_ERR(0, 333, __pyx_L1_error)
+  if (unlikely(!__Pyx_ArgTypeTest(((PyObject *)__pyx_v_contexts), (&PyList_Type), 1, "contexts", 1))) __PYX_ERR(0, 373, __pyx_L1_error)
+  if (unlikely(!__Pyx_ArgTypeTest(((PyObject *)__pyx_v_paths), (&PyList_Type), 1, "paths", 1))) __PYX_ERR(0, 373, __pyx_L1_error)
+  if (unlikely(!__Pyx_ArgTypeTest(((PyObject *)__pyx_v_prefixes), (&PyList_Type), 1, "prefixes", 1))) __PYX_ERR(0, 373, __pyx_L1_error)
+  if (unlikely(!__Pyx_ArgTypeTest(((PyObject *)__pyx_v_chars), (&PyBytes_Type), 1, "chars", 1))) __PYX_ERR(0, 374, __pyx_L1_error)
+  if (unlikely(!__Pyx_ArgTypeTest(((PyObject *)__pyx_v_separator), (&PyBytes_Type), 1, "separator", 1))) __PYX_ERR(0, 374, __pyx_L1_error)
   __pyx_r = __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_2__init__(((struct __pyx_obj_8iaticonv_8validate_6layers_12_rule_native_CasePlan *)__pyx_v_self), __pyx_v_op, __pyx_v_contexts, __pyx_v_paths, __pyx_v_prefixes, __pyx_v_chars, __pyx_v_separator, __pyx_v_low, __pyx_v_high, __pyx_v_today);
 
   /* function exit code */
@@ -6669,7 +7305,7 @@ static int __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_2__init
   int __pyx_clineno = 0;
   __Pyx_RefNannySetupContext("__init__", 0);
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":335
+  /* "iaticonv/validate/layers/_rule_native.pyx":376
  *                  bytes chars=b"", bytes separator=b"", double low=0.0, double high=0.0, long today=0):
  *         cdef int i
  *         if len(contexts) > MAX_CONTEXTS:             # <<<<<<<<<<<<<<
@@ -6678,16 +7314,16 @@ static int __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_2__init
 */
   if (unlikely(__pyx_v_contexts == Py_None)) {
     PyErr_SetString(PyExc_TypeError, "object of type \047NoneType\047 has no len()");
-    __PYX_ERR(0, 335, __pyx_L1_error)
+    __PYX_ERR(0, 376, __pyx_L1_error)
   }
-  __pyx_t_1 = __Pyx_PyList_GET_SIZE(__pyx_v_contexts); if (unlikely(__pyx_t_1 == ((Py_ssize_t)-1))) __PYX_ERR(0, 335, __pyx_L1_error)
+  __pyx_t_1 = __Pyx_PyList_GET_SIZE(__pyx_v_contexts); if (unlikely(__pyx_t_1 == ((Py_ssize_t)-1))) __PYX_ERR(0, 376, __pyx_L1_error)
   __pyx_t_2 = (__pyx_t_1 > __pyx_e_8iaticonv_8validate_6layers_12_rule_native_MAX_CONTEXTS);
 
 
   if (unlikely(__pyx_t_2)) {
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":336
+    /* "iaticonv/validate/layers/_rule_native.pyx":377
  *         cdef int i
  *         if len(contexts) > MAX_CONTEXTS:
  *             raise ValueError("too many context paths")             # <<<<<<<<<<<<<<
@@ -6700,14 +7336,14 @@ static int __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_2__init
       PyObject *__pyx_callargs[2] = {__pyx_t_4, __pyx_mstate_global->__pyx_kp_u_too_many_context_paths};
       __pyx_t_3 = __Pyx_PyObject_FastCall((PyObject*)(((PyTypeObject*)PyExc_ValueError)), __pyx_callargs+__pyx_t_5, (2-__pyx_t_5) | (__pyx_t_5*__Pyx_PY_VECTORCALL_ARGUMENTS_OFFSET));
       __Pyx_XDECREF(__pyx_t_4); __pyx_t_4 = 0;
-      if (unlikely(!__pyx_t_3)) __PYX_ERR(0, 336, __pyx_L1_error)
+      if (unlikely(!__pyx_t_3)) __PYX_ERR(0, 377, __pyx_L1_error)
       __Pyx_GOTREF(__pyx_t_3);
     }
     __Pyx_Raise(__pyx_t_3, 0, 0, 0);
     __Pyx_DECREF(__pyx_t_3); __pyx_t_3 = 0;
-    __PYX_ERR(0, 336, __pyx_L1_error)
+    __PYX_ERR(0, 377, __pyx_L1_error)
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":335
+    /* "iaticonv/validate/layers/_rule_native.pyx":376
  *                  bytes chars=b"", bytes separator=b"", double low=0.0, double high=0.0, long today=0):
  *         cdef int i
  *         if len(contexts) > MAX_CONTEXTS:             # <<<<<<<<<<<<<<
@@ -6716,7 +7352,7 @@ static int __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_2__init
 */
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":337
+  /* "iaticonv/validate/layers/_rule_native.pyx":378
  *         if len(contexts) > MAX_CONTEXTS:
  *             raise ValueError("too many context paths")
  *         self.op = op             # <<<<<<<<<<<<<<
@@ -6725,71 +7361,71 @@ static int __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_2__init
 */
   __pyx_v_self->op = __pyx_v_op;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":338
+  /* "iaticonv/validate/layers/_rule_native.pyx":379
  *             raise ValueError("too many context paths")
  *         self.op = op
  *         self.contexts = self._paths(contexts, &self.n_contexts)             # <<<<<<<<<<<<<<
  *         self.paths = self._paths(paths, &self.n_paths)
  *         self.prefixes = self._paths(prefixes or [], &self.n_prefixes)
 */
-  __pyx_t_6 = ((struct __pyx_vtabstruct_8iaticonv_8validate_6layers_12_rule_native_CasePlan *)__pyx_v_self->__pyx_vtab)->_paths(__pyx_v_self, __pyx_v_contexts, (&__pyx_v_self->n_contexts)); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 338, __pyx_L1_error)
+  __pyx_t_6 = ((struct __pyx_vtabstruct_8iaticonv_8validate_6layers_12_rule_native_CasePlan *)__pyx_v_self->__pyx_vtab)->_paths(__pyx_v_self, __pyx_v_contexts, (&__pyx_v_self->n_contexts)); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 379, __pyx_L1_error)
   __pyx_v_self->contexts = __pyx_t_6;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":339
+  /* "iaticonv/validate/layers/_rule_native.pyx":380
  *         self.op = op
  *         self.contexts = self._paths(contexts, &self.n_contexts)
  *         self.paths = self._paths(paths, &self.n_paths)             # <<<<<<<<<<<<<<
  *         self.prefixes = self._paths(prefixes or [], &self.n_prefixes)
  *         self.chars = self._bytes(chars)
 */
-  __pyx_t_6 = ((struct __pyx_vtabstruct_8iaticonv_8validate_6layers_12_rule_native_CasePlan *)__pyx_v_self->__pyx_vtab)->_paths(__pyx_v_self, __pyx_v_paths, (&__pyx_v_self->n_paths)); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 339, __pyx_L1_error)
+  __pyx_t_6 = ((struct __pyx_vtabstruct_8iaticonv_8validate_6layers_12_rule_native_CasePlan *)__pyx_v_self->__pyx_vtab)->_paths(__pyx_v_self, __pyx_v_paths, (&__pyx_v_self->n_paths)); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 380, __pyx_L1_error)
   __pyx_v_self->paths = __pyx_t_6;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":340
+  /* "iaticonv/validate/layers/_rule_native.pyx":381
  *         self.contexts = self._paths(contexts, &self.n_contexts)
  *         self.paths = self._paths(paths, &self.n_paths)
  *         self.prefixes = self._paths(prefixes or [], &self.n_prefixes)             # <<<<<<<<<<<<<<
  *         self.chars = self._bytes(chars)
  *         self.separator = self._bytes(separator)
 */
-  __pyx_t_2 = __Pyx_PyObject_IsTrue(__pyx_v_prefixes); if (unlikely((__pyx_t_2 < 0))) __PYX_ERR(0, 340, __pyx_L1_error)
+  __pyx_t_2 = __Pyx_PyObject_IsTrue(__pyx_v_prefixes); if (unlikely((__pyx_t_2 < 0))) __PYX_ERR(0, 381, __pyx_L1_error)
   if (!__pyx_t_2) {
   } else {
     __Pyx_INCREF(__pyx_v_prefixes);
     __pyx_t_3 = __pyx_v_prefixes;
     goto __pyx_L4_bool_binop_done;
   }
-  __pyx_t_4 = PyList_New(0); if (unlikely(!__pyx_t_4)) __PYX_ERR(0, 340, __pyx_L1_error)
+  __pyx_t_4 = PyList_New(0); if (unlikely(!__pyx_t_4)) __PYX_ERR(0, 381, __pyx_L1_error)
   __Pyx_GOTREF(__pyx_t_4);
   __Pyx_INCREF(__pyx_t_4);
   __pyx_t_3 = __pyx_t_4;
   __Pyx_DECREF(__pyx_t_4); __pyx_t_4 = 0;
   __pyx_L4_bool_binop_done:;
-  __pyx_t_6 = ((struct __pyx_vtabstruct_8iaticonv_8validate_6layers_12_rule_native_CasePlan *)__pyx_v_self->__pyx_vtab)->_paths(__pyx_v_self, ((PyObject*)__pyx_t_3), (&__pyx_v_self->n_prefixes)); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 340, __pyx_L1_error)
+  __pyx_t_6 = ((struct __pyx_vtabstruct_8iaticonv_8validate_6layers_12_rule_native_CasePlan *)__pyx_v_self->__pyx_vtab)->_paths(__pyx_v_self, ((PyObject*)__pyx_t_3), (&__pyx_v_self->n_prefixes)); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 381, __pyx_L1_error)
   __Pyx_DECREF(__pyx_t_3); __pyx_t_3 = 0;
   __pyx_v_self->prefixes = __pyx_t_6;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":341
+  /* "iaticonv/validate/layers/_rule_native.pyx":382
  *         self.paths = self._paths(paths, &self.n_paths)
  *         self.prefixes = self._paths(prefixes or [], &self.n_prefixes)
  *         self.chars = self._bytes(chars)             # <<<<<<<<<<<<<<
  *         self.separator = self._bytes(separator)
  *         self.low = low
 */
-  __pyx_t_7 = ((struct __pyx_vtabstruct_8iaticonv_8validate_6layers_12_rule_native_CasePlan *)__pyx_v_self->__pyx_vtab)->_bytes(__pyx_v_self, __pyx_v_chars); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 341, __pyx_L1_error)
+  __pyx_t_7 = ((struct __pyx_vtabstruct_8iaticonv_8validate_6layers_12_rule_native_CasePlan *)__pyx_v_self->__pyx_vtab)->_bytes(__pyx_v_self, __pyx_v_chars); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 382, __pyx_L1_error)
   __pyx_v_self->chars = __pyx_t_7;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":342
+  /* "iaticonv/validate/layers/_rule_native.pyx":383
  *         self.prefixes = self._paths(prefixes or [], &self.n_prefixes)
  *         self.chars = self._bytes(chars)
  *         self.separator = self._bytes(separator)             # <<<<<<<<<<<<<<
  *         self.low = low
  *         self.high = high
 */
-  __pyx_t_7 = ((struct __pyx_vtabstruct_8iaticonv_8validate_6layers_12_rule_native_CasePlan *)__pyx_v_self->__pyx_vtab)->_bytes(__pyx_v_self, __pyx_v_separator); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 342, __pyx_L1_error)
+  __pyx_t_7 = ((struct __pyx_vtabstruct_8iaticonv_8validate_6layers_12_rule_native_CasePlan *)__pyx_v_self->__pyx_vtab)->_bytes(__pyx_v_self, __pyx_v_separator); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 383, __pyx_L1_error)
   __pyx_v_self->separator = __pyx_t_7;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":343
+  /* "iaticonv/validate/layers/_rule_native.pyx":384
  *         self.chars = self._bytes(chars)
  *         self.separator = self._bytes(separator)
  *         self.low = low             # <<<<<<<<<<<<<<
@@ -6798,7 +7434,7 @@ static int __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_2__init
 */
   __pyx_v_self->low = __pyx_v_low;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":344
+  /* "iaticonv/validate/layers/_rule_native.pyx":385
  *         self.separator = self._bytes(separator)
  *         self.low = low
  *         self.high = high             # <<<<<<<<<<<<<<
@@ -6807,7 +7443,7 @@ static int __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_2__init
 */
   __pyx_v_self->high = __pyx_v_high;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":345
+  /* "iaticonv/validate/layers/_rule_native.pyx":386
  *         self.low = low
  *         self.high = high
  *         self.today = today             # <<<<<<<<<<<<<<
@@ -6816,7 +7452,7 @@ static int __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_2__init
 */
   __pyx_v_self->today = __pyx_v_today;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":346
+  /* "iaticonv/validate/layers/_rule_native.pyx":387
  *         self.high = high
  *         self.today = today
  *         self.record_level = False             # <<<<<<<<<<<<<<
@@ -6825,7 +7461,7 @@ static int __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_2__init
 */
   __pyx_v_self->record_level = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":347
+  /* "iaticonv/validate/layers/_rule_native.pyx":388
  *         self.today = today
  *         self.record_level = False
  *         self.below = 0             # <<<<<<<<<<<<<<
@@ -6834,7 +7470,7 @@ static int __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_2__init
 */
   __pyx_v_self->below = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":348
+  /* "iaticonv/validate/layers/_rule_native.pyx":389
  *         self.record_level = False
  *         self.below = 0
  *         for i in range(self.n_contexts):             # <<<<<<<<<<<<<<
@@ -6848,7 +7484,7 @@ static int __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_2__init
   for (__pyx_t_10 = 0; __pyx_t_10 < __pyx_t_9; __pyx_t_10+=1) {
     __pyx_v_i = __pyx_t_10;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":349
+    /* "iaticonv/validate/layers/_rule_native.pyx":390
  *         self.below = 0
  *         for i in range(self.n_contexts):
  *             if self.contexts[i].steps == 0:             # <<<<<<<<<<<<<<
@@ -6860,7 +7496,7 @@ static int __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_2__init
     if (__pyx_t_2) {
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":350
+      /* "iaticonv/validate/layers/_rule_native.pyx":391
  *         for i in range(self.n_contexts):
  *             if self.contexts[i].steps == 0:
  *                 self.record_level = True             # <<<<<<<<<<<<<<
@@ -6869,7 +7505,7 @@ static int __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_2__init
 */
       __pyx_v_self->record_level = 1;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":349
+      /* "iaticonv/validate/layers/_rule_native.pyx":390
  *         self.below = 0
  *         for i in range(self.n_contexts):
  *             if self.contexts[i].steps == 0:             # <<<<<<<<<<<<<<
@@ -6879,7 +7515,7 @@ static int __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_2__init
       goto __pyx_L8;
     }
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":352
+    /* "iaticonv/validate/layers/_rule_native.pyx":393
  *                 self.record_level = True
  *             else:
  *                 self.below |= 1u << i             # <<<<<<<<<<<<<<
@@ -6893,7 +7529,7 @@ static int __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_2__init
   }
 
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":332
+  /* "iaticonv/validate/layers/_rule_native.pyx":373
  *         self.keep = []
  * 
  *     def __init__(self, int op, list contexts, list paths, list prefixes=None,             # <<<<<<<<<<<<<<
@@ -6916,7 +7552,7 @@ static int __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_2__init
   return __pyx_r;
 }
 
-/* "iaticonv/validate/layers/_rule_native.pyx":354
+/* "iaticonv/validate/layers/_rule_native.pyx":395
  *                 self.below |= 1u << i
  * 
  *     cdef const char* _bytes(self, bytes value):             # <<<<<<<<<<<<<<
@@ -6932,7 +7568,7 @@ static char const *__pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_
   const char *__pyx_filename = NULL;
   int __pyx_clineno = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":355
+  /* "iaticonv/validate/layers/_rule_native.pyx":396
  * 
  *     cdef const char* _bytes(self, bytes value):
  *         self.keep.append(value)             # <<<<<<<<<<<<<<
@@ -6941,12 +7577,12 @@ static char const *__pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_
 */
   if (unlikely(__pyx_v_self->keep == Py_None)) {
     PyErr_Format(PyExc_AttributeError, "\047NoneType\047 object has no attribute \047%.30s\047", "append");
-    __PYX_ERR(0, 355, __pyx_L1_error)
+    __PYX_ERR(0, 396, __pyx_L1_error)
   }
-  __pyx_t_1 = __Pyx_PyList_Append(__pyx_v_self->keep, __pyx_v_value); if (unlikely(__pyx_t_1 == ((int)-1))) __PYX_ERR(0, 355, __pyx_L1_error)
+  __pyx_t_1 = __Pyx_PyList_Append(__pyx_v_self->keep, __pyx_v_value); if (unlikely(__pyx_t_1 == ((int)-1))) __PYX_ERR(0, 396, __pyx_L1_error)
 
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":356
+  /* "iaticonv/validate/layers/_rule_native.pyx":397
  *     cdef const char* _bytes(self, bytes value):
  *         self.keep.append(value)
  *         return <const char*>value             # <<<<<<<<<<<<<<
@@ -6955,9 +7591,9 @@ static char const *__pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_
 */
   if (unlikely(__pyx_v_value == Py_None)) {
     PyErr_SetString(PyExc_TypeError, "expected bytes, NoneType found");
-    __PYX_ERR(0, 356, __pyx_L1_error)
+    __PYX_ERR(0, 397, __pyx_L1_error)
   }
-  __pyx_t_2 = __Pyx_PyBytes_AsString(__pyx_v_value); if (unlikely((!__pyx_t_2) && PyErr_Occurred())) __PYX_ERR(0, 356, __pyx_L1_error)
+  __pyx_t_2 = __Pyx_PyBytes_AsString(__pyx_v_value); if (unlikely((!__pyx_t_2) && PyErr_Occurred())) __PYX_ERR(0, 397, __pyx_L1_error)
   {
 
     __pyx_r = ((char const *)__pyx_t_2);
@@ -6965,7 +7601,7 @@ static char const *__pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_
 
   goto __pyx_L0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":354
+  /* "iaticonv/validate/layers/_rule_native.pyx":395
  *                 self.below |= 1u << i
  * 
  *     cdef const char* _bytes(self, bytes value):             # <<<<<<<<<<<<<<
@@ -6982,7 +7618,7 @@ static char const *__pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_
   return __pyx_r;
 }
 
-/* "iaticonv/validate/layers/_rule_native.pyx":358
+/* "iaticonv/validate/layers/_rule_native.pyx":399
  *         return <const char*>value
  * 
  *     cdef Path* _paths(self, list described, int* count):             # <<<<<<<<<<<<<<
@@ -7030,7 +7666,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
   int __pyx_clineno = 0;
   __Pyx_RefNannySetupContext("_paths", 0);
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":360
+  /* "iaticonv/validate/layers/_rule_native.pyx":401
  *     cdef Path* _paths(self, list described, int* count):
  *         """``described``: [(steps, attribute or None, now)], steps: [(name, [(attr, value or None)])]."""
  *         cdef Path* paths = <Path*>malloc(max(1, len(described)) * sizeof(Path))             # <<<<<<<<<<<<<<
@@ -7039,9 +7675,9 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
 */
   if (unlikely(__pyx_v_described == Py_None)) {
     PyErr_SetString(PyExc_TypeError, "object of type \047NoneType\047 has no len()");
-    __PYX_ERR(0, 360, __pyx_L1_error)
+    __PYX_ERR(0, 401, __pyx_L1_error)
   }
-  __pyx_t_1 = __Pyx_PyList_GET_SIZE(__pyx_v_described); if (unlikely(__pyx_t_1 == ((Py_ssize_t)-1))) __PYX_ERR(0, 360, __pyx_L1_error)
+  __pyx_t_1 = __Pyx_PyList_GET_SIZE(__pyx_v_described); if (unlikely(__pyx_t_1 == ((Py_ssize_t)-1))) __PYX_ERR(0, 401, __pyx_L1_error)
 
   __pyx_t_2 = 1;
   __pyx_t_4 = (__pyx_t_1 > __pyx_t_2);
@@ -7058,7 +7694,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
   __pyx_v_paths = ((struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *)malloc((__pyx_t_3 * (sizeof(struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path)))));
 
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":362
+  /* "iaticonv/validate/layers/_rule_native.pyx":403
  *         cdef Path* paths = <Path*>malloc(max(1, len(described)) * sizeof(Path))
  *         cdef int i, j, k
  *         if paths is NULL:             # <<<<<<<<<<<<<<
@@ -7070,16 +7706,16 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
   if (unlikely(__pyx_t_4)) {
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":363
+    /* "iaticonv/validate/layers/_rule_native.pyx":404
  *         cdef int i, j, k
  *         if paths is NULL:
  *             raise MemoryError()             # <<<<<<<<<<<<<<
  *         count[0] = 0
  *         for i, (steps, attribute, now) in enumerate(described):
 */
-    PyErr_NoMemory(); __PYX_ERR(0, 363, __pyx_L1_error)
+    PyErr_NoMemory(); __PYX_ERR(0, 404, __pyx_L1_error)
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":362
+    /* "iaticonv/validate/layers/_rule_native.pyx":403
  *         cdef Path* paths = <Path*>malloc(max(1, len(described)) * sizeof(Path))
  *         cdef int i, j, k
  *         if paths is NULL:             # <<<<<<<<<<<<<<
@@ -7088,7 +7724,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
 */
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":364
+  /* "iaticonv/validate/layers/_rule_native.pyx":405
  *         if paths is NULL:
  *             raise MemoryError()
  *         count[0] = 0             # <<<<<<<<<<<<<<
@@ -7097,7 +7733,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
 */
   (__pyx_v_count[0]) = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":365
+  /* "iaticonv/validate/layers/_rule_native.pyx":406
  *             raise MemoryError()
  *         count[0] = 0
  *         for i, (steps, attribute, now) in enumerate(described):             # <<<<<<<<<<<<<<
@@ -7112,13 +7748,13 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
     {
       Py_ssize_t __pyx_temp = __Pyx_PyList_GET_SIZE(__pyx_t_6);
       #if !CYTHON_ASSUME_SAFE_SIZE
-      if (unlikely((__pyx_temp < 0))) __PYX_ERR(0, 365, __pyx_L1_error)
+      if (unlikely((__pyx_temp < 0))) __PYX_ERR(0, 406, __pyx_L1_error)
       #endif
       if (__pyx_t_3 >= __pyx_temp) break;
     }
     __pyx_t_7 = __Pyx_PyList_GET_ITEM_REF(__pyx_t_6, __pyx_t_3, __Pyx_ReferenceSharing_OwnStrongReference);
     ++__pyx_t_3;
-    if (unlikely(!__pyx_t_7)) __PYX_ERR(0, 365, __pyx_L1_error)
+    if (unlikely(!__pyx_t_7)) __PYX_ERR(0, 406, __pyx_L1_error)
     __Pyx_GOTREF(__pyx_t_7);
     if ((likely(PyTuple_CheckExact(__pyx_t_7))) || (PyList_CheckExact(__pyx_t_7))) {
       PyObject* sequence = __pyx_t_7;
@@ -7126,7 +7762,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
       if (unlikely(size != 3)) {
         if (size > 3) __Pyx_RaiseTooManyValuesError(3);
         else if (size >= 0) __Pyx_RaiseNeedMoreValuesError(size);
-        __PYX_ERR(0, 365, __pyx_L1_error)
+        __PYX_ERR(0, 406, __pyx_L1_error)
       }
       #if CYTHON_ASSUME_SAFE_MACROS && !CYTHON_AVOID_BORROWED_REFS
       if (likely(PyTuple_CheckExact(sequence))) {
@@ -7138,27 +7774,27 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
         __Pyx_INCREF(__pyx_t_10);
       } else {
         __pyx_t_8 = __Pyx_PyList_GET_ITEM_REF(sequence, 0, __Pyx_ReferenceSharing_SharedReference);
-        if (unlikely(!__pyx_t_8)) __PYX_ERR(0, 365, __pyx_L1_error)
+        if (unlikely(!__pyx_t_8)) __PYX_ERR(0, 406, __pyx_L1_error)
         __Pyx_XGOTREF(__pyx_t_8);
         __pyx_t_9 = __Pyx_PyList_GET_ITEM_REF(sequence, 1, __Pyx_ReferenceSharing_SharedReference);
-        if (unlikely(!__pyx_t_9)) __PYX_ERR(0, 365, __pyx_L1_error)
+        if (unlikely(!__pyx_t_9)) __PYX_ERR(0, 406, __pyx_L1_error)
         __Pyx_XGOTREF(__pyx_t_9);
         __pyx_t_10 = __Pyx_PyList_GET_ITEM_REF(sequence, 2, __Pyx_ReferenceSharing_SharedReference);
-        if (unlikely(!__pyx_t_10)) __PYX_ERR(0, 365, __pyx_L1_error)
+        if (unlikely(!__pyx_t_10)) __PYX_ERR(0, 406, __pyx_L1_error)
         __Pyx_XGOTREF(__pyx_t_10);
       }
       #else
-      __pyx_t_8 = __Pyx_PySequence_ITEM(sequence, 0); if (unlikely(!__pyx_t_8)) __PYX_ERR(0, 365, __pyx_L1_error)
+      __pyx_t_8 = __Pyx_PySequence_ITEM(sequence, 0); if (unlikely(!__pyx_t_8)) __PYX_ERR(0, 406, __pyx_L1_error)
       __Pyx_GOTREF(__pyx_t_8);
-      __pyx_t_9 = __Pyx_PySequence_ITEM(sequence, 1); if (unlikely(!__pyx_t_9)) __PYX_ERR(0, 365, __pyx_L1_error)
+      __pyx_t_9 = __Pyx_PySequence_ITEM(sequence, 1); if (unlikely(!__pyx_t_9)) __PYX_ERR(0, 406, __pyx_L1_error)
       __Pyx_GOTREF(__pyx_t_9);
-      __pyx_t_10 = __Pyx_PySequence_ITEM(sequence, 2); if (unlikely(!__pyx_t_10)) __PYX_ERR(0, 365, __pyx_L1_error)
+      __pyx_t_10 = __Pyx_PySequence_ITEM(sequence, 2); if (unlikely(!__pyx_t_10)) __PYX_ERR(0, 406, __pyx_L1_error)
       __Pyx_GOTREF(__pyx_t_10);
       #endif
       __Pyx_DECREF(__pyx_t_7); __pyx_t_7 = 0;
     } else {
       Py_ssize_t index = -1;
-      __pyx_t_11 = PyObject_GetIter(__pyx_t_7); if (unlikely(!__pyx_t_11)) __PYX_ERR(0, 365, __pyx_L1_error)
+      __pyx_t_11 = PyObject_GetIter(__pyx_t_7); if (unlikely(!__pyx_t_11)) __PYX_ERR(0, 406, __pyx_L1_error)
       __Pyx_GOTREF(__pyx_t_11);
       __Pyx_DECREF(__pyx_t_7); __pyx_t_7 = 0;
       __pyx_t_12 = (CYTHON_COMPILING_IN_LIMITED_API) ? PyIter_Next : __Pyx_PyObject_GetIterNextFunc(__pyx_t_11);
@@ -7168,7 +7804,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
       __Pyx_GOTREF(__pyx_t_9);
       index = 2; __pyx_t_10 = __pyx_t_12(__pyx_t_11); if (unlikely(!__pyx_t_10)) goto __pyx_L6_unpacking_failed;
       __Pyx_GOTREF(__pyx_t_10);
-      if (__Pyx_IternextUnpackEndCheck(__pyx_t_12(__pyx_t_11), 3) < (0)) __PYX_ERR(0, 365, __pyx_L1_error)
+      if (__Pyx_IternextUnpackEndCheck(__pyx_t_12(__pyx_t_11), 3) < (0)) __PYX_ERR(0, 406, __pyx_L1_error)
       __pyx_t_12 = NULL;
       __Pyx_DECREF(__pyx_t_11); __pyx_t_11 = 0;
       goto __pyx_L7_unpacking_done;
@@ -7176,7 +7812,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
       __Pyx_DECREF(__pyx_t_11); __pyx_t_11 = 0;
       __pyx_t_12 = NULL;
       if (__Pyx_IterFinish() == 0) __Pyx_RaiseNeedMoreValuesError(index);
-      __PYX_ERR(0, 365, __pyx_L1_error)
+      __PYX_ERR(0, 406, __pyx_L1_error)
       __pyx_L7_unpacking_done:;
     }
     __Pyx_XDECREF_SET(__pyx_v_steps, __pyx_t_8);
@@ -7188,24 +7824,24 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
     __pyx_v_i = __pyx_t_5;
     __pyx_t_5 = (__pyx_t_5 + 1);
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":366
+    /* "iaticonv/validate/layers/_rule_native.pyx":407
  *         count[0] = 0
  *         for i, (steps, attribute, now) in enumerate(described):
  *             paths[i].steps = len(steps)             # <<<<<<<<<<<<<<
  *             paths[i].step = <Step*>malloc(max(1, len(steps)) * sizeof(Step))
  *             paths[i].attr = NULL if attribute is None else self._bytes(attribute)
 */
-    __pyx_t_1 = PyObject_Length(__pyx_v_steps); if (unlikely(__pyx_t_1 == ((Py_ssize_t)-1))) __PYX_ERR(0, 366, __pyx_L1_error)
+    __pyx_t_1 = PyObject_Length(__pyx_v_steps); if (unlikely(__pyx_t_1 == ((Py_ssize_t)-1))) __PYX_ERR(0, 407, __pyx_L1_error)
     (__pyx_v_paths[__pyx_v_i]).steps = __pyx_t_1;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":367
+    /* "iaticonv/validate/layers/_rule_native.pyx":408
  *         for i, (steps, attribute, now) in enumerate(described):
  *             paths[i].steps = len(steps)
  *             paths[i].step = <Step*>malloc(max(1, len(steps)) * sizeof(Step))             # <<<<<<<<<<<<<<
  *             paths[i].attr = NULL if attribute is None else self._bytes(attribute)
  *             paths[i].now = now
 */
-    __pyx_t_1 = PyObject_Length(__pyx_v_steps); if (unlikely(__pyx_t_1 == ((Py_ssize_t)-1))) __PYX_ERR(0, 367, __pyx_L1_error)
+    __pyx_t_1 = PyObject_Length(__pyx_v_steps); if (unlikely(__pyx_t_1 == ((Py_ssize_t)-1))) __PYX_ERR(0, 408, __pyx_L1_error)
 
     __pyx_t_2 = 1;
     __pyx_t_4 = (__pyx_t_1 > __pyx_t_2);
@@ -7222,7 +7858,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
     (__pyx_v_paths[__pyx_v_i]).step = ((struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Step *)malloc((__pyx_t_13 * (sizeof(struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Step)))));
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":368
+    /* "iaticonv/validate/layers/_rule_native.pyx":409
  *             paths[i].steps = len(steps)
  *             paths[i].step = <Step*>malloc(max(1, len(steps)) * sizeof(Step))
  *             paths[i].attr = NULL if attribute is None else self._bytes(attribute)             # <<<<<<<<<<<<<<
@@ -7236,25 +7872,25 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
     } else {
       __pyx_t_7 = __pyx_v_attribute;
       __Pyx_INCREF(__pyx_t_7);
-      if (!(likely(PyBytes_CheckExact(__pyx_t_7))||((__pyx_t_7) == Py_None) || __Pyx_RaiseUnexpectedTypeError("bytes", __pyx_t_7))) __PYX_ERR(0, 368, __pyx_L1_error)
-      __pyx_t_15 = ((struct __pyx_vtabstruct_8iaticonv_8validate_6layers_12_rule_native_CasePlan *)__pyx_v_self->__pyx_vtab)->_bytes(__pyx_v_self, ((PyObject*)__pyx_t_7)); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 368, __pyx_L1_error)
+      if (!(likely(PyBytes_CheckExact(__pyx_t_7))||((__pyx_t_7) == Py_None) || __Pyx_RaiseUnexpectedTypeError("bytes", __pyx_t_7))) __PYX_ERR(0, 409, __pyx_L1_error)
+      __pyx_t_15 = ((struct __pyx_vtabstruct_8iaticonv_8validate_6layers_12_rule_native_CasePlan *)__pyx_v_self->__pyx_vtab)->_bytes(__pyx_v_self, ((PyObject*)__pyx_t_7)); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 409, __pyx_L1_error)
       __pyx_t_14 = __pyx_t_15;
       __Pyx_DECREF(__pyx_t_7); __pyx_t_7 = 0;
     }
 
     (__pyx_v_paths[__pyx_v_i]).attr = __pyx_t_14;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":369
+    /* "iaticonv/validate/layers/_rule_native.pyx":410
  *             paths[i].step = <Step*>malloc(max(1, len(steps)) * sizeof(Step))
  *             paths[i].attr = NULL if attribute is None else self._bytes(attribute)
  *             paths[i].now = now             # <<<<<<<<<<<<<<
  *             count[0] = i + 1
  *             if paths[i].step is NULL:
 */
-    __pyx_t_4 = __Pyx_PyObject_IsTrue(__pyx_v_now); if (unlikely((__pyx_t_4 == (int)-1) && PyErr_Occurred())) __PYX_ERR(0, 369, __pyx_L1_error)
+    __pyx_t_4 = __Pyx_PyObject_IsTrue(__pyx_v_now); if (unlikely((__pyx_t_4 == (int)-1) && PyErr_Occurred())) __PYX_ERR(0, 410, __pyx_L1_error)
     (__pyx_v_paths[__pyx_v_i]).now = __pyx_t_4;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":370
+    /* "iaticonv/validate/layers/_rule_native.pyx":411
  *             paths[i].attr = NULL if attribute is None else self._bytes(attribute)
  *             paths[i].now = now
  *             count[0] = i + 1             # <<<<<<<<<<<<<<
@@ -7263,7 +7899,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
 */
     (__pyx_v_count[0]) = (__pyx_v_i + 1);
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":371
+    /* "iaticonv/validate/layers/_rule_native.pyx":412
  *             paths[i].now = now
  *             count[0] = i + 1
  *             if paths[i].step is NULL:             # <<<<<<<<<<<<<<
@@ -7275,16 +7911,16 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
     if (unlikely(__pyx_t_4)) {
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":372
+      /* "iaticonv/validate/layers/_rule_native.pyx":413
  *             count[0] = i + 1
  *             if paths[i].step is NULL:
  *                 raise MemoryError()             # <<<<<<<<<<<<<<
  *             for j, (name, tests) in enumerate(steps):
  *                 paths[i].step[j].name = self._bytes(name)
 */
-      PyErr_NoMemory(); __PYX_ERR(0, 372, __pyx_L1_error)
+      PyErr_NoMemory(); __PYX_ERR(0, 413, __pyx_L1_error)
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":371
+      /* "iaticonv/validate/layers/_rule_native.pyx":412
  *             paths[i].now = now
  *             count[0] = i + 1
  *             if paths[i].step is NULL:             # <<<<<<<<<<<<<<
@@ -7293,7 +7929,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
 */
     }
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":373
+    /* "iaticonv/validate/layers/_rule_native.pyx":414
  *             if paths[i].step is NULL:
  *                 raise MemoryError()
  *             for j, (name, tests) in enumerate(steps):             # <<<<<<<<<<<<<<
@@ -7307,9 +7943,9 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
       __pyx_t_13 = 0;
       __pyx_t_17 = NULL;
     } else {
-      __pyx_t_13 = -1; __pyx_t_7 = PyObject_GetIter(__pyx_v_steps); if (unlikely(!__pyx_t_7)) __PYX_ERR(0, 373, __pyx_L1_error)
+      __pyx_t_13 = -1; __pyx_t_7 = PyObject_GetIter(__pyx_v_steps); if (unlikely(!__pyx_t_7)) __PYX_ERR(0, 414, __pyx_L1_error)
       __Pyx_GOTREF(__pyx_t_7);
-      __pyx_t_17 = (CYTHON_COMPILING_IN_LIMITED_API) ? PyIter_Next : __Pyx_PyObject_GetIterNextFunc(__pyx_t_7); if (unlikely(!__pyx_t_17)) __PYX_ERR(0, 373, __pyx_L1_error)
+      __pyx_t_17 = (CYTHON_COMPILING_IN_LIMITED_API) ? PyIter_Next : __Pyx_PyObject_GetIterNextFunc(__pyx_t_7); if (unlikely(!__pyx_t_17)) __PYX_ERR(0, 414, __pyx_L1_error)
     }
     for (;;) {
       if (likely(!__pyx_t_17)) {
@@ -7317,7 +7953,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
           {
             Py_ssize_t __pyx_temp = __Pyx_PyList_GET_SIZE(__pyx_t_7);
             #if !CYTHON_ASSUME_SAFE_SIZE
-            if (unlikely((__pyx_temp < 0))) __PYX_ERR(0, 373, __pyx_L1_error)
+            if (unlikely((__pyx_temp < 0))) __PYX_ERR(0, 414, __pyx_L1_error)
             #endif
             if (__pyx_t_13 >= __pyx_temp) break;
           }
@@ -7327,7 +7963,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
           {
             Py_ssize_t __pyx_temp = __Pyx_PyTuple_GET_SIZE(__pyx_t_7);
             #if !CYTHON_ASSUME_SAFE_SIZE
-            if (unlikely((__pyx_temp < 0))) __PYX_ERR(0, 373, __pyx_L1_error)
+            if (unlikely((__pyx_temp < 0))) __PYX_ERR(0, 414, __pyx_L1_error)
             #endif
             if (__pyx_t_13 >= __pyx_temp) break;
           }
@@ -7338,13 +7974,13 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
           #endif
           ++__pyx_t_13;
         }
-        if (unlikely(!__pyx_t_10)) __PYX_ERR(0, 373, __pyx_L1_error)
+        if (unlikely(!__pyx_t_10)) __PYX_ERR(0, 414, __pyx_L1_error)
       } else {
         __pyx_t_10 = __pyx_t_17(__pyx_t_7);
         if (unlikely(!__pyx_t_10)) {
           PyObject* exc_type = PyErr_Occurred();
           if (exc_type) {
-            if (unlikely(!__Pyx_PyErr_GivenExceptionMatches(exc_type, PyExc_StopIteration))) __PYX_ERR(0, 373, __pyx_L1_error)
+            if (unlikely(!__Pyx_PyErr_GivenExceptionMatches(exc_type, PyExc_StopIteration))) __PYX_ERR(0, 414, __pyx_L1_error)
             PyErr_Clear();
           }
           break;
@@ -7357,7 +7993,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
         if (unlikely(size != 2)) {
           if (size > 2) __Pyx_RaiseTooManyValuesError(2);
           else if (size >= 0) __Pyx_RaiseNeedMoreValuesError(size);
-          __PYX_ERR(0, 373, __pyx_L1_error)
+          __PYX_ERR(0, 414, __pyx_L1_error)
         }
         #if CYTHON_ASSUME_SAFE_MACROS && !CYTHON_AVOID_BORROWED_REFS
         if (likely(PyTuple_CheckExact(sequence))) {
@@ -7367,22 +8003,22 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
           __Pyx_INCREF(__pyx_t_8);
         } else {
           __pyx_t_9 = __Pyx_PyList_GET_ITEM_REF(sequence, 0, __Pyx_ReferenceSharing_SharedReference);
-          if (unlikely(!__pyx_t_9)) __PYX_ERR(0, 373, __pyx_L1_error)
+          if (unlikely(!__pyx_t_9)) __PYX_ERR(0, 414, __pyx_L1_error)
           __Pyx_XGOTREF(__pyx_t_9);
           __pyx_t_8 = __Pyx_PyList_GET_ITEM_REF(sequence, 1, __Pyx_ReferenceSharing_SharedReference);
-          if (unlikely(!__pyx_t_8)) __PYX_ERR(0, 373, __pyx_L1_error)
+          if (unlikely(!__pyx_t_8)) __PYX_ERR(0, 414, __pyx_L1_error)
           __Pyx_XGOTREF(__pyx_t_8);
         }
         #else
-        __pyx_t_9 = __Pyx_PySequence_ITEM(sequence, 0); if (unlikely(!__pyx_t_9)) __PYX_ERR(0, 373, __pyx_L1_error)
+        __pyx_t_9 = __Pyx_PySequence_ITEM(sequence, 0); if (unlikely(!__pyx_t_9)) __PYX_ERR(0, 414, __pyx_L1_error)
         __Pyx_GOTREF(__pyx_t_9);
-        __pyx_t_8 = __Pyx_PySequence_ITEM(sequence, 1); if (unlikely(!__pyx_t_8)) __PYX_ERR(0, 373, __pyx_L1_error)
+        __pyx_t_8 = __Pyx_PySequence_ITEM(sequence, 1); if (unlikely(!__pyx_t_8)) __PYX_ERR(0, 414, __pyx_L1_error)
         __Pyx_GOTREF(__pyx_t_8);
         #endif
         __Pyx_DECREF(__pyx_t_10); __pyx_t_10 = 0;
       } else {
         Py_ssize_t index = -1;
-        __pyx_t_11 = PyObject_GetIter(__pyx_t_10); if (unlikely(!__pyx_t_11)) __PYX_ERR(0, 373, __pyx_L1_error)
+        __pyx_t_11 = PyObject_GetIter(__pyx_t_10); if (unlikely(!__pyx_t_11)) __PYX_ERR(0, 414, __pyx_L1_error)
         __Pyx_GOTREF(__pyx_t_11);
         __Pyx_DECREF(__pyx_t_10); __pyx_t_10 = 0;
         __pyx_t_12 = (CYTHON_COMPILING_IN_LIMITED_API) ? PyIter_Next : __Pyx_PyObject_GetIterNextFunc(__pyx_t_11);
@@ -7390,7 +8026,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
         __Pyx_GOTREF(__pyx_t_9);
         index = 1; __pyx_t_8 = __pyx_t_12(__pyx_t_11); if (unlikely(!__pyx_t_8)) goto __pyx_L11_unpacking_failed;
         __Pyx_GOTREF(__pyx_t_8);
-        if (__Pyx_IternextUnpackEndCheck(__pyx_t_12(__pyx_t_11), 2) < (0)) __PYX_ERR(0, 373, __pyx_L1_error)
+        if (__Pyx_IternextUnpackEndCheck(__pyx_t_12(__pyx_t_11), 2) < (0)) __PYX_ERR(0, 414, __pyx_L1_error)
         __pyx_t_12 = NULL;
         __Pyx_DECREF(__pyx_t_11); __pyx_t_11 = 0;
         goto __pyx_L12_unpacking_done;
@@ -7398,7 +8034,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
         __Pyx_DECREF(__pyx_t_11); __pyx_t_11 = 0;
         __pyx_t_12 = NULL;
         if (__Pyx_IterFinish() == 0) __Pyx_RaiseNeedMoreValuesError(index);
-        __PYX_ERR(0, 373, __pyx_L1_error)
+        __PYX_ERR(0, 414, __pyx_L1_error)
         __pyx_L12_unpacking_done:;
       }
       __Pyx_XDECREF_SET(__pyx_v_name, __pyx_t_9);
@@ -7408,7 +8044,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
       __pyx_v_j = __pyx_t_16;
       __pyx_t_16 = (__pyx_t_16 + 1);
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":374
+      /* "iaticonv/validate/layers/_rule_native.pyx":415
  *                 raise MemoryError()
  *             for j, (name, tests) in enumerate(steps):
  *                 paths[i].step[j].name = self._bytes(name)             # <<<<<<<<<<<<<<
@@ -7417,29 +8053,29 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
 */
       __pyx_t_10 = __pyx_v_name;
       __Pyx_INCREF(__pyx_t_10);
-      if (!(likely(PyBytes_CheckExact(__pyx_t_10))||((__pyx_t_10) == Py_None) || __Pyx_RaiseUnexpectedTypeError("bytes", __pyx_t_10))) __PYX_ERR(0, 374, __pyx_L1_error)
-      __pyx_t_15 = ((struct __pyx_vtabstruct_8iaticonv_8validate_6layers_12_rule_native_CasePlan *)__pyx_v_self->__pyx_vtab)->_bytes(__pyx_v_self, ((PyObject*)__pyx_t_10)); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 374, __pyx_L1_error)
+      if (!(likely(PyBytes_CheckExact(__pyx_t_10))||((__pyx_t_10) == Py_None) || __Pyx_RaiseUnexpectedTypeError("bytes", __pyx_t_10))) __PYX_ERR(0, 415, __pyx_L1_error)
+      __pyx_t_15 = ((struct __pyx_vtabstruct_8iaticonv_8validate_6layers_12_rule_native_CasePlan *)__pyx_v_self->__pyx_vtab)->_bytes(__pyx_v_self, ((PyObject*)__pyx_t_10)); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 415, __pyx_L1_error)
       ((__pyx_v_paths[__pyx_v_i]).step[__pyx_v_j]).name = __pyx_t_15;
       __Pyx_DECREF(__pyx_t_10); __pyx_t_10 = 0;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":375
+      /* "iaticonv/validate/layers/_rule_native.pyx":416
  *             for j, (name, tests) in enumerate(steps):
  *                 paths[i].step[j].name = self._bytes(name)
  *                 paths[i].step[j].alternatives = len(tests)             # <<<<<<<<<<<<<<
  *                 paths[i].step[j].tests = <Alternative*>malloc(max(1, len(tests)) * sizeof(Alternative))
  *                 if paths[i].step[j].tests is NULL:
 */
-      __pyx_t_1 = PyObject_Length(__pyx_v_tests); if (unlikely(__pyx_t_1 == ((Py_ssize_t)-1))) __PYX_ERR(0, 375, __pyx_L1_error)
+      __pyx_t_1 = PyObject_Length(__pyx_v_tests); if (unlikely(__pyx_t_1 == ((Py_ssize_t)-1))) __PYX_ERR(0, 416, __pyx_L1_error)
       ((__pyx_v_paths[__pyx_v_i]).step[__pyx_v_j]).alternatives = __pyx_t_1;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":376
+      /* "iaticonv/validate/layers/_rule_native.pyx":417
  *                 paths[i].step[j].name = self._bytes(name)
  *                 paths[i].step[j].alternatives = len(tests)
  *                 paths[i].step[j].tests = <Alternative*>malloc(max(1, len(tests)) * sizeof(Alternative))             # <<<<<<<<<<<<<<
  *                 if paths[i].step[j].tests is NULL:
  *                     raise MemoryError()
 */
-      __pyx_t_1 = PyObject_Length(__pyx_v_tests); if (unlikely(__pyx_t_1 == ((Py_ssize_t)-1))) __PYX_ERR(0, 376, __pyx_L1_error)
+      __pyx_t_1 = PyObject_Length(__pyx_v_tests); if (unlikely(__pyx_t_1 == ((Py_ssize_t)-1))) __PYX_ERR(0, 417, __pyx_L1_error)
 
       __pyx_t_2 = 1;
       __pyx_t_4 = (__pyx_t_1 > __pyx_t_2);
@@ -7456,7 +8092,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
       ((__pyx_v_paths[__pyx_v_i]).step[__pyx_v_j]).tests = ((struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Alternative *)malloc((__pyx_t_18 * (sizeof(struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Alternative)))));
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":377
+      /* "iaticonv/validate/layers/_rule_native.pyx":418
  *                 paths[i].step[j].alternatives = len(tests)
  *                 paths[i].step[j].tests = <Alternative*>malloc(max(1, len(tests)) * sizeof(Alternative))
  *                 if paths[i].step[j].tests is NULL:             # <<<<<<<<<<<<<<
@@ -7468,16 +8104,16 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
       if (unlikely(__pyx_t_4)) {
 
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":378
+        /* "iaticonv/validate/layers/_rule_native.pyx":419
  *                 paths[i].step[j].tests = <Alternative*>malloc(max(1, len(tests)) * sizeof(Alternative))
  *                 if paths[i].step[j].tests is NULL:
  *                     raise MemoryError()             # <<<<<<<<<<<<<<
  *                 for k, (attr, value) in enumerate(tests):
  *                     paths[i].step[j].tests[k].attr = self._bytes(attr)
 */
-        PyErr_NoMemory(); __PYX_ERR(0, 378, __pyx_L1_error)
+        PyErr_NoMemory(); __PYX_ERR(0, 419, __pyx_L1_error)
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":377
+        /* "iaticonv/validate/layers/_rule_native.pyx":418
  *                 paths[i].step[j].alternatives = len(tests)
  *                 paths[i].step[j].tests = <Alternative*>malloc(max(1, len(tests)) * sizeof(Alternative))
  *                 if paths[i].step[j].tests is NULL:             # <<<<<<<<<<<<<<
@@ -7486,7 +8122,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
 */
       }
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":379
+      /* "iaticonv/validate/layers/_rule_native.pyx":420
  *                 if paths[i].step[j].tests is NULL:
  *                     raise MemoryError()
  *                 for k, (attr, value) in enumerate(tests):             # <<<<<<<<<<<<<<
@@ -7500,9 +8136,9 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
         __pyx_t_18 = 0;
         __pyx_t_20 = NULL;
       } else {
-        __pyx_t_18 = -1; __pyx_t_10 = PyObject_GetIter(__pyx_v_tests); if (unlikely(!__pyx_t_10)) __PYX_ERR(0, 379, __pyx_L1_error)
+        __pyx_t_18 = -1; __pyx_t_10 = PyObject_GetIter(__pyx_v_tests); if (unlikely(!__pyx_t_10)) __PYX_ERR(0, 420, __pyx_L1_error)
         __Pyx_GOTREF(__pyx_t_10);
-        __pyx_t_20 = (CYTHON_COMPILING_IN_LIMITED_API) ? PyIter_Next : __Pyx_PyObject_GetIterNextFunc(__pyx_t_10); if (unlikely(!__pyx_t_20)) __PYX_ERR(0, 379, __pyx_L1_error)
+        __pyx_t_20 = (CYTHON_COMPILING_IN_LIMITED_API) ? PyIter_Next : __Pyx_PyObject_GetIterNextFunc(__pyx_t_10); if (unlikely(!__pyx_t_20)) __PYX_ERR(0, 420, __pyx_L1_error)
       }
       for (;;) {
         if (likely(!__pyx_t_20)) {
@@ -7510,7 +8146,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
             {
               Py_ssize_t __pyx_temp = __Pyx_PyList_GET_SIZE(__pyx_t_10);
               #if !CYTHON_ASSUME_SAFE_SIZE
-              if (unlikely((__pyx_temp < 0))) __PYX_ERR(0, 379, __pyx_L1_error)
+              if (unlikely((__pyx_temp < 0))) __PYX_ERR(0, 420, __pyx_L1_error)
               #endif
               if (__pyx_t_18 >= __pyx_temp) break;
             }
@@ -7520,7 +8156,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
             {
               Py_ssize_t __pyx_temp = __Pyx_PyTuple_GET_SIZE(__pyx_t_10);
               #if !CYTHON_ASSUME_SAFE_SIZE
-              if (unlikely((__pyx_temp < 0))) __PYX_ERR(0, 379, __pyx_L1_error)
+              if (unlikely((__pyx_temp < 0))) __PYX_ERR(0, 420, __pyx_L1_error)
               #endif
               if (__pyx_t_18 >= __pyx_temp) break;
             }
@@ -7531,13 +8167,13 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
             #endif
             ++__pyx_t_18;
           }
-          if (unlikely(!__pyx_t_8)) __PYX_ERR(0, 379, __pyx_L1_error)
+          if (unlikely(!__pyx_t_8)) __PYX_ERR(0, 420, __pyx_L1_error)
         } else {
           __pyx_t_8 = __pyx_t_20(__pyx_t_10);
           if (unlikely(!__pyx_t_8)) {
             PyObject* exc_type = PyErr_Occurred();
             if (exc_type) {
-              if (unlikely(!__Pyx_PyErr_GivenExceptionMatches(exc_type, PyExc_StopIteration))) __PYX_ERR(0, 379, __pyx_L1_error)
+              if (unlikely(!__Pyx_PyErr_GivenExceptionMatches(exc_type, PyExc_StopIteration))) __PYX_ERR(0, 420, __pyx_L1_error)
               PyErr_Clear();
             }
             break;
@@ -7550,7 +8186,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
           if (unlikely(size != 2)) {
             if (size > 2) __Pyx_RaiseTooManyValuesError(2);
             else if (size >= 0) __Pyx_RaiseNeedMoreValuesError(size);
-            __PYX_ERR(0, 379, __pyx_L1_error)
+            __PYX_ERR(0, 420, __pyx_L1_error)
           }
           #if CYTHON_ASSUME_SAFE_MACROS && !CYTHON_AVOID_BORROWED_REFS
           if (likely(PyTuple_CheckExact(sequence))) {
@@ -7560,22 +8196,22 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
             __Pyx_INCREF(__pyx_t_11);
           } else {
             __pyx_t_9 = __Pyx_PyList_GET_ITEM_REF(sequence, 0, __Pyx_ReferenceSharing_SharedReference);
-            if (unlikely(!__pyx_t_9)) __PYX_ERR(0, 379, __pyx_L1_error)
+            if (unlikely(!__pyx_t_9)) __PYX_ERR(0, 420, __pyx_L1_error)
             __Pyx_XGOTREF(__pyx_t_9);
             __pyx_t_11 = __Pyx_PyList_GET_ITEM_REF(sequence, 1, __Pyx_ReferenceSharing_SharedReference);
-            if (unlikely(!__pyx_t_11)) __PYX_ERR(0, 379, __pyx_L1_error)
+            if (unlikely(!__pyx_t_11)) __PYX_ERR(0, 420, __pyx_L1_error)
             __Pyx_XGOTREF(__pyx_t_11);
           }
           #else
-          __pyx_t_9 = __Pyx_PySequence_ITEM(sequence, 0); if (unlikely(!__pyx_t_9)) __PYX_ERR(0, 379, __pyx_L1_error)
+          __pyx_t_9 = __Pyx_PySequence_ITEM(sequence, 0); if (unlikely(!__pyx_t_9)) __PYX_ERR(0, 420, __pyx_L1_error)
           __Pyx_GOTREF(__pyx_t_9);
-          __pyx_t_11 = __Pyx_PySequence_ITEM(sequence, 1); if (unlikely(!__pyx_t_11)) __PYX_ERR(0, 379, __pyx_L1_error)
+          __pyx_t_11 = __Pyx_PySequence_ITEM(sequence, 1); if (unlikely(!__pyx_t_11)) __PYX_ERR(0, 420, __pyx_L1_error)
           __Pyx_GOTREF(__pyx_t_11);
           #endif
           __Pyx_DECREF(__pyx_t_8); __pyx_t_8 = 0;
         } else {
           Py_ssize_t index = -1;
-          __pyx_t_21 = PyObject_GetIter(__pyx_t_8); if (unlikely(!__pyx_t_21)) __PYX_ERR(0, 379, __pyx_L1_error)
+          __pyx_t_21 = PyObject_GetIter(__pyx_t_8); if (unlikely(!__pyx_t_21)) __PYX_ERR(0, 420, __pyx_L1_error)
           __Pyx_GOTREF(__pyx_t_21);
           __Pyx_DECREF(__pyx_t_8); __pyx_t_8 = 0;
           __pyx_t_12 = (CYTHON_COMPILING_IN_LIMITED_API) ? PyIter_Next : __Pyx_PyObject_GetIterNextFunc(__pyx_t_21);
@@ -7583,7 +8219,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
           __Pyx_GOTREF(__pyx_t_9);
           index = 1; __pyx_t_11 = __pyx_t_12(__pyx_t_21); if (unlikely(!__pyx_t_11)) goto __pyx_L16_unpacking_failed;
           __Pyx_GOTREF(__pyx_t_11);
-          if (__Pyx_IternextUnpackEndCheck(__pyx_t_12(__pyx_t_21), 2) < (0)) __PYX_ERR(0, 379, __pyx_L1_error)
+          if (__Pyx_IternextUnpackEndCheck(__pyx_t_12(__pyx_t_21), 2) < (0)) __PYX_ERR(0, 420, __pyx_L1_error)
           __pyx_t_12 = NULL;
           __Pyx_DECREF(__pyx_t_21); __pyx_t_21 = 0;
           goto __pyx_L17_unpacking_done;
@@ -7591,7 +8227,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
           __Pyx_DECREF(__pyx_t_21); __pyx_t_21 = 0;
           __pyx_t_12 = NULL;
           if (__Pyx_IterFinish() == 0) __Pyx_RaiseNeedMoreValuesError(index);
-          __PYX_ERR(0, 379, __pyx_L1_error)
+          __PYX_ERR(0, 420, __pyx_L1_error)
           __pyx_L17_unpacking_done:;
         }
         __Pyx_XDECREF_SET(__pyx_v_attr, __pyx_t_9);
@@ -7601,7 +8237,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
         __pyx_v_k = __pyx_t_19;
         __pyx_t_19 = (__pyx_t_19 + 1);
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":380
+        /* "iaticonv/validate/layers/_rule_native.pyx":421
  *                     raise MemoryError()
  *                 for k, (attr, value) in enumerate(tests):
  *                     paths[i].step[j].tests[k].attr = self._bytes(attr)             # <<<<<<<<<<<<<<
@@ -7610,12 +8246,12 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
 */
         __pyx_t_8 = __pyx_v_attr;
         __Pyx_INCREF(__pyx_t_8);
-        if (!(likely(PyBytes_CheckExact(__pyx_t_8))||((__pyx_t_8) == Py_None) || __Pyx_RaiseUnexpectedTypeError("bytes", __pyx_t_8))) __PYX_ERR(0, 380, __pyx_L1_error)
-        __pyx_t_15 = ((struct __pyx_vtabstruct_8iaticonv_8validate_6layers_12_rule_native_CasePlan *)__pyx_v_self->__pyx_vtab)->_bytes(__pyx_v_self, ((PyObject*)__pyx_t_8)); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 380, __pyx_L1_error)
+        if (!(likely(PyBytes_CheckExact(__pyx_t_8))||((__pyx_t_8) == Py_None) || __Pyx_RaiseUnexpectedTypeError("bytes", __pyx_t_8))) __PYX_ERR(0, 421, __pyx_L1_error)
+        __pyx_t_15 = ((struct __pyx_vtabstruct_8iaticonv_8validate_6layers_12_rule_native_CasePlan *)__pyx_v_self->__pyx_vtab)->_bytes(__pyx_v_self, ((PyObject*)__pyx_t_8)); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 421, __pyx_L1_error)
         (((__pyx_v_paths[__pyx_v_i]).step[__pyx_v_j]).tests[__pyx_v_k]).attr = __pyx_t_15;
         __Pyx_DECREF(__pyx_t_8); __pyx_t_8 = 0;
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":381
+        /* "iaticonv/validate/layers/_rule_native.pyx":422
  *                 for k, (attr, value) in enumerate(tests):
  *                     paths[i].step[j].tests[k].attr = self._bytes(attr)
  *                     paths[i].step[j].tests[k].value = NULL if value is None else self._bytes(value)             # <<<<<<<<<<<<<<
@@ -7629,15 +8265,15 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
         } else {
           __pyx_t_8 = __pyx_v_value;
           __Pyx_INCREF(__pyx_t_8);
-          if (!(likely(PyBytes_CheckExact(__pyx_t_8))||((__pyx_t_8) == Py_None) || __Pyx_RaiseUnexpectedTypeError("bytes", __pyx_t_8))) __PYX_ERR(0, 381, __pyx_L1_error)
-          __pyx_t_15 = ((struct __pyx_vtabstruct_8iaticonv_8validate_6layers_12_rule_native_CasePlan *)__pyx_v_self->__pyx_vtab)->_bytes(__pyx_v_self, ((PyObject*)__pyx_t_8)); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 381, __pyx_L1_error)
+          if (!(likely(PyBytes_CheckExact(__pyx_t_8))||((__pyx_t_8) == Py_None) || __Pyx_RaiseUnexpectedTypeError("bytes", __pyx_t_8))) __PYX_ERR(0, 422, __pyx_L1_error)
+          __pyx_t_15 = ((struct __pyx_vtabstruct_8iaticonv_8validate_6layers_12_rule_native_CasePlan *)__pyx_v_self->__pyx_vtab)->_bytes(__pyx_v_self, ((PyObject*)__pyx_t_8)); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 422, __pyx_L1_error)
           __pyx_t_14 = __pyx_t_15;
           __Pyx_DECREF(__pyx_t_8); __pyx_t_8 = 0;
         }
 
         (((__pyx_v_paths[__pyx_v_i]).step[__pyx_v_j]).tests[__pyx_v_k]).value = __pyx_t_14;
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":379
+        /* "iaticonv/validate/layers/_rule_native.pyx":420
  *                 if paths[i].step[j].tests is NULL:
  *                     raise MemoryError()
  *                 for k, (attr, value) in enumerate(tests):             # <<<<<<<<<<<<<<
@@ -7647,7 +8283,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
       }
       __Pyx_DECREF(__pyx_t_10); __pyx_t_10 = 0;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":373
+      /* "iaticonv/validate/layers/_rule_native.pyx":414
  *             if paths[i].step is NULL:
  *                 raise MemoryError()
  *             for j, (name, tests) in enumerate(steps):             # <<<<<<<<<<<<<<
@@ -7657,7 +8293,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
     }
     __Pyx_DECREF(__pyx_t_7); __pyx_t_7 = 0;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":365
+    /* "iaticonv/validate/layers/_rule_native.pyx":406
  *             raise MemoryError()
  *         count[0] = 0
  *         for i, (steps, attribute, now) in enumerate(described):             # <<<<<<<<<<<<<<
@@ -7667,7 +8303,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
   }
   __Pyx_DECREF(__pyx_t_6); __pyx_t_6 = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":382
+  /* "iaticonv/validate/layers/_rule_native.pyx":423
  *                     paths[i].step[j].tests[k].attr = self._bytes(attr)
  *                     paths[i].step[j].tests[k].value = NULL if value is None else self._bytes(value)
  *         return paths             # <<<<<<<<<<<<<<
@@ -7680,7 +8316,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
   }
   goto __pyx_L0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":358
+  /* "iaticonv/validate/layers/_rule_native.pyx":399
  *         return <const char*>value
  * 
  *     cdef Path* _paths(self, list described, int* count):             # <<<<<<<<<<<<<<
@@ -7716,7 +8352,7 @@ static struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *__pyx_f_8
   return __pyx_r;
 }
 
-/* "iaticonv/validate/layers/_rule_native.pyx":384
+/* "iaticonv/validate/layers/_rule_native.pyx":425
  *         return paths
  * 
  *     def __dealloc__(self):             # <<<<<<<<<<<<<<
@@ -7742,34 +8378,34 @@ static void __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_4__dea
   const char *__pyx_filename = NULL;
   int __pyx_clineno = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":385
+  /* "iaticonv/validate/layers/_rule_native.pyx":426
  * 
  *     def __dealloc__(self):
  *         _free_paths(self.contexts, self.n_contexts)             # <<<<<<<<<<<<<<
  *         _free_paths(self.paths, self.n_paths)
  *         _free_paths(self.prefixes, self.n_prefixes)
 */
-  __pyx_f_8iaticonv_8validate_6layers_12_rule_native__free_paths(__pyx_v_self->contexts, __pyx_v_self->n_contexts); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 385, __pyx_L1_error)
+  __pyx_f_8iaticonv_8validate_6layers_12_rule_native__free_paths(__pyx_v_self->contexts, __pyx_v_self->n_contexts); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 426, __pyx_L1_error)
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":386
+  /* "iaticonv/validate/layers/_rule_native.pyx":427
  *     def __dealloc__(self):
  *         _free_paths(self.contexts, self.n_contexts)
  *         _free_paths(self.paths, self.n_paths)             # <<<<<<<<<<<<<<
  *         _free_paths(self.prefixes, self.n_prefixes)
  * 
 */
-  __pyx_f_8iaticonv_8validate_6layers_12_rule_native__free_paths(__pyx_v_self->paths, __pyx_v_self->n_paths); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 386, __pyx_L1_error)
+  __pyx_f_8iaticonv_8validate_6layers_12_rule_native__free_paths(__pyx_v_self->paths, __pyx_v_self->n_paths); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 427, __pyx_L1_error)
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":387
+  /* "iaticonv/validate/layers/_rule_native.pyx":428
  *         _free_paths(self.contexts, self.n_contexts)
  *         _free_paths(self.paths, self.n_paths)
  *         _free_paths(self.prefixes, self.n_prefixes)             # <<<<<<<<<<<<<<
  * 
  *     cdef bint selects(self, xmlNode* context):
 */
-  __pyx_f_8iaticonv_8validate_6layers_12_rule_native__free_paths(__pyx_v_self->prefixes, __pyx_v_self->n_prefixes); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 387, __pyx_L1_error)
+  __pyx_f_8iaticonv_8validate_6layers_12_rule_native__free_paths(__pyx_v_self->prefixes, __pyx_v_self->n_prefixes); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 428, __pyx_L1_error)
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":384
+  /* "iaticonv/validate/layers/_rule_native.pyx":425
  *         return paths
  * 
  *     def __dealloc__(self):             # <<<<<<<<<<<<<<
@@ -7785,7 +8421,7 @@ static void __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_4__dea
 
 }
 
-/* "iaticonv/validate/layers/_rule_native.pyx":389
+/* "iaticonv/validate/layers/_rule_native.pyx":430
  *         _free_paths(self.prefixes, self.n_prefixes)
  * 
  *     cdef bint selects(self, xmlNode* context):             # <<<<<<<<<<<<<<
@@ -7799,11 +8435,16 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
   int __pyx_v_i;
   int __pyx_v_j;
   int __pyx_v_k;
-  long __pyx_v_first;
-  long __pyx_v_second;
+  int __pyx_v_first;
+  int __pyx_v_second;
+  long __pyx_v_low1;
+  long __pyx_v_high1;
+  long __pyx_v_low2;
+  long __pyx_v_high2;
   int __pyx_v_matched;
+  int __pyx_v_counts;
   int __pyx_r;
-  long __pyx_t_1;
+  int __pyx_t_1;
   int __pyx_t_2;
   int __pyx_t_3;
   int __pyx_t_4;
@@ -7811,63 +8452,62 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
   int __pyx_t_6;
   int __pyx_t_7;
   int __pyx_t_8;
-  int __pyx_t_9;
   int __pyx_lineno = 0;
   const char *__pyx_filename = NULL;
   int __pyx_clineno = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":396
- *         cdef long first, second
+  /* "iaticonv/validate/layers/_rule_native.pyx":439
  *         cdef bint matched
+ *         cdef bint counts
  *         found.count = 0             # <<<<<<<<<<<<<<
  *         found.unsure = False
  *         if self.op == OP_DATE_ORDER or self.op == OP_TIME_LIMIT:
 */
   __pyx_v_found.count = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":397
- *         cdef bint matched
+  /* "iaticonv/validate/layers/_rule_native.pyx":440
+ *         cdef bint counts
  *         found.count = 0
  *         found.unsure = False             # <<<<<<<<<<<<<<
  *         if self.op == OP_DATE_ORDER or self.op == OP_TIME_LIMIT:
- *             first = _first_date(context, &self.paths[0], self.today)
+ *             first = _first_date(context, &self.paths[0], self.today, &low1, &high1)
 */
   __pyx_v_found.unsure = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":398
+  /* "iaticonv/validate/layers/_rule_native.pyx":441
  *         found.count = 0
  *         found.unsure = False
  *         if self.op == OP_DATE_ORDER or self.op == OP_TIME_LIMIT:             # <<<<<<<<<<<<<<
- *             first = _first_date(context, &self.paths[0], self.today)
- *             second = _first_date(context, &self.paths[1], self.today)
+ *             first = _first_date(context, &self.paths[0], self.today, &low1, &high1)
+ *             second = _first_date(context, &self.paths[1], self.today, &low2, &high2)
 */
   switch (__pyx_v_self->op) {
     case __pyx_e_8iaticonv_8validate_6layers_12_rule_native_OP_DATE_ORDER:
     case __pyx_e_8iaticonv_8validate_6layers_12_rule_native_OP_TIME_LIMIT:
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":399
+    /* "iaticonv/validate/layers/_rule_native.pyx":442
  *         found.unsure = False
  *         if self.op == OP_DATE_ORDER or self.op == OP_TIME_LIMIT:
- *             first = _first_date(context, &self.paths[0], self.today)             # <<<<<<<<<<<<<<
- *             second = _first_date(context, &self.paths[1], self.today)
+ *             first = _first_date(context, &self.paths[0], self.today, &low1, &high1)             # <<<<<<<<<<<<<<
+ *             second = _first_date(context, &self.paths[1], self.today, &low2, &high2)
  *             if first == DATE_MISSING or second == DATE_MISSING:
 */
-    __pyx_t_1 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__first_date(__pyx_v_context, (&(__pyx_v_self->paths[0])), __pyx_v_self->today); if (unlikely(__pyx_t_1 == ((long)-1L) && PyErr_Occurred())) __PYX_ERR(0, 399, __pyx_L1_error)
+    __pyx_t_1 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__first_date(__pyx_v_context, (&(__pyx_v_self->paths[0])), __pyx_v_self->today, (&__pyx_v_low1), (&__pyx_v_high1)); if (unlikely(__pyx_t_1 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 442, __pyx_L1_error)
     __pyx_v_first = __pyx_t_1;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":400
+    /* "iaticonv/validate/layers/_rule_native.pyx":443
  *         if self.op == OP_DATE_ORDER or self.op == OP_TIME_LIMIT:
- *             first = _first_date(context, &self.paths[0], self.today)
- *             second = _first_date(context, &self.paths[1], self.today)             # <<<<<<<<<<<<<<
+ *             first = _first_date(context, &self.paths[0], self.today, &low1, &high1)
+ *             second = _first_date(context, &self.paths[1], self.today, &low2, &high2)             # <<<<<<<<<<<<<<
  *             if first == DATE_MISSING or second == DATE_MISSING:
  *                 return False
 */
-    __pyx_t_1 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__first_date(__pyx_v_context, (&(__pyx_v_self->paths[1])), __pyx_v_self->today); if (unlikely(__pyx_t_1 == ((long)-1L) && PyErr_Occurred())) __PYX_ERR(0, 400, __pyx_L1_error)
+    __pyx_t_1 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__first_date(__pyx_v_context, (&(__pyx_v_self->paths[1])), __pyx_v_self->today, (&__pyx_v_low2), (&__pyx_v_high2)); if (unlikely(__pyx_t_1 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 443, __pyx_L1_error)
     __pyx_v_second = __pyx_t_1;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":401
- *             first = _first_date(context, &self.paths[0], self.today)
- *             second = _first_date(context, &self.paths[1], self.today)
+    /* "iaticonv/validate/layers/_rule_native.pyx":444
+ *             first = _first_date(context, &self.paths[0], self.today, &low1, &high1)
+ *             second = _first_date(context, &self.paths[1], self.today, &low2, &high2)
  *             if first == DATE_MISSING or second == DATE_MISSING:             # <<<<<<<<<<<<<<
  *                 return False
  *             if first == DATE_UNSURE or second == DATE_UNSURE:
@@ -7891,8 +8531,8 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
     if (__pyx_t_2) {
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":402
- *             second = _first_date(context, &self.paths[1], self.today)
+      /* "iaticonv/validate/layers/_rule_native.pyx":445
+ *             second = _first_date(context, &self.paths[1], self.today, &low2, &high2)
  *             if first == DATE_MISSING or second == DATE_MISSING:
  *                 return False             # <<<<<<<<<<<<<<
  *             if first == DATE_UNSURE or second == DATE_UNSURE:
@@ -7904,21 +8544,21 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
       }
       goto __pyx_L0;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":401
- *             first = _first_date(context, &self.paths[0], self.today)
- *             second = _first_date(context, &self.paths[1], self.today)
+      /* "iaticonv/validate/layers/_rule_native.pyx":444
+ *             first = _first_date(context, &self.paths[0], self.today, &low1, &high1)
+ *             second = _first_date(context, &self.paths[1], self.today, &low2, &high2)
  *             if first == DATE_MISSING or second == DATE_MISSING:             # <<<<<<<<<<<<<<
  *                 return False
  *             if first == DATE_UNSURE or second == DATE_UNSURE:
 */
     }
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":403
+    /* "iaticonv/validate/layers/_rule_native.pyx":446
  *             if first == DATE_MISSING or second == DATE_MISSING:
  *                 return False
  *             if first == DATE_UNSURE or second == DATE_UNSURE:             # <<<<<<<<<<<<<<
  *                 return True
- *             if self.op == OP_DATE_ORDER:
+ *             if self.op == OP_DATE_ORDER:  # passes for sure when the first cannot be after the second
 */
     __pyx_t_3 = (__pyx_v_first == __pyx_e_8iaticonv_8validate_6layers_12_rule_native_DATE_UNSURE);
 
@@ -7939,12 +8579,12 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
     if (__pyx_t_2) {
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":404
+      /* "iaticonv/validate/layers/_rule_native.pyx":447
  *                 return False
  *             if first == DATE_UNSURE or second == DATE_UNSURE:
  *                 return True             # <<<<<<<<<<<<<<
- *             if self.op == OP_DATE_ORDER:
- *                 return not (first < second)
+ *             if self.op == OP_DATE_ORDER:  # passes for sure when the first cannot be after the second
+ *                 return not (high1 <= low2)
 */
       {
 
@@ -7952,101 +8592,120 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
       }
       goto __pyx_L0;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":403
+      /* "iaticonv/validate/layers/_rule_native.pyx":446
  *             if first == DATE_MISSING or second == DATE_MISSING:
  *                 return False
  *             if first == DATE_UNSURE or second == DATE_UNSURE:             # <<<<<<<<<<<<<<
  *                 return True
- *             if self.op == OP_DATE_ORDER:
+ *             if self.op == OP_DATE_ORDER:  # passes for sure when the first cannot be after the second
 */
     }
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":405
+    /* "iaticonv/validate/layers/_rule_native.pyx":448
  *             if first == DATE_UNSURE or second == DATE_UNSURE:
  *                 return True
- *             if self.op == OP_DATE_ORDER:             # <<<<<<<<<<<<<<
- *                 return not (first < second)
- *             return second - first > 365
+ *             if self.op == OP_DATE_ORDER:  # passes for sure when the first cannot be after the second             # <<<<<<<<<<<<<<
+ *                 return not (high1 <= low2)
+ *             return high2 - low1 >= 366  # passes for sure when less than 366 days can lie between them
 */
     __pyx_t_2 = (__pyx_v_self->op == __pyx_e_8iaticonv_8validate_6layers_12_rule_native_OP_DATE_ORDER);
 
     if (__pyx_t_2) {
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":406
+      /* "iaticonv/validate/layers/_rule_native.pyx":449
  *                 return True
- *             if self.op == OP_DATE_ORDER:
- *                 return not (first < second)             # <<<<<<<<<<<<<<
- *             return second - first > 365
- *         for i in range(self.n_paths):
+ *             if self.op == OP_DATE_ORDER:  # passes for sure when the first cannot be after the second
+ *                 return not (high1 <= low2)             # <<<<<<<<<<<<<<
+ *             return high2 - low1 >= 366  # passes for sure when less than 366 days can lie between them
+ *         counts = self.op == OP_EXISTS or self.op == OP_NONE or self.op == OP_MANY
 */
       {
 
-        __pyx_r = (!(__pyx_v_first < __pyx_v_second));
+        __pyx_r = (!(__pyx_v_high1 <= __pyx_v_low2));
       }
       goto __pyx_L0;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":405
+      /* "iaticonv/validate/layers/_rule_native.pyx":448
  *             if first == DATE_UNSURE or second == DATE_UNSURE:
  *                 return True
- *             if self.op == OP_DATE_ORDER:             # <<<<<<<<<<<<<<
- *                 return not (first < second)
- *             return second - first > 365
+ *             if self.op == OP_DATE_ORDER:  # passes for sure when the first cannot be after the second             # <<<<<<<<<<<<<<
+ *                 return not (high1 <= low2)
+ *             return high2 - low1 >= 366  # passes for sure when less than 366 days can lie between them
 */
     }
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":407
- *             if self.op == OP_DATE_ORDER:
- *                 return not (first < second)
- *             return second - first > 365             # <<<<<<<<<<<<<<
+    /* "iaticonv/validate/layers/_rule_native.pyx":450
+ *             if self.op == OP_DATE_ORDER:  # passes for sure when the first cannot be after the second
+ *                 return not (high1 <= low2)
+ *             return high2 - low1 >= 366  # passes for sure when less than 366 days can lie between them             # <<<<<<<<<<<<<<
+ *         counts = self.op == OP_EXISTS or self.op == OP_NONE or self.op == OP_MANY
  *         for i in range(self.n_paths):
- *             _collect(context, &self.paths[i], 0, &found)
 */
     {
 
-      __pyx_r = ((__pyx_v_second - __pyx_v_first) > 0x16D);
+      __pyx_r = ((__pyx_v_high2 - __pyx_v_low1) >= 0x16E);
     }
     goto __pyx_L0;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":398
+    /* "iaticonv/validate/layers/_rule_native.pyx":441
  *         found.count = 0
  *         found.unsure = False
  *         if self.op == OP_DATE_ORDER or self.op == OP_TIME_LIMIT:             # <<<<<<<<<<<<<<
- *             first = _first_date(context, &self.paths[0], self.today)
- *             second = _first_date(context, &self.paths[1], self.today)
+ *             first = _first_date(context, &self.paths[0], self.today, &low1, &high1)
+ *             second = _first_date(context, &self.paths[1], self.today, &low2, &high2)
 */
     break;
     default: break;
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":408
- *                 return not (first < second)
- *             return second - first > 365
+  /* "iaticonv/validate/layers/_rule_native.pyx":451
+ *                 return not (high1 <= low2)
+ *             return high2 - low1 >= 366  # passes for sure when less than 366 days can lie between them
+ *         counts = self.op == OP_EXISTS or self.op == OP_NONE or self.op == OP_MANY             # <<<<<<<<<<<<<<
+ *         for i in range(self.n_paths):
+ *             _collect(context, &self.paths[i], 0, &found, not counts)
+*/
+  switch (__pyx_v_self->op) {
+    case __pyx_e_8iaticonv_8validate_6layers_12_rule_native_OP_EXISTS:
+    case __pyx_e_8iaticonv_8validate_6layers_12_rule_native_OP_NONE:
+    case __pyx_e_8iaticonv_8validate_6layers_12_rule_native_OP_MANY:
+    __pyx_t_2 = 1;
+    break;
+    default:
+    __pyx_t_2 = 0;
+    break;
+  }
+  __pyx_v_counts = __pyx_t_2;
+
+  /* "iaticonv/validate/layers/_rule_native.pyx":452
+ *             return high2 - low1 >= 366  # passes for sure when less than 366 days can lie between them
+ *         counts = self.op == OP_EXISTS or self.op == OP_NONE or self.op == OP_MANY
  *         for i in range(self.n_paths):             # <<<<<<<<<<<<<<
- *             _collect(context, &self.paths[i], 0, &found)
+ *             _collect(context, &self.paths[i], 0, &found, not counts)
  *         if self.op == OP_EXISTS:
 */
 
-  __pyx_t_4 = __pyx_v_self->n_paths;
-  __pyx_t_5 = __pyx_t_4;
+  __pyx_t_1 = __pyx_v_self->n_paths;
+  __pyx_t_4 = __pyx_t_1;
 
-  for (__pyx_t_6 = 0; __pyx_t_6 < __pyx_t_5; __pyx_t_6+=1) {
-    __pyx_v_i = __pyx_t_6;
+  for (__pyx_t_5 = 0; __pyx_t_5 < __pyx_t_4; __pyx_t_5+=1) {
+    __pyx_v_i = __pyx_t_5;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":409
- *             return second - first > 365
+    /* "iaticonv/validate/layers/_rule_native.pyx":453
+ *         counts = self.op == OP_EXISTS or self.op == OP_NONE or self.op == OP_MANY
  *         for i in range(self.n_paths):
- *             _collect(context, &self.paths[i], 0, &found)             # <<<<<<<<<<<<<<
+ *             _collect(context, &self.paths[i], 0, &found, not counts)             # <<<<<<<<<<<<<<
  *         if self.op == OP_EXISTS:
  *             return found.count > 0 or found.unsure
 */
-    __pyx_f_8iaticonv_8validate_6layers_12_rule_native__collect(__pyx_v_context, (&(__pyx_v_self->paths[__pyx_v_i])), 0, (&__pyx_v_found)); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 409, __pyx_L1_error)
+    __pyx_f_8iaticonv_8validate_6layers_12_rule_native__collect(__pyx_v_context, (&(__pyx_v_self->paths[__pyx_v_i])), 0, (&__pyx_v_found), (!__pyx_v_counts)); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 453, __pyx_L1_error)
   }
 
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":410
+  /* "iaticonv/validate/layers/_rule_native.pyx":454
  *         for i in range(self.n_paths):
- *             _collect(context, &self.paths[i], 0, &found)
+ *             _collect(context, &self.paths[i], 0, &found, not counts)
  *         if self.op == OP_EXISTS:             # <<<<<<<<<<<<<<
  *             return found.count > 0 or found.unsure
  *         if self.op == OP_NONE:  # an unsure predicate may have counted a node in
@@ -8056,8 +8715,8 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
   if (__pyx_t_2) {
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":411
- *             _collect(context, &self.paths[i], 0, &found)
+    /* "iaticonv/validate/layers/_rule_native.pyx":455
+ *             _collect(context, &self.paths[i], 0, &found, not counts)
  *         if self.op == OP_EXISTS:
  *             return found.count > 0 or found.unsure             # <<<<<<<<<<<<<<
  *         if self.op == OP_NONE:  # an unsure predicate may have counted a node in
@@ -8081,16 +8740,16 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
     }
     goto __pyx_L0;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":410
+    /* "iaticonv/validate/layers/_rule_native.pyx":454
  *         for i in range(self.n_paths):
- *             _collect(context, &self.paths[i], 0, &found)
+ *             _collect(context, &self.paths[i], 0, &found, not counts)
  *         if self.op == OP_EXISTS:             # <<<<<<<<<<<<<<
  *             return found.count > 0 or found.unsure
  *         if self.op == OP_NONE:  # an unsure predicate may have counted a node in
 */
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":412
+  /* "iaticonv/validate/layers/_rule_native.pyx":456
  *         if self.op == OP_EXISTS:
  *             return found.count > 0 or found.unsure
  *         if self.op == OP_NONE:  # an unsure predicate may have counted a node in             # <<<<<<<<<<<<<<
@@ -8102,7 +8761,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
   if (__pyx_t_2) {
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":413
+    /* "iaticonv/validate/layers/_rule_native.pyx":457
  *             return found.count > 0 or found.unsure
  *         if self.op == OP_NONE:  # an unsure predicate may have counted a node in
  *             return found.count == 0 or found.unsure             # <<<<<<<<<<<<<<
@@ -8127,7 +8786,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
     }
     goto __pyx_L0;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":412
+    /* "iaticonv/validate/layers/_rule_native.pyx":456
  *         if self.op == OP_EXISTS:
  *             return found.count > 0 or found.unsure
  *         if self.op == OP_NONE:  # an unsure predicate may have counted a node in             # <<<<<<<<<<<<<<
@@ -8136,7 +8795,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
 */
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":414
+  /* "iaticonv/validate/layers/_rule_native.pyx":458
  *         if self.op == OP_NONE:  # an unsure predicate may have counted a node in
  *             return found.count == 0 or found.unsure
  *         if self.op == OP_MANY:             # <<<<<<<<<<<<<<
@@ -8148,7 +8807,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
   if (__pyx_t_2) {
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":415
+    /* "iaticonv/validate/layers/_rule_native.pyx":459
  *             return found.count == 0 or found.unsure
  *         if self.op == OP_MANY:
  *             return found.count > 1 or found.unsure             # <<<<<<<<<<<<<<
@@ -8173,7 +8832,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
     }
     goto __pyx_L0;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":414
+    /* "iaticonv/validate/layers/_rule_native.pyx":458
  *         if self.op == OP_NONE:  # an unsure predicate may have counted a node in
  *             return found.count == 0 or found.unsure
  *         if self.op == OP_MANY:             # <<<<<<<<<<<<<<
@@ -8182,7 +8841,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
 */
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":416
+  /* "iaticonv/validate/layers/_rule_native.pyx":460
  *         if self.op == OP_MANY:
  *             return found.count > 1 or found.unsure
  *         if found.unsure or found.count > CAP:             # <<<<<<<<<<<<<<
@@ -8204,7 +8863,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
   if (__pyx_t_2) {
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":417
+    /* "iaticonv/validate/layers/_rule_native.pyx":461
  *             return found.count > 1 or found.unsure
  *         if found.unsure or found.count > CAP:
  *             return found.count > 0 or found.unsure             # <<<<<<<<<<<<<<
@@ -8229,7 +8888,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
     }
     goto __pyx_L0;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":416
+    /* "iaticonv/validate/layers/_rule_native.pyx":460
  *         if self.op == OP_MANY:
  *             return found.count > 1 or found.unsure
  *         if found.unsure or found.count > CAP:             # <<<<<<<<<<<<<<
@@ -8238,7 +8897,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
 */
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":418
+  /* "iaticonv/validate/layers/_rule_native.pyx":462
  *         if found.unsure or found.count > CAP:
  *             return found.count > 0 or found.unsure
  *         if self.op == OP_UNIQUE:             # <<<<<<<<<<<<<<
@@ -8250,7 +8909,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
   if (__pyx_t_2) {
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":419
+    /* "iaticonv/validate/layers/_rule_native.pyx":463
  *             return found.count > 0 or found.unsure
  *         if self.op == OP_UNIQUE:
  *             for i in range(found.count):             # <<<<<<<<<<<<<<
@@ -8258,13 +8917,13 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
  *                     if strcmp(found.text[i], found.text[j]) == 0:
 */
 
-    __pyx_t_4 = __pyx_v_found.count;
-    __pyx_t_5 = __pyx_t_4;
+    __pyx_t_1 = __pyx_v_found.count;
+    __pyx_t_4 = __pyx_t_1;
 
-    for (__pyx_t_6 = 0; __pyx_t_6 < __pyx_t_5; __pyx_t_6+=1) {
-      __pyx_v_i = __pyx_t_6;
+    for (__pyx_t_5 = 0; __pyx_t_5 < __pyx_t_4; __pyx_t_5+=1) {
+      __pyx_v_i = __pyx_t_5;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":420
+      /* "iaticonv/validate/layers/_rule_native.pyx":464
  *         if self.op == OP_UNIQUE:
  *             for i in range(found.count):
  *                 for j in range(i + 1, found.count):             # <<<<<<<<<<<<<<
@@ -8272,13 +8931,13 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
  *                         return True
 */
 
-      __pyx_t_7 = __pyx_v_found.count;
-      __pyx_t_8 = __pyx_t_7;
+      __pyx_t_6 = __pyx_v_found.count;
+      __pyx_t_7 = __pyx_t_6;
 
-      for (__pyx_t_9 = (__pyx_v_i + 1); __pyx_t_9 < __pyx_t_8; __pyx_t_9+=1) {
-        __pyx_v_j = __pyx_t_9;
+      for (__pyx_t_8 = (__pyx_v_i + 1); __pyx_t_8 < __pyx_t_7; __pyx_t_8+=1) {
+        __pyx_v_j = __pyx_t_8;
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":421
+        /* "iaticonv/validate/layers/_rule_native.pyx":465
  *             for i in range(found.count):
  *                 for j in range(i + 1, found.count):
  *                     if strcmp(found.text[i], found.text[j]) == 0:             # <<<<<<<<<<<<<<
@@ -8290,7 +8949,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
         if (__pyx_t_2) {
 
 
-          /* "iaticonv/validate/layers/_rule_native.pyx":422
+          /* "iaticonv/validate/layers/_rule_native.pyx":466
  *                 for j in range(i + 1, found.count):
  *                     if strcmp(found.text[i], found.text[j]) == 0:
  *                         return True             # <<<<<<<<<<<<<<
@@ -8303,7 +8962,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
           }
           goto __pyx_L0;
 
-          /* "iaticonv/validate/layers/_rule_native.pyx":421
+          /* "iaticonv/validate/layers/_rule_native.pyx":465
  *             for i in range(found.count):
  *                 for j in range(i + 1, found.count):
  *                     if strcmp(found.text[i], found.text[j]) == 0:             # <<<<<<<<<<<<<<
@@ -8316,7 +8975,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
     }
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":423
+    /* "iaticonv/validate/layers/_rule_native.pyx":467
  *                     if strcmp(found.text[i], found.text[j]) == 0:
  *                         return True
  *             return False             # <<<<<<<<<<<<<<
@@ -8329,7 +8988,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
     }
     goto __pyx_L0;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":418
+    /* "iaticonv/validate/layers/_rule_native.pyx":462
  *         if found.unsure or found.count > CAP:
  *             return found.count > 0 or found.unsure
  *         if self.op == OP_UNIQUE:             # <<<<<<<<<<<<<<
@@ -8338,7 +8997,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
 */
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":424
+  /* "iaticonv/validate/layers/_rule_native.pyx":468
  *                         return True
  *             return False
  *         if self.op == OP_NO_SPACES:             # <<<<<<<<<<<<<<
@@ -8350,7 +9009,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
   if (__pyx_t_2) {
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":425
+    /* "iaticonv/validate/layers/_rule_native.pyx":469
  *             return False
  *         if self.op == OP_NO_SPACES:
  *             for i in range(found.count):             # <<<<<<<<<<<<<<
@@ -8358,24 +9017,24 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
  *                     return True
 */
 
-    __pyx_t_4 = __pyx_v_found.count;
-    __pyx_t_5 = __pyx_t_4;
+    __pyx_t_1 = __pyx_v_found.count;
+    __pyx_t_4 = __pyx_t_1;
 
-    for (__pyx_t_6 = 0; __pyx_t_6 < __pyx_t_5; __pyx_t_6+=1) {
-      __pyx_v_i = __pyx_t_6;
+    for (__pyx_t_5 = 0; __pyx_t_5 < __pyx_t_4; __pyx_t_5+=1) {
+      __pyx_v_i = __pyx_t_5;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":426
+      /* "iaticonv/validate/layers/_rule_native.pyx":470
  *         if self.op == OP_NO_SPACES:
  *             for i in range(found.count):
  *                 if _spaced(found.text[i]):             # <<<<<<<<<<<<<<
  *                     return True
  *             return False
 */
-      __pyx_t_2 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__spaced((__pyx_v_found.text[__pyx_v_i])); if (unlikely(__pyx_t_2 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 426, __pyx_L1_error)
+      __pyx_t_2 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__spaced((__pyx_v_found.text[__pyx_v_i])); if (unlikely(__pyx_t_2 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 470, __pyx_L1_error)
       if (__pyx_t_2) {
 
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":427
+        /* "iaticonv/validate/layers/_rule_native.pyx":471
  *             for i in range(found.count):
  *                 if _spaced(found.text[i]):
  *                     return True             # <<<<<<<<<<<<<<
@@ -8388,7 +9047,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
         }
         goto __pyx_L0;
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":426
+        /* "iaticonv/validate/layers/_rule_native.pyx":470
  *         if self.op == OP_NO_SPACES:
  *             for i in range(found.count):
  *                 if _spaced(found.text[i]):             # <<<<<<<<<<<<<<
@@ -8399,7 +9058,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
     }
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":428
+    /* "iaticonv/validate/layers/_rule_native.pyx":472
  *                 if _spaced(found.text[i]):
  *                     return True
  *             return False             # <<<<<<<<<<<<<<
@@ -8412,7 +9071,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
     }
     goto __pyx_L0;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":424
+    /* "iaticonv/validate/layers/_rule_native.pyx":468
  *                         return True
  *             return False
  *         if self.op == OP_NO_SPACES:             # <<<<<<<<<<<<<<
@@ -8421,7 +9080,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
 */
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":429
+  /* "iaticonv/validate/layers/_rule_native.pyx":473
  *                     return True
  *             return False
  *         if self.op == OP_CHARS:             # <<<<<<<<<<<<<<
@@ -8433,7 +9092,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
   if (__pyx_t_2) {
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":430
+    /* "iaticonv/validate/layers/_rule_native.pyx":474
  *             return False
  *         if self.op == OP_CHARS:
  *             for i in range(found.count):             # <<<<<<<<<<<<<<
@@ -8441,24 +9100,24 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
  *                     return True
 */
 
-    __pyx_t_4 = __pyx_v_found.count;
-    __pyx_t_5 = __pyx_t_4;
+    __pyx_t_1 = __pyx_v_found.count;
+    __pyx_t_4 = __pyx_t_1;
 
-    for (__pyx_t_6 = 0; __pyx_t_6 < __pyx_t_5; __pyx_t_6+=1) {
-      __pyx_v_i = __pyx_t_6;
+    for (__pyx_t_5 = 0; __pyx_t_5 < __pyx_t_4; __pyx_t_5+=1) {
+      __pyx_v_i = __pyx_t_5;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":431
+      /* "iaticonv/validate/layers/_rule_native.pyx":475
  *         if self.op == OP_CHARS:
  *             for i in range(found.count):
  *                 if _has_any(found.text[i], self.chars):             # <<<<<<<<<<<<<<
  *                     return True
  *             return False
 */
-      __pyx_t_2 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__has_any((__pyx_v_found.text[__pyx_v_i]), __pyx_v_self->chars); if (unlikely(__pyx_t_2 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 431, __pyx_L1_error)
+      __pyx_t_2 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__has_any((__pyx_v_found.text[__pyx_v_i]), __pyx_v_self->chars); if (unlikely(__pyx_t_2 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 475, __pyx_L1_error)
       if (__pyx_t_2) {
 
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":432
+        /* "iaticonv/validate/layers/_rule_native.pyx":476
  *             for i in range(found.count):
  *                 if _has_any(found.text[i], self.chars):
  *                     return True             # <<<<<<<<<<<<<<
@@ -8471,7 +9130,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
         }
         goto __pyx_L0;
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":431
+        /* "iaticonv/validate/layers/_rule_native.pyx":475
  *         if self.op == OP_CHARS:
  *             for i in range(found.count):
  *                 if _has_any(found.text[i], self.chars):             # <<<<<<<<<<<<<<
@@ -8482,7 +9141,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
     }
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":433
+    /* "iaticonv/validate/layers/_rule_native.pyx":477
  *                 if _has_any(found.text[i], self.chars):
  *                     return True
  *             return False             # <<<<<<<<<<<<<<
@@ -8495,7 +9154,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
     }
     goto __pyx_L0;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":429
+    /* "iaticonv/validate/layers/_rule_native.pyx":473
  *                     return True
  *             return False
  *         if self.op == OP_CHARS:             # <<<<<<<<<<<<<<
@@ -8504,7 +9163,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
 */
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":434
+  /* "iaticonv/validate/layers/_rule_native.pyx":478
  *                     return True
  *             return False
  *         if self.op == OP_RANGE:             # <<<<<<<<<<<<<<
@@ -8516,7 +9175,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
   if (__pyx_t_2) {
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":435
+    /* "iaticonv/validate/layers/_rule_native.pyx":479
  *             return False
  *         if self.op == OP_RANGE:
  *             for i in range(found.count):             # <<<<<<<<<<<<<<
@@ -8524,24 +9183,24 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
  *                     return True
 */
 
-    __pyx_t_4 = __pyx_v_found.count;
-    __pyx_t_5 = __pyx_t_4;
+    __pyx_t_1 = __pyx_v_found.count;
+    __pyx_t_4 = __pyx_t_1;
 
-    for (__pyx_t_6 = 0; __pyx_t_6 < __pyx_t_5; __pyx_t_6+=1) {
-      __pyx_v_i = __pyx_t_6;
+    for (__pyx_t_5 = 0; __pyx_t_5 < __pyx_t_4; __pyx_t_5+=1) {
+      __pyx_v_i = __pyx_t_5;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":436
+      /* "iaticonv/validate/layers/_rule_native.pyx":480
  *         if self.op == OP_RANGE:
  *             for i in range(found.count):
  *                 if _outside(found.text[i], self.low, self.high):             # <<<<<<<<<<<<<<
  *                     return True
  *             return False
 */
-      __pyx_t_2 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside((__pyx_v_found.text[__pyx_v_i]), __pyx_v_self->low, __pyx_v_self->high); if (unlikely(__pyx_t_2 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 436, __pyx_L1_error)
+      __pyx_t_2 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__outside((__pyx_v_found.text[__pyx_v_i]), __pyx_v_self->low, __pyx_v_self->high); if (unlikely(__pyx_t_2 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 480, __pyx_L1_error)
       if (__pyx_t_2) {
 
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":437
+        /* "iaticonv/validate/layers/_rule_native.pyx":481
  *             for i in range(found.count):
  *                 if _outside(found.text[i], self.low, self.high):
  *                     return True             # <<<<<<<<<<<<<<
@@ -8554,7 +9213,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
         }
         goto __pyx_L0;
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":436
+        /* "iaticonv/validate/layers/_rule_native.pyx":480
  *         if self.op == OP_RANGE:
  *             for i in range(found.count):
  *                 if _outside(found.text[i], self.low, self.high):             # <<<<<<<<<<<<<<
@@ -8565,7 +9224,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
     }
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":438
+    /* "iaticonv/validate/layers/_rule_native.pyx":482
  *                 if _outside(found.text[i], self.low, self.high):
  *                     return True
  *             return False             # <<<<<<<<<<<<<<
@@ -8578,7 +9237,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
     }
     goto __pyx_L0;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":434
+    /* "iaticonv/validate/layers/_rule_native.pyx":478
  *                     return True
  *             return False
  *         if self.op == OP_RANGE:             # <<<<<<<<<<<<<<
@@ -8587,7 +9246,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
 */
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":439
+  /* "iaticonv/validate/layers/_rule_native.pyx":483
  *                     return True
  *             return False
  *         if self.op == OP_STARTS:             # <<<<<<<<<<<<<<
@@ -8599,7 +9258,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
   if (__pyx_t_2) {
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":440
+    /* "iaticonv/validate/layers/_rule_native.pyx":484
  *             return False
  *         if self.op == OP_STARTS:
  *             starts.count = 0             # <<<<<<<<<<<<<<
@@ -8608,43 +9267,43 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
 */
     __pyx_v_starts.count = 0;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":441
+    /* "iaticonv/validate/layers/_rule_native.pyx":485
  *         if self.op == OP_STARTS:
  *             starts.count = 0
  *             starts.unsure = False             # <<<<<<<<<<<<<<
  *             for i in range(self.n_prefixes):
- *                 _collect(context, &self.prefixes[i], 0, &starts)
+ *                 _collect(context, &self.prefixes[i], 0, &starts, True)
 */
     __pyx_v_starts.unsure = 0;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":442
+    /* "iaticonv/validate/layers/_rule_native.pyx":486
  *             starts.count = 0
  *             starts.unsure = False
  *             for i in range(self.n_prefixes):             # <<<<<<<<<<<<<<
- *                 _collect(context, &self.prefixes[i], 0, &starts)
+ *                 _collect(context, &self.prefixes[i], 0, &starts, True)
  *             if starts.unsure or starts.count > CAP:
 */
 
-    __pyx_t_4 = __pyx_v_self->n_prefixes;
-    __pyx_t_5 = __pyx_t_4;
+    __pyx_t_1 = __pyx_v_self->n_prefixes;
+    __pyx_t_4 = __pyx_t_1;
 
-    for (__pyx_t_6 = 0; __pyx_t_6 < __pyx_t_5; __pyx_t_6+=1) {
-      __pyx_v_i = __pyx_t_6;
+    for (__pyx_t_5 = 0; __pyx_t_5 < __pyx_t_4; __pyx_t_5+=1) {
+      __pyx_v_i = __pyx_t_5;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":443
+      /* "iaticonv/validate/layers/_rule_native.pyx":487
  *             starts.unsure = False
  *             for i in range(self.n_prefixes):
- *                 _collect(context, &self.prefixes[i], 0, &starts)             # <<<<<<<<<<<<<<
+ *                 _collect(context, &self.prefixes[i], 0, &starts, True)             # <<<<<<<<<<<<<<
  *             if starts.unsure or starts.count > CAP:
  *                 return True
 */
-      __pyx_f_8iaticonv_8validate_6layers_12_rule_native__collect(__pyx_v_context, (&(__pyx_v_self->prefixes[__pyx_v_i])), 0, (&__pyx_v_starts)); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 443, __pyx_L1_error)
+      __pyx_f_8iaticonv_8validate_6layers_12_rule_native__collect(__pyx_v_context, (&(__pyx_v_self->prefixes[__pyx_v_i])), 0, (&__pyx_v_starts), 1); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 487, __pyx_L1_error)
     }
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":444
+    /* "iaticonv/validate/layers/_rule_native.pyx":488
  *             for i in range(self.n_prefixes):
- *                 _collect(context, &self.prefixes[i], 0, &starts)
+ *                 _collect(context, &self.prefixes[i], 0, &starts, True)
  *             if starts.unsure or starts.count > CAP:             # <<<<<<<<<<<<<<
  *                 return True
  *             for i in range(found.count):
@@ -8664,8 +9323,8 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
     if (__pyx_t_2) {
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":445
- *                 _collect(context, &self.prefixes[i], 0, &starts)
+      /* "iaticonv/validate/layers/_rule_native.pyx":489
+ *                 _collect(context, &self.prefixes[i], 0, &starts, True)
  *             if starts.unsure or starts.count > CAP:
  *                 return True             # <<<<<<<<<<<<<<
  *             for i in range(found.count):
@@ -8677,16 +9336,16 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
       }
       goto __pyx_L0;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":444
+      /* "iaticonv/validate/layers/_rule_native.pyx":488
  *             for i in range(self.n_prefixes):
- *                 _collect(context, &self.prefixes[i], 0, &starts)
+ *                 _collect(context, &self.prefixes[i], 0, &starts, True)
  *             if starts.unsure or starts.count > CAP:             # <<<<<<<<<<<<<<
  *                 return True
  *             for i in range(found.count):
 */
     }
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":446
+    /* "iaticonv/validate/layers/_rule_native.pyx":490
  *             if starts.unsure or starts.count > CAP:
  *                 return True
  *             for i in range(found.count):             # <<<<<<<<<<<<<<
@@ -8694,13 +9353,13 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
  *                 for j in range(starts.count):
 */
 
-    __pyx_t_4 = __pyx_v_found.count;
-    __pyx_t_5 = __pyx_t_4;
+    __pyx_t_1 = __pyx_v_found.count;
+    __pyx_t_4 = __pyx_t_1;
 
-    for (__pyx_t_6 = 0; __pyx_t_6 < __pyx_t_5; __pyx_t_6+=1) {
-      __pyx_v_i = __pyx_t_6;
+    for (__pyx_t_5 = 0; __pyx_t_5 < __pyx_t_4; __pyx_t_5+=1) {
+      __pyx_v_i = __pyx_t_5;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":447
+      /* "iaticonv/validate/layers/_rule_native.pyx":491
  *                 return True
  *             for i in range(found.count):
  *                 matched = False             # <<<<<<<<<<<<<<
@@ -8709,7 +9368,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
 */
       __pyx_v_matched = 0;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":448
+      /* "iaticonv/validate/layers/_rule_native.pyx":492
  *             for i in range(found.count):
  *                 matched = False
  *                 for j in range(starts.count):             # <<<<<<<<<<<<<<
@@ -8717,13 +9376,13 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
  *                     if (strncmp(found.text[i], starts.text[j], k) == 0
 */
 
-      __pyx_t_7 = __pyx_v_starts.count;
-      __pyx_t_8 = __pyx_t_7;
+      __pyx_t_6 = __pyx_v_starts.count;
+      __pyx_t_7 = __pyx_t_6;
 
-      for (__pyx_t_9 = 0; __pyx_t_9 < __pyx_t_8; __pyx_t_9+=1) {
-        __pyx_v_j = __pyx_t_9;
+      for (__pyx_t_8 = 0; __pyx_t_8 < __pyx_t_7; __pyx_t_8+=1) {
+        __pyx_v_j = __pyx_t_8;
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":449
+        /* "iaticonv/validate/layers/_rule_native.pyx":493
  *                 matched = False
  *                 for j in range(starts.count):
  *                     k = strlen(starts.text[j])             # <<<<<<<<<<<<<<
@@ -8732,7 +9391,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
 */
         __pyx_v_k = strlen((__pyx_v_starts.text[__pyx_v_j]));
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":450
+        /* "iaticonv/validate/layers/_rule_native.pyx":494
  *                 for j in range(starts.count):
  *                     k = strlen(starts.text[j])
  *                     if (strncmp(found.text[i], starts.text[j], k) == 0             # <<<<<<<<<<<<<<
@@ -8750,7 +9409,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
           goto __pyx_L55_bool_binop_done;
         }
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":451
+        /* "iaticonv/validate/layers/_rule_native.pyx":495
  *                     k = strlen(starts.text[j])
  *                     if (strncmp(found.text[i], starts.text[j], k) == 0
  *                             and strncmp(found.text[i] + k, self.separator, strlen(self.separator)) == 0):             # <<<<<<<<<<<<<<
@@ -8764,7 +9423,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
 
         __pyx_L55_bool_binop_done:;
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":450
+        /* "iaticonv/validate/layers/_rule_native.pyx":494
  *                 for j in range(starts.count):
  *                     k = strlen(starts.text[j])
  *                     if (strncmp(found.text[i], starts.text[j], k) == 0             # <<<<<<<<<<<<<<
@@ -8774,7 +9433,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
         if (__pyx_t_2) {
 
 
-          /* "iaticonv/validate/layers/_rule_native.pyx":452
+          /* "iaticonv/validate/layers/_rule_native.pyx":496
  *                     if (strncmp(found.text[i], starts.text[j], k) == 0
  *                             and strncmp(found.text[i] + k, self.separator, strlen(self.separator)) == 0):
  *                         matched = True             # <<<<<<<<<<<<<<
@@ -8783,7 +9442,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
 */
           __pyx_v_matched = 1;
 
-          /* "iaticonv/validate/layers/_rule_native.pyx":453
+          /* "iaticonv/validate/layers/_rule_native.pyx":497
  *                             and strncmp(found.text[i] + k, self.separator, strlen(self.separator)) == 0):
  *                         matched = True
  *                         break             # <<<<<<<<<<<<<<
@@ -8792,7 +9451,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
 */
           goto __pyx_L53_break;
 
-          /* "iaticonv/validate/layers/_rule_native.pyx":450
+          /* "iaticonv/validate/layers/_rule_native.pyx":494
  *                 for j in range(starts.count):
  *                     k = strlen(starts.text[j])
  *                     if (strncmp(found.text[i], starts.text[j], k) == 0             # <<<<<<<<<<<<<<
@@ -8804,7 +9463,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
       __pyx_L53_break:;
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":454
+      /* "iaticonv/validate/layers/_rule_native.pyx":498
  *                         matched = True
  *                         break
  *                 if not matched:             # <<<<<<<<<<<<<<
@@ -8816,7 +9475,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
       if (__pyx_t_2) {
 
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":455
+        /* "iaticonv/validate/layers/_rule_native.pyx":499
  *                         break
  *                 if not matched:
  *                     return True             # <<<<<<<<<<<<<<
@@ -8829,7 +9488,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
         }
         goto __pyx_L0;
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":454
+        /* "iaticonv/validate/layers/_rule_native.pyx":498
  *                         matched = True
  *                         break
  *                 if not matched:             # <<<<<<<<<<<<<<
@@ -8840,7 +9499,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
     }
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":456
+    /* "iaticonv/validate/layers/_rule_native.pyx":500
  *                 if not matched:
  *                     return True
  *             return False             # <<<<<<<<<<<<<<
@@ -8853,7 +9512,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
     }
     goto __pyx_L0;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":439
+    /* "iaticonv/validate/layers/_rule_native.pyx":483
  *                     return True
  *             return False
  *         if self.op == OP_STARTS:             # <<<<<<<<<<<<<<
@@ -8862,7 +9521,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
 */
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":457
+  /* "iaticonv/validate/layers/_rule_native.pyx":501
  *                     return True
  *             return False
  *         return True             # <<<<<<<<<<<<<<
@@ -8875,7 +9534,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
   }
   goto __pyx_L0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":389
+  /* "iaticonv/validate/layers/_rule_native.pyx":430
  *         _free_paths(self.prefixes, self.n_prefixes)
  * 
  *     cdef bint selects(self, xmlNode* context):             # <<<<<<<<<<<<<<
@@ -8888,6 +9547,11 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects(
   __Pyx_AddTraceback("iaticonv.validate.layers._rule_native.CasePlan.selects", __pyx_clineno, __pyx_lineno, __pyx_filename);
   __pyx_r = 0;
   __pyx_L0:;
+
+
+
+
+
 
 
 
@@ -9104,7 +9768,7 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_8
   return __pyx_r;
 }
 
-/* "iaticonv/validate/layers/_rule_native.pyx":460
+/* "iaticonv/validate/layers/_rule_native.pyx":504
  * 
  * 
  * cdef void _free_paths(Path* paths, int count):             # <<<<<<<<<<<<<<
@@ -9123,7 +9787,7 @@ static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__free_paths(struc
   int __pyx_t_6;
   int __pyx_t_7;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":462
+  /* "iaticonv/validate/layers/_rule_native.pyx":506
  * cdef void _free_paths(Path* paths, int count):
  *     cdef int i, j
  *     if paths is NULL:             # <<<<<<<<<<<<<<
@@ -9135,7 +9799,7 @@ static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__free_paths(struc
   if (__pyx_t_1) {
 
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":463
+    /* "iaticonv/validate/layers/_rule_native.pyx":507
  *     cdef int i, j
  *     if paths is NULL:
  *         return             # <<<<<<<<<<<<<<
@@ -9146,7 +9810,7 @@ static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__free_paths(struc
     }
     goto __pyx_L0;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":462
+    /* "iaticonv/validate/layers/_rule_native.pyx":506
  * cdef void _free_paths(Path* paths, int count):
  *     cdef int i, j
  *     if paths is NULL:             # <<<<<<<<<<<<<<
@@ -9155,7 +9819,7 @@ static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__free_paths(struc
 */
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":464
+  /* "iaticonv/validate/layers/_rule_native.pyx":508
  *     if paths is NULL:
  *         return
  *     for i in range(count):             # <<<<<<<<<<<<<<
@@ -9169,7 +9833,7 @@ static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__free_paths(struc
   for (__pyx_t_4 = 0; __pyx_t_4 < __pyx_t_3; __pyx_t_4+=1) {
     __pyx_v_i = __pyx_t_4;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":465
+    /* "iaticonv/validate/layers/_rule_native.pyx":509
  *         return
  *     for i in range(count):
  *         if paths[i].step is not NULL:             # <<<<<<<<<<<<<<
@@ -9181,7 +9845,7 @@ static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__free_paths(struc
     if (__pyx_t_1) {
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":466
+      /* "iaticonv/validate/layers/_rule_native.pyx":510
  *     for i in range(count):
  *         if paths[i].step is not NULL:
  *             for j in range(paths[i].steps):             # <<<<<<<<<<<<<<
@@ -9195,7 +9859,7 @@ static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__free_paths(struc
       for (__pyx_t_7 = 0; __pyx_t_7 < __pyx_t_6; __pyx_t_7+=1) {
         __pyx_v_j = __pyx_t_7;
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":467
+        /* "iaticonv/validate/layers/_rule_native.pyx":511
  *         if paths[i].step is not NULL:
  *             for j in range(paths[i].steps):
  *                 free(paths[i].step[j].tests)             # <<<<<<<<<<<<<<
@@ -9206,7 +9870,7 @@ static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__free_paths(struc
       }
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":468
+      /* "iaticonv/validate/layers/_rule_native.pyx":512
  *             for j in range(paths[i].steps):
  *                 free(paths[i].step[j].tests)
  *             free(paths[i].step)             # <<<<<<<<<<<<<<
@@ -9215,7 +9879,7 @@ static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__free_paths(struc
 */
       free((__pyx_v_paths[__pyx_v_i]).step);
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":465
+      /* "iaticonv/validate/layers/_rule_native.pyx":509
  *         return
  *     for i in range(count):
  *         if paths[i].step is not NULL:             # <<<<<<<<<<<<<<
@@ -9226,7 +9890,7 @@ static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__free_paths(struc
   }
 
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":469
+  /* "iaticonv/validate/layers/_rule_native.pyx":513
  *                 free(paths[i].step[j].tests)
  *             free(paths[i].step)
  *     free(paths)             # <<<<<<<<<<<<<<
@@ -9235,7 +9899,7 @@ static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__free_paths(struc
 */
   free(__pyx_v_paths);
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":460
+  /* "iaticonv/validate/layers/_rule_native.pyx":504
  * 
  * 
  * cdef void _free_paths(Path* paths, int count):             # <<<<<<<<<<<<<<
@@ -9250,7 +9914,7 @@ static void __pyx_f_8iaticonv_8validate_6layers_12_rule_native__free_paths(struc
 
 }
 
-/* "iaticonv/validate/layers/_rule_native.pyx":472
+/* "iaticonv/validate/layers/_rule_native.pyx":516
  * 
  * 
  * cdef int _contexts(CasePlan plan, xmlNode* node, int depth, unsigned int active, list out,             # <<<<<<<<<<<<<<
@@ -9280,7 +9944,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
   int __pyx_clineno = 0;
   __Pyx_RefNannySetupContext("_contexts", 0);
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":478
+  /* "iaticonv/validate/layers/_rule_native.pyx":522
  *     walk meets what only the XPath can judge (an entity reference, an attribute of a context step
  *     that is not one text node): the caller then asks the XPath for the whole chunk."""
  *     cdef xmlNode* child = node.children             # <<<<<<<<<<<<<<
@@ -9291,7 +9955,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
 
   __pyx_v_child = __pyx_t_1;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":481
+  /* "iaticonv/validate/layers/_rule_native.pyx":525
  *     cdef unsigned int going
  *     cdef bint ends
  *     cdef bint unsure = False             # <<<<<<<<<<<<<<
@@ -9300,7 +9964,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
 */
   __pyx_v_unsure = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":484
+  /* "iaticonv/validate/layers/_rule_native.pyx":528
  *     cdef int i
  *     cdef Path* path
  *     while child is not NULL:             # <<<<<<<<<<<<<<
@@ -9313,7 +9977,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
 
     if (!__pyx_t_2) break;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":485
+    /* "iaticonv/validate/layers/_rule_native.pyx":529
  *     cdef Path* path
  *     while child is not NULL:
  *         if child.type == tree.XML_ELEMENT_NODE and child.ns is NULL:             # <<<<<<<<<<<<<<
@@ -9339,7 +10003,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
     if (__pyx_t_2) {
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":486
+      /* "iaticonv/validate/layers/_rule_native.pyx":530
  *     while child is not NULL:
  *         if child.type == tree.XML_ELEMENT_NODE and child.ns is NULL:
  *             going = 0             # <<<<<<<<<<<<<<
@@ -9348,7 +10012,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
 */
       __pyx_v_going = 0;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":487
+      /* "iaticonv/validate/layers/_rule_native.pyx":531
  *         if child.type == tree.XML_ELEMENT_NODE and child.ns is NULL:
  *             going = 0
  *             ends = False             # <<<<<<<<<<<<<<
@@ -9357,7 +10021,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
 */
       __pyx_v_ends = 0;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":488
+      /* "iaticonv/validate/layers/_rule_native.pyx":532
  *             going = 0
  *             ends = False
  *             for i in range(plan.n_contexts):             # <<<<<<<<<<<<<<
@@ -9371,7 +10035,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
       for (__pyx_t_6 = 0; __pyx_t_6 < __pyx_t_5; __pyx_t_6+=1) {
         __pyx_v_i = __pyx_t_6;
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":489
+        /* "iaticonv/validate/layers/_rule_native.pyx":533
  *             ends = False
  *             for i in range(plan.n_contexts):
  *                 if not (active >> i) & 1:             # <<<<<<<<<<<<<<
@@ -9383,7 +10047,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
         if (__pyx_t_2) {
 
 
-          /* "iaticonv/validate/layers/_rule_native.pyx":490
+          /* "iaticonv/validate/layers/_rule_native.pyx":534
  *             for i in range(plan.n_contexts):
  *                 if not (active >> i) & 1:
  *                     continue             # <<<<<<<<<<<<<<
@@ -9392,7 +10056,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
 */
           goto __pyx_L8_continue;
 
-          /* "iaticonv/validate/layers/_rule_native.pyx":489
+          /* "iaticonv/validate/layers/_rule_native.pyx":533
  *             ends = False
  *             for i in range(plan.n_contexts):
  *                 if not (active >> i) & 1:             # <<<<<<<<<<<<<<
@@ -9401,7 +10065,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
 */
         }
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":491
+        /* "iaticonv/validate/layers/_rule_native.pyx":535
  *                 if not (active >> i) & 1:
  *                     continue
  *                 path = &plan.contexts[i]             # <<<<<<<<<<<<<<
@@ -9410,7 +10074,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
 */
         __pyx_v_path = (&(__pyx_v_plan->contexts[__pyx_v_i]));
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":492
+        /* "iaticonv/validate/layers/_rule_native.pyx":536
  *                     continue
  *                 path = &plan.contexts[i]
  *                 if strcmp(<const char*>child.name, path.step[depth].name) != 0:             # <<<<<<<<<<<<<<
@@ -9422,7 +10086,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
         if (__pyx_t_2) {
 
 
-          /* "iaticonv/validate/layers/_rule_native.pyx":493
+          /* "iaticonv/validate/layers/_rule_native.pyx":537
  *                 path = &plan.contexts[i]
  *                 if strcmp(<const char*>child.name, path.step[depth].name) != 0:
  *                     continue             # <<<<<<<<<<<<<<
@@ -9431,7 +10095,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
 */
           goto __pyx_L8_continue;
 
-          /* "iaticonv/validate/layers/_rule_native.pyx":492
+          /* "iaticonv/validate/layers/_rule_native.pyx":536
  *                     continue
  *                 path = &plan.contexts[i]
  *                 if strcmp(<const char*>child.name, path.step[depth].name) != 0:             # <<<<<<<<<<<<<<
@@ -9440,21 +10104,21 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
 */
         }
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":494
+        /* "iaticonv/validate/layers/_rule_native.pyx":538
  *                 if strcmp(<const char*>child.name, path.step[depth].name) != 0:
  *                     continue
  *                 if not _passes(child, &path.step[depth], &unsure):             # <<<<<<<<<<<<<<
  *                     continue
  *                 if unsure:
 */
-        __pyx_t_2 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__passes(__pyx_v_child, (&(__pyx_v_path->step[__pyx_v_depth])), (&__pyx_v_unsure)); if (unlikely(__pyx_t_2 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 494, __pyx_L1_error)
+        __pyx_t_2 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__passes(__pyx_v_child, (&(__pyx_v_path->step[__pyx_v_depth])), (&__pyx_v_unsure)); if (unlikely(__pyx_t_2 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 538, __pyx_L1_error)
         __pyx_t_3 = (!__pyx_t_2);
 
 
         if (__pyx_t_3) {
 
 
-          /* "iaticonv/validate/layers/_rule_native.pyx":495
+          /* "iaticonv/validate/layers/_rule_native.pyx":539
  *                     continue
  *                 if not _passes(child, &path.step[depth], &unsure):
  *                     continue             # <<<<<<<<<<<<<<
@@ -9463,7 +10127,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
 */
           goto __pyx_L8_continue;
 
-          /* "iaticonv/validate/layers/_rule_native.pyx":494
+          /* "iaticonv/validate/layers/_rule_native.pyx":538
  *                 if strcmp(<const char*>child.name, path.step[depth].name) != 0:
  *                     continue
  *                 if not _passes(child, &path.step[depth], &unsure):             # <<<<<<<<<<<<<<
@@ -9472,7 +10136,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
 */
         }
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":496
+        /* "iaticonv/validate/layers/_rule_native.pyx":540
  *                 if not _passes(child, &path.step[depth], &unsure):
  *                     continue
  *                 if unsure:             # <<<<<<<<<<<<<<
@@ -9481,7 +10145,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
 */
         if (__pyx_v_unsure) {
 
-          /* "iaticonv/validate/layers/_rule_native.pyx":497
+          /* "iaticonv/validate/layers/_rule_native.pyx":541
  *                     continue
  *                 if unsure:
  *                     return 1             # <<<<<<<<<<<<<<
@@ -9494,7 +10158,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
           }
           goto __pyx_L0;
 
-          /* "iaticonv/validate/layers/_rule_native.pyx":496
+          /* "iaticonv/validate/layers/_rule_native.pyx":540
  *                 if not _passes(child, &path.step[depth], &unsure):
  *                     continue
  *                 if unsure:             # <<<<<<<<<<<<<<
@@ -9503,7 +10167,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
 */
         }
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":498
+        /* "iaticonv/validate/layers/_rule_native.pyx":542
  *                 if unsure:
  *                     return 1
  *                 if depth + 1 == path.steps:             # <<<<<<<<<<<<<<
@@ -9515,7 +10179,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
         if (__pyx_t_3) {
 
 
-          /* "iaticonv/validate/layers/_rule_native.pyx":499
+          /* "iaticonv/validate/layers/_rule_native.pyx":543
  *                     return 1
  *                 if depth + 1 == path.steps:
  *                     ends = True             # <<<<<<<<<<<<<<
@@ -9524,7 +10188,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
 */
           __pyx_v_ends = 1;
 
-          /* "iaticonv/validate/layers/_rule_native.pyx":498
+          /* "iaticonv/validate/layers/_rule_native.pyx":542
  *                 if unsure:
  *                     return 1
  *                 if depth + 1 == path.steps:             # <<<<<<<<<<<<<<
@@ -9534,7 +10198,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
           goto __pyx_L14;
         }
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":501
+        /* "iaticonv/validate/layers/_rule_native.pyx":545
  *                     ends = True
  *                 else:
  *                     going |= 1u << i             # <<<<<<<<<<<<<<
@@ -9549,7 +10213,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
       }
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":502
+      /* "iaticonv/validate/layers/_rule_native.pyx":546
  *                 else:
  *                     going |= 1u << i
  *             if ends and plan.selects(child):             # <<<<<<<<<<<<<<
@@ -9562,7 +10226,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
         __pyx_t_3 = __pyx_v_ends;
         goto __pyx_L16_bool_binop_done;
       }
-      __pyx_t_2 = ((struct __pyx_vtabstruct_8iaticonv_8validate_6layers_12_rule_native_CasePlan *)__pyx_v_plan->__pyx_vtab)->selects(__pyx_v_plan, __pyx_v_child); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 502, __pyx_L1_error)
+      __pyx_t_2 = ((struct __pyx_vtabstruct_8iaticonv_8validate_6layers_12_rule_native_CasePlan *)__pyx_v_plan->__pyx_vtab)->selects(__pyx_v_plan, __pyx_v_child); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 546, __pyx_L1_error)
 
       __pyx_t_3 = __pyx_t_2;
 
@@ -9570,7 +10234,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
       if (__pyx_t_3) {
 
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":503
+        /* "iaticonv/validate/layers/_rule_native.pyx":547
  *                     going |= 1u << i
  *             if ends and plan.selects(child):
  *                 out.append(cetree.elementFactory(doc, child))             # <<<<<<<<<<<<<<
@@ -9579,15 +10243,15 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
 */
         if (unlikely(__pyx_v_out == Py_None)) {
           PyErr_Format(PyExc_AttributeError, "\047NoneType\047 object has no attribute \047%.30s\047", "append");
-          __PYX_ERR(0, 503, __pyx_L1_error)
+          __PYX_ERR(0, 547, __pyx_L1_error)
         }
-        __pyx_t_7 = ((PyObject *)elementFactory(__pyx_v_doc, __pyx_v_child)); if (unlikely(!__pyx_t_7)) __PYX_ERR(0, 503, __pyx_L1_error)
+        __pyx_t_7 = ((PyObject *)elementFactory(__pyx_v_doc, __pyx_v_child)); if (unlikely(!__pyx_t_7)) __PYX_ERR(0, 547, __pyx_L1_error)
         __Pyx_GOTREF(__pyx_t_7);
-        __pyx_t_8 = __Pyx_PyList_Append(__pyx_v_out, __pyx_t_7); if (unlikely(__pyx_t_8 == ((int)-1))) __PYX_ERR(0, 503, __pyx_L1_error)
+        __pyx_t_8 = __Pyx_PyList_Append(__pyx_v_out, __pyx_t_7); if (unlikely(__pyx_t_8 == ((int)-1))) __PYX_ERR(0, 547, __pyx_L1_error)
         __Pyx_DECREF(__pyx_t_7); __pyx_t_7 = 0;
 
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":502
+        /* "iaticonv/validate/layers/_rule_native.pyx":546
  *                 else:
  *                     going |= 1u << i
  *             if ends and plan.selects(child):             # <<<<<<<<<<<<<<
@@ -9596,7 +10260,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
 */
       }
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":504
+      /* "iaticonv/validate/layers/_rule_native.pyx":548
  *             if ends and plan.selects(child):
  *                 out.append(cetree.elementFactory(doc, child))
  *             if going and _contexts(plan, child, depth + 1, going, out, doc):             # <<<<<<<<<<<<<<
@@ -9613,7 +10277,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
 
         goto __pyx_L19_bool_binop_done;
       }
-      __pyx_t_4 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(__pyx_v_plan, __pyx_v_child, (__pyx_v_depth + 1), __pyx_v_going, __pyx_v_out, __pyx_v_doc); if (unlikely(__pyx_t_4 == ((int)-1))) __PYX_ERR(0, 504, __pyx_L1_error)
+      __pyx_t_4 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(__pyx_v_plan, __pyx_v_child, (__pyx_v_depth + 1), __pyx_v_going, __pyx_v_out, __pyx_v_doc); if (unlikely(__pyx_t_4 == ((int)-1))) __PYX_ERR(0, 548, __pyx_L1_error)
       __pyx_t_2 = (__pyx_t_4 != 0);
 
 
@@ -9624,7 +10288,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
       if (__pyx_t_3) {
 
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":505
+        /* "iaticonv/validate/layers/_rule_native.pyx":549
  *                 out.append(cetree.elementFactory(doc, child))
  *             if going and _contexts(plan, child, depth + 1, going, out, doc):
  *                 return 1             # <<<<<<<<<<<<<<
@@ -9637,7 +10301,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
         }
         goto __pyx_L0;
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":504
+        /* "iaticonv/validate/layers/_rule_native.pyx":548
  *             if ends and plan.selects(child):
  *                 out.append(cetree.elementFactory(doc, child))
  *             if going and _contexts(plan, child, depth + 1, going, out, doc):             # <<<<<<<<<<<<<<
@@ -9646,7 +10310,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
 */
       }
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":485
+      /* "iaticonv/validate/layers/_rule_native.pyx":529
  *     cdef Path* path
  *     while child is not NULL:
  *         if child.type == tree.XML_ELEMENT_NODE and child.ns is NULL:             # <<<<<<<<<<<<<<
@@ -9656,7 +10320,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
       goto __pyx_L5;
     }
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":506
+    /* "iaticonv/validate/layers/_rule_native.pyx":550
  *             if going and _contexts(plan, child, depth + 1, going, out, doc):
  *                 return 1
  *         elif child.type == tree.XML_ENTITY_REF_NODE or child.type == tree.XML_XINCLUDE_START:             # <<<<<<<<<<<<<<
@@ -9675,7 +10339,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
     if (__pyx_t_3) {
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":507
+      /* "iaticonv/validate/layers/_rule_native.pyx":551
  *                 return 1
  *         elif child.type == tree.XML_ENTITY_REF_NODE or child.type == tree.XML_XINCLUDE_START:
  *             return 1             # <<<<<<<<<<<<<<
@@ -9688,7 +10352,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
       }
       goto __pyx_L0;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":506
+      /* "iaticonv/validate/layers/_rule_native.pyx":550
  *             if going and _contexts(plan, child, depth + 1, going, out, doc):
  *                 return 1
  *         elif child.type == tree.XML_ENTITY_REF_NODE or child.type == tree.XML_XINCLUDE_START:             # <<<<<<<<<<<<<<
@@ -9698,7 +10362,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
     }
     __pyx_L5:;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":508
+    /* "iaticonv/validate/layers/_rule_native.pyx":552
  *         elif child.type == tree.XML_ENTITY_REF_NODE or child.type == tree.XML_XINCLUDE_START:
  *             return 1
  *         child = child.next             # <<<<<<<<<<<<<<
@@ -9710,7 +10374,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
     __pyx_v_child = __pyx_t_1;
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":509
+  /* "iaticonv/validate/layers/_rule_native.pyx":553
  *             return 1
  *         child = child.next
  *     return 0             # <<<<<<<<<<<<<<
@@ -9723,7 +10387,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
   }
   goto __pyx_L0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":472
+  /* "iaticonv/validate/layers/_rule_native.pyx":516
  * 
  * 
  * cdef int _contexts(CasePlan plan, xmlNode* node, int depth, unsigned int active, list out,             # <<<<<<<<<<<<<<
@@ -9748,7 +10412,7 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
   return __pyx_r;
 }
 
-/* "iaticonv/validate/layers/_rule_native.pyx":512
+/* "iaticonv/validate/layers/_rule_native.pyx":556
  * 
  * 
  * def day_number(int year, int month, int day):             # <<<<<<<<<<<<<<
@@ -9757,16 +10421,16 @@ static int __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(struct _
 */
 
 /* Python wrapper */
-static PyObject *__pyx_pw_8iaticonv_8validate_6layers_12_rule_native_1day_number(PyObject *__pyx_self, 
+static PyObject *__pyx_pw_8iaticonv_8validate_6layers_12_rule_native_3day_number(PyObject *__pyx_self, 
 #if CYTHON_VECTORCALL
 PyObject *const *__pyx_args, Py_ssize_t __pyx_nargs, PyObject *__pyx_kwds
 #else
 PyObject *__pyx_args, PyObject *__pyx_kwds
 #endif
 ); /*proto*/
-PyDoc_STRVAR(__pyx_doc_8iaticonv_8validate_6layers_12_rule_native_day_number, "The day count the date tests compare (for \"today\", from Python).");
-static PyMethodDef __pyx_mdef_8iaticonv_8validate_6layers_12_rule_native_1day_number = {"day_number", (PyCFunction)(void(*)(void))(__Pyx_PyCFunction_FastCallWithKeywords)__pyx_pw_8iaticonv_8validate_6layers_12_rule_native_1day_number, __Pyx_METH_FASTCALL|METH_KEYWORDS, __pyx_doc_8iaticonv_8validate_6layers_12_rule_native_day_number};
-static PyObject *__pyx_pw_8iaticonv_8validate_6layers_12_rule_native_1day_number(PyObject *__pyx_self, 
+PyDoc_STRVAR(__pyx_doc_8iaticonv_8validate_6layers_12_rule_native_2day_number, "The day count the date tests compare (for \"today\", from Python).");
+static PyMethodDef __pyx_mdef_8iaticonv_8validate_6layers_12_rule_native_3day_number = {"day_number", (PyCFunction)(void(*)(void))(__Pyx_PyCFunction_FastCallWithKeywords)__pyx_pw_8iaticonv_8validate_6layers_12_rule_native_3day_number, __Pyx_METH_FASTCALL|METH_KEYWORDS, __pyx_doc_8iaticonv_8validate_6layers_12_rule_native_2day_number};
+static PyObject *__pyx_pw_8iaticonv_8validate_6layers_12_rule_native_3day_number(PyObject *__pyx_self, 
 #if CYTHON_VECTORCALL
 PyObject *const *__pyx_args, Py_ssize_t __pyx_nargs, PyObject *__pyx_kwds
 #else
@@ -9798,46 +10462,46 @@ PyObject *__pyx_args, PyObject *__pyx_kwds
   {
     PyObject ** const __pyx_pyargnames[] = {&__pyx_mstate_global->__pyx_n_u_year,&__pyx_mstate_global->__pyx_n_u_month,&__pyx_mstate_global->__pyx_n_u_day,0};
     const Py_ssize_t __pyx_kwds_len = (__pyx_kwds) ? __Pyx_NumKwargs_FASTCALL(__pyx_kwds) : 0;
-    if (unlikely(__pyx_kwds_len < 0)) __PYX_ERR(0, 512, __pyx_L3_error)
+    if (unlikely(__pyx_kwds_len < 0)) __PYX_ERR(0, 556, __pyx_L3_error)
     if (__pyx_kwds_len > 0) {
       switch (__pyx_nargs) {
         case  3:
         values[2] = __Pyx_ArgRef_FASTCALL(__pyx_args, 2);
-        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[2])) __PYX_ERR(0, 512, __pyx_L3_error)
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[2])) __PYX_ERR(0, 556, __pyx_L3_error)
         CYTHON_FALLTHROUGH;
         case  2:
         values[1] = __Pyx_ArgRef_FASTCALL(__pyx_args, 1);
-        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[1])) __PYX_ERR(0, 512, __pyx_L3_error)
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[1])) __PYX_ERR(0, 556, __pyx_L3_error)
         CYTHON_FALLTHROUGH;
         case  1:
         values[0] = __Pyx_ArgRef_FASTCALL(__pyx_args, 0);
-        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[0])) __PYX_ERR(0, 512, __pyx_L3_error)
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[0])) __PYX_ERR(0, 556, __pyx_L3_error)
         CYTHON_FALLTHROUGH;
         case  0: break;
         default: goto __pyx_L5_argtuple_error;
       }
       const Py_ssize_t kwd_pos_args = __pyx_nargs;
-      if (__Pyx_ParseKeywords(__pyx_kwds, __pyx_kwvalues, __pyx_pyargnames, 0, values, kwd_pos_args, __pyx_kwds_len, "day_number", 0) < (0)) __PYX_ERR(0, 512, __pyx_L3_error)
+      if (__Pyx_ParseKeywords(__pyx_kwds, __pyx_kwvalues, __pyx_pyargnames, 0, values, kwd_pos_args, __pyx_kwds_len, "day_number", 0) < (0)) __PYX_ERR(0, 556, __pyx_L3_error)
       for (Py_ssize_t i = __pyx_nargs; i < 3; i++) {
-        if (unlikely(!values[i])) { __Pyx_RaiseArgtupleInvalid("day_number", 1, 3, 3, i); __PYX_ERR(0, 512, __pyx_L3_error) }
+        if (unlikely(!values[i])) { __Pyx_RaiseArgtupleInvalid("day_number", 1, 3, 3, i); __PYX_ERR(0, 556, __pyx_L3_error) }
       }
     } else if (unlikely(__pyx_nargs != 3)) {
       goto __pyx_L5_argtuple_error;
     } else {
       values[0] = __Pyx_ArgRef_FASTCALL(__pyx_args, 0);
-      if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[0])) __PYX_ERR(0, 512, __pyx_L3_error)
+      if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[0])) __PYX_ERR(0, 556, __pyx_L3_error)
       values[1] = __Pyx_ArgRef_FASTCALL(__pyx_args, 1);
-      if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[1])) __PYX_ERR(0, 512, __pyx_L3_error)
+      if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[1])) __PYX_ERR(0, 556, __pyx_L3_error)
       values[2] = __Pyx_ArgRef_FASTCALL(__pyx_args, 2);
-      if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[2])) __PYX_ERR(0, 512, __pyx_L3_error)
+      if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[2])) __PYX_ERR(0, 556, __pyx_L3_error)
     }
-    __pyx_v_year = __Pyx_PyLong_As_int(values[0]); if (unlikely((__pyx_v_year == (int)-1) && PyErr_Occurred())) __PYX_ERR(0, 512, __pyx_L3_error)
-    __pyx_v_month = __Pyx_PyLong_As_int(values[1]); if (unlikely((__pyx_v_month == (int)-1) && PyErr_Occurred())) __PYX_ERR(0, 512, __pyx_L3_error)
-    __pyx_v_day = __Pyx_PyLong_As_int(values[2]); if (unlikely((__pyx_v_day == (int)-1) && PyErr_Occurred())) __PYX_ERR(0, 512, __pyx_L3_error)
+    __pyx_v_year = __Pyx_PyLong_As_int(values[0]); if (unlikely((__pyx_v_year == (int)-1) && PyErr_Occurred())) __PYX_ERR(0, 556, __pyx_L3_error)
+    __pyx_v_month = __Pyx_PyLong_As_int(values[1]); if (unlikely((__pyx_v_month == (int)-1) && PyErr_Occurred())) __PYX_ERR(0, 556, __pyx_L3_error)
+    __pyx_v_day = __Pyx_PyLong_As_int(values[2]); if (unlikely((__pyx_v_day == (int)-1) && PyErr_Occurred())) __PYX_ERR(0, 556, __pyx_L3_error)
   }
   goto __pyx_L6_skip;
   __pyx_L5_argtuple_error:;
-  __Pyx_RaiseArgtupleInvalid("day_number", 1, 3, 3, __pyx_nargs); __PYX_ERR(0, 512, __pyx_L3_error)
+  __Pyx_RaiseArgtupleInvalid("day_number", 1, 3, 3, __pyx_nargs); __PYX_ERR(0, 556, __pyx_L3_error)
   __pyx_L6_skip:;
   goto __pyx_L4_argument_unpacking_done;
   __pyx_L3_error:;
@@ -9848,7 +10512,7 @@ PyObject *__pyx_args, PyObject *__pyx_kwds
   __Pyx_RefNannyFinishContext();
   return NULL;
   __pyx_L4_argument_unpacking_done:;
-  __pyx_r = __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_day_number(__pyx_self, __pyx_v_year, __pyx_v_month, __pyx_v_day);
+  __pyx_r = __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2day_number(__pyx_self, __pyx_v_year, __pyx_v_month, __pyx_v_day);
 
   /* function exit code */
   for (Py_ssize_t __pyx_temp=0; __pyx_temp < (Py_ssize_t)(sizeof(values)/sizeof(values[0])); ++__pyx_temp) {
@@ -9861,7 +10525,7 @@ PyObject *__pyx_args, PyObject *__pyx_kwds
   return __pyx_r;
 }
 
-static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_day_number(CYTHON_UNUSED PyObject *__pyx_self, int __pyx_v_year, int __pyx_v_month, int __pyx_v_day) {
+static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2day_number(CYTHON_UNUSED PyObject *__pyx_self, int __pyx_v_year, int __pyx_v_month, int __pyx_v_day) {
   PyObject *__pyx_r = NULL;
   __Pyx_RefNannyDeclarations
   long __pyx_t_1;
@@ -9871,15 +10535,15 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_day_number(
   int __pyx_clineno = 0;
   __Pyx_RefNannySetupContext("day_number", 0);
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":514
+  /* "iaticonv/validate/layers/_rule_native.pyx":558
  * def day_number(int year, int month, int day):
  *     """The day count the date tests compare (for "today", from Python)."""
  *     return _day_number(year, month, day)             # <<<<<<<<<<<<<<
  * 
  * 
 */
-  __pyx_t_1 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__day_number(__pyx_v_year, __pyx_v_month, __pyx_v_day); if (unlikely(__pyx_t_1 == ((long)-1L) && PyErr_Occurred())) __PYX_ERR(0, 514, __pyx_L1_error)
-  __pyx_t_2 = __Pyx_PyLong_From_long(__pyx_t_1); if (unlikely(!__pyx_t_2)) __PYX_ERR(0, 514, __pyx_L1_error)
+  __pyx_t_1 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__day_number(__pyx_v_year, __pyx_v_month, __pyx_v_day); if (unlikely(__pyx_t_1 == ((long)-1L) && PyErr_Occurred())) __PYX_ERR(0, 558, __pyx_L1_error)
+  __pyx_t_2 = __Pyx_PyLong_From_long(__pyx_t_1); if (unlikely(!__pyx_t_2)) __PYX_ERR(0, 558, __pyx_L1_error)
   __Pyx_GOTREF(__pyx_t_2);
 
   {
@@ -9893,7 +10557,7 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_day_number(
   __pyx_t_2 = 0;
   goto __pyx_L0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":512
+  /* "iaticonv/validate/layers/_rule_native.pyx":556
  * 
  * 
  * def day_number(int year, int month, int day):             # <<<<<<<<<<<<<<
@@ -9912,7 +10576,7 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_day_number(
   return __pyx_r;
 }
 
-/* "iaticonv/validate/layers/_rule_native.pyx":517
+/* "iaticonv/validate/layers/_rule_native.pyx":561
  * 
  * 
  * def chunk_candidates(tuple plans, bytes record_name, cetree._Element chunk_root):             # <<<<<<<<<<<<<<
@@ -9921,16 +10585,16 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_day_number(
 */
 
 /* Python wrapper */
-static PyObject *__pyx_pw_8iaticonv_8validate_6layers_12_rule_native_3chunk_candidates(PyObject *__pyx_self, 
+static PyObject *__pyx_pw_8iaticonv_8validate_6layers_12_rule_native_5chunk_candidates(PyObject *__pyx_self, 
 #if CYTHON_VECTORCALL
 PyObject *const *__pyx_args, Py_ssize_t __pyx_nargs, PyObject *__pyx_kwds
 #else
 PyObject *__pyx_args, PyObject *__pyx_kwds
 #endif
 ); /*proto*/
-PyDoc_STRVAR(__pyx_doc_8iaticonv_8validate_6layers_12_rule_native_2chunk_candidates, "For each plan, the contexts of the chunk\047s records that may fail its case, in document order;\n    None for a plan when only the XPath can judge this chunk.\n\n    Record by record, every plan in turn: a record\047s nodes are read from memory once and stay in the\n    cache for all the cases (case by case over the whole chunk, each case waited on memory again:\n    the walk cost as much as the XPath it replaces).\n    ");
-static PyMethodDef __pyx_mdef_8iaticonv_8validate_6layers_12_rule_native_3chunk_candidates = {"chunk_candidates", (PyCFunction)(void(*)(void))(__Pyx_PyCFunction_FastCallWithKeywords)__pyx_pw_8iaticonv_8validate_6layers_12_rule_native_3chunk_candidates, __Pyx_METH_FASTCALL|METH_KEYWORDS, __pyx_doc_8iaticonv_8validate_6layers_12_rule_native_2chunk_candidates};
-static PyObject *__pyx_pw_8iaticonv_8validate_6layers_12_rule_native_3chunk_candidates(PyObject *__pyx_self, 
+PyDoc_STRVAR(__pyx_doc_8iaticonv_8validate_6layers_12_rule_native_4chunk_candidates, "For each plan, the contexts of the chunk\047s records that may fail its case, in document order;\n    None for a plan when only the XPath can judge this chunk.\n\n    Record by record, every plan in turn: a record\047s nodes are read from memory once and stay in the\n    cache for all the cases (case by case over the whole chunk, each case waited on memory again:\n    the walk cost as much as the XPath it replaces).\n    ");
+static PyMethodDef __pyx_mdef_8iaticonv_8validate_6layers_12_rule_native_5chunk_candidates = {"chunk_candidates", (PyCFunction)(void(*)(void))(__Pyx_PyCFunction_FastCallWithKeywords)__pyx_pw_8iaticonv_8validate_6layers_12_rule_native_5chunk_candidates, __Pyx_METH_FASTCALL|METH_KEYWORDS, __pyx_doc_8iaticonv_8validate_6layers_12_rule_native_4chunk_candidates};
+static PyObject *__pyx_pw_8iaticonv_8validate_6layers_12_rule_native_5chunk_candidates(PyObject *__pyx_self, 
 #if CYTHON_VECTORCALL
 PyObject *const *__pyx_args, Py_ssize_t __pyx_nargs, PyObject *__pyx_kwds
 #else
@@ -9962,38 +10626,38 @@ PyObject *__pyx_args, PyObject *__pyx_kwds
   {
     PyObject ** const __pyx_pyargnames[] = {&__pyx_mstate_global->__pyx_n_u_plans,&__pyx_mstate_global->__pyx_n_u_record_name,&__pyx_mstate_global->__pyx_n_u_chunk_root,0};
     const Py_ssize_t __pyx_kwds_len = (__pyx_kwds) ? __Pyx_NumKwargs_FASTCALL(__pyx_kwds) : 0;
-    if (unlikely(__pyx_kwds_len < 0)) __PYX_ERR(0, 517, __pyx_L3_error)
+    if (unlikely(__pyx_kwds_len < 0)) __PYX_ERR(0, 561, __pyx_L3_error)
     if (__pyx_kwds_len > 0) {
       switch (__pyx_nargs) {
         case  3:
         values[2] = __Pyx_ArgRef_FASTCALL(__pyx_args, 2);
-        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[2])) __PYX_ERR(0, 517, __pyx_L3_error)
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[2])) __PYX_ERR(0, 561, __pyx_L3_error)
         CYTHON_FALLTHROUGH;
         case  2:
         values[1] = __Pyx_ArgRef_FASTCALL(__pyx_args, 1);
-        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[1])) __PYX_ERR(0, 517, __pyx_L3_error)
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[1])) __PYX_ERR(0, 561, __pyx_L3_error)
         CYTHON_FALLTHROUGH;
         case  1:
         values[0] = __Pyx_ArgRef_FASTCALL(__pyx_args, 0);
-        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[0])) __PYX_ERR(0, 517, __pyx_L3_error)
+        if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[0])) __PYX_ERR(0, 561, __pyx_L3_error)
         CYTHON_FALLTHROUGH;
         case  0: break;
         default: goto __pyx_L5_argtuple_error;
       }
       const Py_ssize_t kwd_pos_args = __pyx_nargs;
-      if (__Pyx_ParseKeywords(__pyx_kwds, __pyx_kwvalues, __pyx_pyargnames, 0, values, kwd_pos_args, __pyx_kwds_len, "chunk_candidates", 0) < (0)) __PYX_ERR(0, 517, __pyx_L3_error)
+      if (__Pyx_ParseKeywords(__pyx_kwds, __pyx_kwvalues, __pyx_pyargnames, 0, values, kwd_pos_args, __pyx_kwds_len, "chunk_candidates", 0) < (0)) __PYX_ERR(0, 561, __pyx_L3_error)
       for (Py_ssize_t i = __pyx_nargs; i < 3; i++) {
-        if (unlikely(!values[i])) { __Pyx_RaiseArgtupleInvalid("chunk_candidates", 1, 3, 3, i); __PYX_ERR(0, 517, __pyx_L3_error) }
+        if (unlikely(!values[i])) { __Pyx_RaiseArgtupleInvalid("chunk_candidates", 1, 3, 3, i); __PYX_ERR(0, 561, __pyx_L3_error) }
       }
     } else if (unlikely(__pyx_nargs != 3)) {
       goto __pyx_L5_argtuple_error;
     } else {
       values[0] = __Pyx_ArgRef_FASTCALL(__pyx_args, 0);
-      if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[0])) __PYX_ERR(0, 517, __pyx_L3_error)
+      if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[0])) __PYX_ERR(0, 561, __pyx_L3_error)
       values[1] = __Pyx_ArgRef_FASTCALL(__pyx_args, 1);
-      if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[1])) __PYX_ERR(0, 517, __pyx_L3_error)
+      if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[1])) __PYX_ERR(0, 561, __pyx_L3_error)
       values[2] = __Pyx_ArgRef_FASTCALL(__pyx_args, 2);
-      if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[2])) __PYX_ERR(0, 517, __pyx_L3_error)
+      if (!CYTHON_ASSUME_SAFE_MACROS && unlikely(!values[2])) __PYX_ERR(0, 561, __pyx_L3_error)
     }
     __pyx_v_plans = ((PyObject*)values[0]);
     __pyx_v_record_name = ((PyObject*)values[1]);
@@ -10001,7 +10665,7 @@ PyObject *__pyx_args, PyObject *__pyx_kwds
   }
   goto __pyx_L6_skip;
   __pyx_L5_argtuple_error:;
-  __Pyx_RaiseArgtupleInvalid("chunk_candidates", 1, 3, 3, __pyx_nargs); __PYX_ERR(0, 517, __pyx_L3_error)
+  __Pyx_RaiseArgtupleInvalid("chunk_candidates", 1, 3, 3, __pyx_nargs); __PYX_ERR(0, 561, __pyx_L3_error)
   __pyx_L6_skip:;
   goto __pyx_L4_argument_unpacking_done;
   __pyx_L3_error:;
@@ -10012,10 +10676,10 @@ PyObject *__pyx_args, PyObject *__pyx_kwds
   __Pyx_RefNannyFinishContext();
   return NULL;
   __pyx_L4_argument_unpacking_done:;
-  if (unlikely(!__Pyx_ArgTypeTest(((PyObject *)__pyx_v_plans), (&PyTuple_Type), 1, "plans", 1))) __PYX_ERR(0, 517, __pyx_L1_error)
-  if (unlikely(!__Pyx_ArgTypeTest(((PyObject *)__pyx_v_record_name), (&PyBytes_Type), 1, "record_name", 1))) __PYX_ERR(0, 517, __pyx_L1_error)
-  if (unlikely(!__Pyx_ArgTypeTest(((PyObject *)__pyx_v_chunk_root), __pyx_mstate_global->__pyx_ptype_4lxml_8includes_11etreepublic__Element, 1, "chunk_root", 0))) __PYX_ERR(0, 517, __pyx_L1_error)
-  __pyx_r = __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_candidates(__pyx_self, __pyx_v_plans, __pyx_v_record_name, __pyx_v_chunk_root);
+  if (unlikely(!__Pyx_ArgTypeTest(((PyObject *)__pyx_v_plans), (&PyTuple_Type), 1, "plans", 1))) __PYX_ERR(0, 561, __pyx_L1_error)
+  if (unlikely(!__Pyx_ArgTypeTest(((PyObject *)__pyx_v_record_name), (&PyBytes_Type), 1, "record_name", 1))) __PYX_ERR(0, 561, __pyx_L1_error)
+  if (unlikely(!__Pyx_ArgTypeTest(((PyObject *)__pyx_v_chunk_root), __pyx_mstate_global->__pyx_ptype_4lxml_8includes_11etreepublic__Element, 1, "chunk_root", 0))) __PYX_ERR(0, 561, __pyx_L1_error)
+  __pyx_r = __pyx_pf_8iaticonv_8validate_6layers_12_rule_native_4chunk_candidates(__pyx_self, __pyx_v_plans, __pyx_v_record_name, __pyx_v_chunk_root);
 
   /* function exit code */
   goto __pyx_L0;
@@ -10034,7 +10698,7 @@ PyObject *__pyx_args, PyObject *__pyx_kwds
   return __pyx_r;
 }
 
-static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_candidates(CYTHON_UNUSED PyObject *__pyx_self, PyObject *__pyx_v_plans, PyObject *__pyx_v_record_name, struct LxmlElement *__pyx_v_chunk_root) {
+static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_4chunk_candidates(CYTHON_UNUSED PyObject *__pyx_self, PyObject *__pyx_v_plans, PyObject *__pyx_v_record_name, struct LxmlElement *__pyx_v_chunk_root) {
   Py_ssize_t __pyx_v_n;
   PyObject *__pyx_v_found = 0;
   PyObject *__pyx_v_judged = 0;
@@ -10066,7 +10730,7 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
   int __pyx_clineno = 0;
   __Pyx_RefNannySetupContext("chunk_candidates", 0);
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":525
+  /* "iaticonv/validate/layers/_rule_native.pyx":569
  *     the walk cost as much as the XPath it replaces).
  *     """
  *     cdef Py_ssize_t n = len(plans)             # <<<<<<<<<<<<<<
@@ -10075,12 +10739,12 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
 */
   if (unlikely(__pyx_v_plans == Py_None)) {
     PyErr_SetString(PyExc_TypeError, "object of type \047NoneType\047 has no len()");
-    __PYX_ERR(0, 525, __pyx_L1_error)
+    __PYX_ERR(0, 569, __pyx_L1_error)
   }
-  __pyx_t_1 = __Pyx_PyTuple_GET_SIZE(__pyx_v_plans); if (unlikely(__pyx_t_1 == ((Py_ssize_t)-1))) __PYX_ERR(0, 525, __pyx_L1_error)
+  __pyx_t_1 = __Pyx_PyTuple_GET_SIZE(__pyx_v_plans); if (unlikely(__pyx_t_1 == ((Py_ssize_t)-1))) __PYX_ERR(0, 569, __pyx_L1_error)
   __pyx_v_n = __pyx_t_1;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":526
+  /* "iaticonv/validate/layers/_rule_native.pyx":570
  *     """
  *     cdef Py_ssize_t n = len(plans)
  *     cdef list found = [[] for _ in range(n)]             # <<<<<<<<<<<<<<
@@ -10088,7 +10752,7 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
  *     cdef xmlNode* record = chunk_root._c_node.children
 */
   { /* enter inner scope */
-    __pyx_t_2 = PyList_New(0); if (unlikely(!__pyx_t_2)) __PYX_ERR(0, 526, __pyx_L1_error)
+    __pyx_t_2 = PyList_New(0); if (unlikely(!__pyx_t_2)) __PYX_ERR(0, 570, __pyx_L1_error)
     __Pyx_GOTREF(__pyx_t_2);
 
     __pyx_t_1 = __pyx_v_n;
@@ -10096,10 +10760,10 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
 
     for (__pyx_t_4 = 0; __pyx_t_4 < __pyx_t_3; __pyx_t_4+=1) {
       __pyx_7genexpr__pyx_v__ = __pyx_t_4;
-      __pyx_t_5 = PyList_New(0); if (unlikely(!__pyx_t_5)) __PYX_ERR(0, 526, __pyx_L1_error)
+      __pyx_t_5 = PyList_New(0); if (unlikely(!__pyx_t_5)) __PYX_ERR(0, 570, __pyx_L1_error)
       __Pyx_GOTREF(__pyx_t_5);
       __Pyx_GIVEREF(__pyx_t_5);
-      if (unlikely(__Pyx_ListComp_AppendAndDecref(__pyx_t_2, __pyx_t_5))) __PYX_ERR(0, 526, __pyx_L1_error)
+      if (unlikely(__Pyx_ListComp_AppendAndDecref(__pyx_t_2, __pyx_t_5))) __PYX_ERR(0, 570, __pyx_L1_error)
       __pyx_t_5 = 0;
     }
 
@@ -10107,7 +10771,7 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
   __pyx_v_found = ((PyObject*)__pyx_t_2);
   __pyx_t_2 = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":527
+  /* "iaticonv/validate/layers/_rule_native.pyx":571
  *     cdef Py_ssize_t n = len(plans)
  *     cdef list found = [[] for _ in range(n)]
  *     cdef bytearray judged = bytearray(n)  # 1: the XPath must judge this plan's case on this chunk             # <<<<<<<<<<<<<<
@@ -10115,7 +10779,7 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
  *     cdef cetree._Document doc = chunk_root._doc
 */
   __pyx_t_5 = NULL;
-  __pyx_t_6 = PyLong_FromSsize_t(__pyx_v_n); if (unlikely(!__pyx_t_6)) __PYX_ERR(0, 527, __pyx_L1_error)
+  __pyx_t_6 = PyLong_FromSsize_t(__pyx_v_n); if (unlikely(!__pyx_t_6)) __PYX_ERR(0, 571, __pyx_L1_error)
   __Pyx_GOTREF(__pyx_t_6);
   __pyx_t_7 = 1;
   {
@@ -10123,13 +10787,13 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
     __pyx_t_2 = __Pyx_PyObject_FastCall((PyObject*)(&PyByteArray_Type), __pyx_callargs+__pyx_t_7, (2-__pyx_t_7) | (__pyx_t_7*__Pyx_PY_VECTORCALL_ARGUMENTS_OFFSET));
     __Pyx_XDECREF(__pyx_t_5); __pyx_t_5 = 0;
     __Pyx_DECREF(__pyx_t_6); __pyx_t_6 = 0;
-    if (unlikely(!__pyx_t_2)) __PYX_ERR(0, 527, __pyx_L1_error)
+    if (unlikely(!__pyx_t_2)) __PYX_ERR(0, 571, __pyx_L1_error)
     __Pyx_GOTREF(__pyx_t_2);
   }
   __pyx_v_judged = ((PyObject*)__pyx_t_2);
   __pyx_t_2 = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":528
+  /* "iaticonv/validate/layers/_rule_native.pyx":572
  *     cdef list found = [[] for _ in range(n)]
  *     cdef bytearray judged = bytearray(n)  # 1: the XPath must judge this plan's case on this chunk
  *     cdef xmlNode* record = chunk_root._c_node.children             # <<<<<<<<<<<<<<
@@ -10140,7 +10804,7 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
 
   __pyx_v_record = __pyx_t_8;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":529
+  /* "iaticonv/validate/layers/_rule_native.pyx":573
  *     cdef bytearray judged = bytearray(n)  # 1: the XPath must judge this plan's case on this chunk
  *     cdef xmlNode* record = chunk_root._c_node.children
  *     cdef cetree._Document doc = chunk_root._doc             # <<<<<<<<<<<<<<
@@ -10152,7 +10816,7 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
   __pyx_v_doc = ((struct LxmlDocument *)__pyx_t_2);
   __pyx_t_2 = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":530
+  /* "iaticonv/validate/layers/_rule_native.pyx":574
  *     cdef xmlNode* record = chunk_root._c_node.children
  *     cdef cetree._Document doc = chunk_root._doc
  *     cdef const char* name = <const char*>record_name             # <<<<<<<<<<<<<<
@@ -10161,13 +10825,13 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
 */
   if (unlikely(__pyx_v_record_name == Py_None)) {
     PyErr_SetString(PyExc_TypeError, "expected bytes, NoneType found");
-    __PYX_ERR(0, 530, __pyx_L1_error)
+    __PYX_ERR(0, 574, __pyx_L1_error)
   }
-  __pyx_t_9 = __Pyx_PyBytes_AsString(__pyx_v_record_name); if (unlikely((!__pyx_t_9) && PyErr_Occurred())) __PYX_ERR(0, 530, __pyx_L1_error)
+  __pyx_t_9 = __Pyx_PyBytes_AsString(__pyx_v_record_name); if (unlikely((!__pyx_t_9) && PyErr_Occurred())) __PYX_ERR(0, 574, __pyx_L1_error)
   __pyx_v_name = ((char const *)__pyx_t_9);
 
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":534
+  /* "iaticonv/validate/layers/_rule_native.pyx":578
  *     cdef Py_ssize_t i
  *     cdef list out
  *     while record is not NULL:             # <<<<<<<<<<<<<<
@@ -10180,18 +10844,18 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
 
     if (!__pyx_t_10) break;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":535
+    /* "iaticonv/validate/layers/_rule_native.pyx":579
  *     cdef list out
  *     while record is not NULL:
  *         if _plain_name(record, name):             # <<<<<<<<<<<<<<
  *             for i in range(n):
  *                 if judged[i]:
 */
-    __pyx_t_10 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__plain_name(__pyx_v_record, __pyx_v_name); if (unlikely(__pyx_t_10 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 535, __pyx_L1_error)
+    __pyx_t_10 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__plain_name(__pyx_v_record, __pyx_v_name); if (unlikely(__pyx_t_10 == ((int)-1) && PyErr_Occurred())) __PYX_ERR(0, 579, __pyx_L1_error)
     if (__pyx_t_10) {
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":536
+      /* "iaticonv/validate/layers/_rule_native.pyx":580
  *     while record is not NULL:
  *         if _plain_name(record, name):
  *             for i in range(n):             # <<<<<<<<<<<<<<
@@ -10205,7 +10869,7 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
       for (__pyx_t_4 = 0; __pyx_t_4 < __pyx_t_3; __pyx_t_4+=1) {
         __pyx_v_i = __pyx_t_4;
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":537
+        /* "iaticonv/validate/layers/_rule_native.pyx":581
  *         if _plain_name(record, name):
  *             for i in range(n):
  *                 if judged[i]:             # <<<<<<<<<<<<<<
@@ -10217,7 +10881,7 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
         if (__pyx_t_10) {
 
 
-          /* "iaticonv/validate/layers/_rule_native.pyx":538
+          /* "iaticonv/validate/layers/_rule_native.pyx":582
  *             for i in range(n):
  *                 if judged[i]:
  *                     continue             # <<<<<<<<<<<<<<
@@ -10226,7 +10890,7 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
 */
           goto __pyx_L8_continue;
 
-          /* "iaticonv/validate/layers/_rule_native.pyx":537
+          /* "iaticonv/validate/layers/_rule_native.pyx":581
  *         if _plain_name(record, name):
  *             for i in range(n):
  *                 if judged[i]:             # <<<<<<<<<<<<<<
@@ -10235,7 +10899,7 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
 */
         }
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":539
+        /* "iaticonv/validate/layers/_rule_native.pyx":583
  *                 if judged[i]:
  *                     continue
  *                 plan = <CasePlan>plans[i]             # <<<<<<<<<<<<<<
@@ -10244,14 +10908,14 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
 */
         if (unlikely(__pyx_v_plans == Py_None)) {
           PyErr_SetString(PyExc_TypeError, "\047NoneType\047 object is not subscriptable");
-          __PYX_ERR(0, 539, __pyx_L1_error)
+          __PYX_ERR(0, 583, __pyx_L1_error)
         }
         __pyx_t_2 = __Pyx_PyTuple_GET_ITEM(__pyx_v_plans, __pyx_v_i);
         __Pyx_INCREF(__pyx_t_2);
         __Pyx_XDECREF_SET(__pyx_v_plan, ((struct __pyx_obj_8iaticonv_8validate_6layers_12_rule_native_CasePlan *)__pyx_t_2));
         __pyx_t_2 = 0;
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":540
+        /* "iaticonv/validate/layers/_rule_native.pyx":584
  *                     continue
  *                 plan = <CasePlan>plans[i]
  *                 out = <list>found[i]             # <<<<<<<<<<<<<<
@@ -10263,7 +10927,7 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
         __Pyx_XDECREF_SET(__pyx_v_out, ((PyObject*)__pyx_t_2));
         __pyx_t_2 = 0;
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":541
+        /* "iaticonv/validate/layers/_rule_native.pyx":585
  *                 plan = <CasePlan>plans[i]
  *                 out = <list>found[i]
  *                 if plan.record_level and plan.selects(record):             # <<<<<<<<<<<<<<
@@ -10276,7 +10940,7 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
           __pyx_t_10 = __pyx_v_plan->record_level;
           goto __pyx_L12_bool_binop_done;
         }
-        __pyx_t_11 = ((struct __pyx_vtabstruct_8iaticonv_8validate_6layers_12_rule_native_CasePlan *)__pyx_v_plan->__pyx_vtab)->selects(__pyx_v_plan, __pyx_v_record); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 541, __pyx_L1_error)
+        __pyx_t_11 = ((struct __pyx_vtabstruct_8iaticonv_8validate_6layers_12_rule_native_CasePlan *)__pyx_v_plan->__pyx_vtab)->selects(__pyx_v_plan, __pyx_v_record); if (unlikely(PyErr_Occurred())) __PYX_ERR(0, 585, __pyx_L1_error)
 
         __pyx_t_10 = __pyx_t_11;
 
@@ -10284,7 +10948,7 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
         if (__pyx_t_10) {
 
 
-          /* "iaticonv/validate/layers/_rule_native.pyx":542
+          /* "iaticonv/validate/layers/_rule_native.pyx":586
  *                 out = <list>found[i]
  *                 if plan.record_level and plan.selects(record):
  *                     out.append(cetree.elementFactory(doc, record))             # <<<<<<<<<<<<<<
@@ -10293,15 +10957,15 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
 */
           if (unlikely(__pyx_v_out == Py_None)) {
             PyErr_Format(PyExc_AttributeError, "\047NoneType\047 object has no attribute \047%.30s\047", "append");
-            __PYX_ERR(0, 542, __pyx_L1_error)
+            __PYX_ERR(0, 586, __pyx_L1_error)
           }
-          __pyx_t_2 = ((PyObject *)elementFactory(__pyx_v_doc, __pyx_v_record)); if (unlikely(!__pyx_t_2)) __PYX_ERR(0, 542, __pyx_L1_error)
+          __pyx_t_2 = ((PyObject *)elementFactory(__pyx_v_doc, __pyx_v_record)); if (unlikely(!__pyx_t_2)) __PYX_ERR(0, 586, __pyx_L1_error)
           __Pyx_GOTREF(__pyx_t_2);
-          __pyx_t_12 = __Pyx_PyList_Append(__pyx_v_out, __pyx_t_2); if (unlikely(__pyx_t_12 == ((int)-1))) __PYX_ERR(0, 542, __pyx_L1_error)
+          __pyx_t_12 = __Pyx_PyList_Append(__pyx_v_out, __pyx_t_2); if (unlikely(__pyx_t_12 == ((int)-1))) __PYX_ERR(0, 586, __pyx_L1_error)
           __Pyx_DECREF(__pyx_t_2); __pyx_t_2 = 0;
 
 
-          /* "iaticonv/validate/layers/_rule_native.pyx":541
+          /* "iaticonv/validate/layers/_rule_native.pyx":585
  *                 plan = <CasePlan>plans[i]
  *                 out = <list>found[i]
  *                 if plan.record_level and plan.selects(record):             # <<<<<<<<<<<<<<
@@ -10310,7 +10974,7 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
 */
         }
 
-        /* "iaticonv/validate/layers/_rule_native.pyx":543
+        /* "iaticonv/validate/layers/_rule_native.pyx":587
  *                 if plan.record_level and plan.selects(record):
  *                     out.append(cetree.elementFactory(doc, record))
  *                 if plan.below and _contexts(plan, record, 0, plan.below, out, doc):             # <<<<<<<<<<<<<<
@@ -10327,7 +10991,7 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
 
           goto __pyx_L15_bool_binop_done;
         }
-        __pyx_t_13 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(__pyx_v_plan, __pyx_v_record, 0, __pyx_v_plan->below, __pyx_v_out, __pyx_v_doc); if (unlikely(__pyx_t_13 == ((int)-1))) __PYX_ERR(0, 543, __pyx_L1_error)
+        __pyx_t_13 = __pyx_f_8iaticonv_8validate_6layers_12_rule_native__contexts(__pyx_v_plan, __pyx_v_record, 0, __pyx_v_plan->below, __pyx_v_out, __pyx_v_doc); if (unlikely(__pyx_t_13 == ((int)-1))) __PYX_ERR(0, 587, __pyx_L1_error)
         __pyx_t_11 = (__pyx_t_13 != 0);
 
 
@@ -10338,16 +11002,16 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
         if (__pyx_t_10) {
 
 
-          /* "iaticonv/validate/layers/_rule_native.pyx":544
+          /* "iaticonv/validate/layers/_rule_native.pyx":588
  *                     out.append(cetree.elementFactory(doc, record))
  *                 if plan.below and _contexts(plan, record, 0, plan.below, out, doc):
  *                     judged[i] = 1             # <<<<<<<<<<<<<<
  *         elif record.type == tree.XML_ENTITY_REF_NODE or record.type == tree.XML_XINCLUDE_START:
  *             return [None] * n
 */
-          if (unlikely((__Pyx_SetItemInt_ByteArray(__pyx_v_judged, __pyx_v_i, 1, Py_ssize_t, 1, PyLong_FromSsize_t, 0, 0, 1, __Pyx_ReferenceSharing_OwnStrongReference) < 0))) __PYX_ERR(0, 544, __pyx_L1_error)
+          if (unlikely((__Pyx_SetItemInt_ByteArray(__pyx_v_judged, __pyx_v_i, 1, Py_ssize_t, 1, PyLong_FromSsize_t, 0, 0, 1, __Pyx_ReferenceSharing_OwnStrongReference) < 0))) __PYX_ERR(0, 588, __pyx_L1_error)
 
-          /* "iaticonv/validate/layers/_rule_native.pyx":543
+          /* "iaticonv/validate/layers/_rule_native.pyx":587
  *                 if plan.record_level and plan.selects(record):
  *                     out.append(cetree.elementFactory(doc, record))
  *                 if plan.below and _contexts(plan, record, 0, plan.below, out, doc):             # <<<<<<<<<<<<<<
@@ -10359,7 +11023,7 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
       }
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":535
+      /* "iaticonv/validate/layers/_rule_native.pyx":579
  *     cdef list out
  *     while record is not NULL:
  *         if _plain_name(record, name):             # <<<<<<<<<<<<<<
@@ -10369,7 +11033,7 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
       goto __pyx_L7;
     }
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":545
+    /* "iaticonv/validate/layers/_rule_native.pyx":589
  *                 if plan.below and _contexts(plan, record, 0, plan.below, out, doc):
  *                     judged[i] = 1
  *         elif record.type == tree.XML_ENTITY_REF_NODE or record.type == tree.XML_XINCLUDE_START:             # <<<<<<<<<<<<<<
@@ -10388,20 +11052,20 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
     if (__pyx_t_10) {
 
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":546
+      /* "iaticonv/validate/layers/_rule_native.pyx":590
  *                     judged[i] = 1
  *         elif record.type == tree.XML_ENTITY_REF_NODE or record.type == tree.XML_XINCLUDE_START:
  *             return [None] * n             # <<<<<<<<<<<<<<
  *         record = record.next
  *     return [None if judged[i] else found[i] for i in range(n)]
 */
-      __pyx_t_2 = PyList_New(1 * ((__pyx_v_n<0) ? 0:__pyx_v_n)); if (unlikely(!__pyx_t_2)) __PYX_ERR(0, 546, __pyx_L1_error)
+      __pyx_t_2 = PyList_New(1 * ((__pyx_v_n<0) ? 0:__pyx_v_n)); if (unlikely(!__pyx_t_2)) __PYX_ERR(0, 590, __pyx_L1_error)
       __Pyx_GOTREF(__pyx_t_2);
       { Py_ssize_t __pyx_temp;
         for (__pyx_temp=0; __pyx_temp < __pyx_v_n; __pyx_temp++) {
           __Pyx_INCREF(Py_None);
           __Pyx_GIVEREF(Py_None);
-          if (__Pyx_PyList_SET_ITEM(__pyx_t_2, __pyx_temp, Py_None) != (0)) __PYX_ERR(0, 546, __pyx_L1_error);
+          if (__Pyx_PyList_SET_ITEM(__pyx_t_2, __pyx_temp, Py_None) != (0)) __PYX_ERR(0, 590, __pyx_L1_error);
         }
       }
       {
@@ -10415,7 +11079,7 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
       __pyx_t_2 = 0;
       goto __pyx_L0;
 
-      /* "iaticonv/validate/layers/_rule_native.pyx":545
+      /* "iaticonv/validate/layers/_rule_native.pyx":589
  *                 if plan.below and _contexts(plan, record, 0, plan.below, out, doc):
  *                     judged[i] = 1
  *         elif record.type == tree.XML_ENTITY_REF_NODE or record.type == tree.XML_XINCLUDE_START:             # <<<<<<<<<<<<<<
@@ -10425,7 +11089,7 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
     }
     __pyx_L7:;
 
-    /* "iaticonv/validate/layers/_rule_native.pyx":547
+    /* "iaticonv/validate/layers/_rule_native.pyx":591
  *         elif record.type == tree.XML_ENTITY_REF_NODE or record.type == tree.XML_XINCLUDE_START:
  *             return [None] * n
  *         record = record.next             # <<<<<<<<<<<<<<
@@ -10436,13 +11100,13 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
     __pyx_v_record = __pyx_t_8;
   }
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":548
+  /* "iaticonv/validate/layers/_rule_native.pyx":592
  *             return [None] * n
  *         record = record.next
  *     return [None if judged[i] else found[i] for i in range(n)]             # <<<<<<<<<<<<<<
 */
   { /* enter inner scope */
-    __pyx_t_2 = PyList_New(0); if (unlikely(!__pyx_t_2)) __PYX_ERR(0, 548, __pyx_L1_error)
+    __pyx_t_2 = PyList_New(0); if (unlikely(!__pyx_t_2)) __PYX_ERR(0, 592, __pyx_L1_error)
     __Pyx_GOTREF(__pyx_t_2);
 
     __pyx_t_1 = __pyx_v_n;
@@ -10461,7 +11125,7 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
       }
 
       __Pyx_GIVEREF(__pyx_t_6);
-      if (unlikely(__Pyx_ListComp_AppendAndDecref(__pyx_t_2, __pyx_t_6))) __PYX_ERR(0, 548, __pyx_L1_error)
+      if (unlikely(__Pyx_ListComp_AppendAndDecref(__pyx_t_2, __pyx_t_6))) __PYX_ERR(0, 592, __pyx_L1_error)
       __pyx_t_6 = 0;
     }
 
@@ -10477,7 +11141,7 @@ static PyObject *__pyx_pf_8iaticonv_8validate_6layers_12_rule_native_2chunk_cand
   __pyx_t_2 = 0;
   goto __pyx_L0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":517
+  /* "iaticonv/validate/layers/_rule_native.pyx":561
  * 
  * 
  * def chunk_candidates(tuple plans, bytes record_name, cetree._Element chunk_root):             # <<<<<<<<<<<<<<
@@ -10805,14 +11469,14 @@ static int __Pyx_modinit_Exttype___pyx_obj_8iaticonv_8validate_6layers_12_rule_n
   __pyx_vtable_8iaticonv_8validate_6layers_12_rule_native_CasePlan._paths = (struct __pyx_t_8iaticonv_8validate_6layers_12_rule_native_Path *(*)(struct __pyx_obj_8iaticonv_8validate_6layers_12_rule_native_CasePlan *, PyObject *, int *))__pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan__paths;
   __pyx_vtable_8iaticonv_8validate_6layers_12_rule_native_CasePlan.selects = (int (*)(struct __pyx_obj_8iaticonv_8validate_6layers_12_rule_native_CasePlan *, xmlNode *))__pyx_f_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_selects;
   #if CYTHON_USE_TYPE_SPECS
-  __pyx_mstate->__pyx_ptype_8iaticonv_8validate_6layers_12_rule_native_CasePlan = (PyTypeObject *) __Pyx_PyType_FromModuleAndSpec(__pyx_m, &__pyx_type_8iaticonv_8validate_6layers_12_rule_native_CasePlan_spec, NULL); if (unlikely(!__pyx_mstate->__pyx_ptype_8iaticonv_8validate_6layers_12_rule_native_CasePlan)) __PYX_ERR(0, 307, __pyx_L1_error)
+  __pyx_mstate->__pyx_ptype_8iaticonv_8validate_6layers_12_rule_native_CasePlan = (PyTypeObject *) __Pyx_PyType_FromModuleAndSpec(__pyx_m, &__pyx_type_8iaticonv_8validate_6layers_12_rule_native_CasePlan_spec, NULL); if (unlikely(!__pyx_mstate->__pyx_ptype_8iaticonv_8validate_6layers_12_rule_native_CasePlan)) __PYX_ERR(0, 348, __pyx_L1_error)
   #else
   __pyx_mstate->__pyx_ptype_8iaticonv_8validate_6layers_12_rule_native_CasePlan = &__pyx_type_8iaticonv_8validate_6layers_12_rule_native_CasePlan;
   #endif
   #if !CYTHON_COMPILING_IN_LIMITED_API
   #endif
   #if !CYTHON_USE_TYPE_SPECS
-  if (__Pyx_PyType_Ready(__pyx_mstate->__pyx_ptype_8iaticonv_8validate_6layers_12_rule_native_CasePlan) < (0)) __PYX_ERR(0, 307, __pyx_L1_error)
+  if (__Pyx_PyType_Ready(__pyx_mstate->__pyx_ptype_8iaticonv_8validate_6layers_12_rule_native_CasePlan) < (0)) __PYX_ERR(0, 348, __pyx_L1_error)
   #endif
   #if CYTHON_COMPILING_IN_CPYTHON && PY_VERSION_HEX >= 0x030E0000
   PyUnstable_Object_EnableDeferredRefcount((PyObject*)__pyx_mstate->__pyx_ptype_8iaticonv_8validate_6layers_12_rule_native_CasePlan);
@@ -10822,9 +11486,9 @@ static int __Pyx_modinit_Exttype___pyx_obj_8iaticonv_8validate_6layers_12_rule_n
     __pyx_mstate->__pyx_ptype_8iaticonv_8validate_6layers_12_rule_native_CasePlan->tp_getattro = PyObject_GenericGetAttr;
   }
   #endif
-  if (__Pyx_SetVtable(__pyx_mstate->__pyx_ptype_8iaticonv_8validate_6layers_12_rule_native_CasePlan, __pyx_vtabptr_8iaticonv_8validate_6layers_12_rule_native_CasePlan) < (0)) __PYX_ERR(0, 307, __pyx_L1_error)
-  if (PyObject_SetAttr(__pyx_m, __pyx_mstate_global->__pyx_n_u_CasePlan, (PyObject *) __pyx_mstate->__pyx_ptype_8iaticonv_8validate_6layers_12_rule_native_CasePlan) < (0)) __PYX_ERR(0, 307, __pyx_L1_error)
-  if (__Pyx_setup_reduce((PyObject *) __pyx_mstate->__pyx_ptype_8iaticonv_8validate_6layers_12_rule_native_CasePlan) < (0)) __PYX_ERR(0, 307, __pyx_L1_error)
+  if (__Pyx_SetVtable(__pyx_mstate->__pyx_ptype_8iaticonv_8validate_6layers_12_rule_native_CasePlan, __pyx_vtabptr_8iaticonv_8validate_6layers_12_rule_native_CasePlan) < (0)) __PYX_ERR(0, 348, __pyx_L1_error)
+  if (PyObject_SetAttr(__pyx_m, __pyx_mstate_global->__pyx_n_u_CasePlan, (PyObject *) __pyx_mstate->__pyx_ptype_8iaticonv_8validate_6layers_12_rule_native_CasePlan) < (0)) __PYX_ERR(0, 348, __pyx_L1_error)
+  if (__Pyx_setup_reduce((PyObject *) __pyx_mstate->__pyx_ptype_8iaticonv_8validate_6layers_12_rule_native_CasePlan) < (0)) __PYX_ERR(0, 348, __pyx_L1_error)
   __Pyx_RefNannyFinishContext();
   return 0;
   __pyx_L1_error:;
@@ -11261,12 +11925,27 @@ __Pyx_RefNannySetupContext("PyInit__rule_native", 0);
   if (PyDict_SetItem(__pyx_mstate_global->__pyx_d, __pyx_mstate_global->__pyx_n_u_BUILT_WITH_LXML, __pyx_t_4) < (0)) __PYX_ERR(0, 29, __pyx_L1_error)
   __Pyx_DECREF(__pyx_t_4); __pyx_t_4 = 0;
 
+  /* "iaticonv/validate/layers/_rule_native.pyx":202
+ * 
+ * 
+ * def is_space_code(unsigned int code):             # <<<<<<<<<<<<<<
+ *     """What the no-spaces test takes for a space (tests compare it with ``str.isspace``)."""
+ *     return _space_code(code)
+*/
+  __pyx_t_4 = __Pyx_CyFunction_New(&__pyx_mdef_8iaticonv_8validate_6layers_12_rule_native_1is_space_code, 0, __pyx_mstate_global->__pyx_n_u_is_space_code, NULL, __pyx_mstate_global->__pyx_n_u_iaticonv_validate_layers__rule_n, __pyx_mstate_global->__pyx_d, ((PyObject *)__pyx_mstate_global->__pyx_codeobj_tab[0])); if (unlikely(!__pyx_t_4)) __PYX_ERR(0, 202, __pyx_L1_error)
+  __Pyx_GOTREF(__pyx_t_4);
+  #if CYTHON_COMPILING_IN_CPYTHON && PY_VERSION_HEX >= 0x030E0000
+  PyUnstable_Object_EnableDeferredRefcount(__pyx_t_4);
+  #endif
+  if (PyDict_SetItem(__pyx_mstate_global->__pyx_d, __pyx_mstate_global->__pyx_n_u_is_space_code, __pyx_t_4) < (0)) __PYX_ERR(0, 202, __pyx_L1_error)
+  __Pyx_DECREF(__pyx_t_4); __pyx_t_4 = 0;
+
   /* "(tree fragment)":1
  * def __reduce_cython__(self):             # <<<<<<<<<<<<<<
  *     raise TypeError, "no default __reduce__ due to non-trivial __cinit__"
  * def __setstate_cython__(self, __pyx_state):
 */
-  __pyx_t_4 = __Pyx_CyFunction_New(&__pyx_mdef_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_7__reduce_cython__, __Pyx_CYFUNCTION_CCLASS, __pyx_mstate_global->__pyx_n_u_CasePlan___reduce_cython, NULL, __pyx_mstate_global->__pyx_n_u_iaticonv_validate_layers__rule_n, __pyx_mstate_global->__pyx_d, ((PyObject *)__pyx_mstate_global->__pyx_codeobj_tab[0])); if (unlikely(!__pyx_t_4)) __PYX_ERR(1, 1, __pyx_L1_error)
+  __pyx_t_4 = __Pyx_CyFunction_New(&__pyx_mdef_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_7__reduce_cython__, __Pyx_CYFUNCTION_CCLASS, __pyx_mstate_global->__pyx_n_u_CasePlan___reduce_cython, NULL, __pyx_mstate_global->__pyx_n_u_iaticonv_validate_layers__rule_n, __pyx_mstate_global->__pyx_d, ((PyObject *)__pyx_mstate_global->__pyx_codeobj_tab[1])); if (unlikely(!__pyx_t_4)) __PYX_ERR(1, 1, __pyx_L1_error)
   __Pyx_GOTREF(__pyx_t_4);
   #if CYTHON_COMPILING_IN_CPYTHON && PY_VERSION_HEX >= 0x030E0000
   PyUnstable_Object_EnableDeferredRefcount(__pyx_t_4);
@@ -11280,7 +11959,7 @@ __Pyx_RefNannySetupContext("PyInit__rule_native", 0);
  * def __setstate_cython__(self, __pyx_state):             # <<<<<<<<<<<<<<
  *     raise TypeError, "no default __reduce__ due to non-trivial __cinit__"
 */
-  __pyx_t_4 = __Pyx_CyFunction_New(&__pyx_mdef_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_9__setstate_cython__, __Pyx_CYFUNCTION_CCLASS, __pyx_mstate_global->__pyx_n_u_CasePlan___setstate_cython, NULL, __pyx_mstate_global->__pyx_n_u_iaticonv_validate_layers__rule_n, __pyx_mstate_global->__pyx_d, ((PyObject *)__pyx_mstate_global->__pyx_codeobj_tab[1])); if (unlikely(!__pyx_t_4)) __PYX_ERR(1, 3, __pyx_L1_error)
+  __pyx_t_4 = __Pyx_CyFunction_New(&__pyx_mdef_8iaticonv_8validate_6layers_12_rule_native_8CasePlan_9__setstate_cython__, __Pyx_CYFUNCTION_CCLASS, __pyx_mstate_global->__pyx_n_u_CasePlan___setstate_cython, NULL, __pyx_mstate_global->__pyx_n_u_iaticonv_validate_layers__rule_n, __pyx_mstate_global->__pyx_d, ((PyObject *)__pyx_mstate_global->__pyx_codeobj_tab[2])); if (unlikely(!__pyx_t_4)) __PYX_ERR(1, 3, __pyx_L1_error)
   __Pyx_GOTREF(__pyx_t_4);
   #if CYTHON_COMPILING_IN_CPYTHON && PY_VERSION_HEX >= 0x030E0000
   PyUnstable_Object_EnableDeferredRefcount(__pyx_t_4);
@@ -11288,34 +11967,34 @@ __Pyx_RefNannySetupContext("PyInit__rule_native", 0);
   if (PyDict_SetItem(__pyx_mstate_global->__pyx_d, __pyx_mstate_global->__pyx_n_u_setstate_cython, __pyx_t_4) < (0)) __PYX_ERR(1, 3, __pyx_L1_error)
   __Pyx_DECREF(__pyx_t_4); __pyx_t_4 = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":512
+  /* "iaticonv/validate/layers/_rule_native.pyx":556
  * 
  * 
  * def day_number(int year, int month, int day):             # <<<<<<<<<<<<<<
  *     """The day count the date tests compare (for "today", from Python)."""
  *     return _day_number(year, month, day)
 */
-  __pyx_t_4 = __Pyx_CyFunction_New(&__pyx_mdef_8iaticonv_8validate_6layers_12_rule_native_1day_number, 0, __pyx_mstate_global->__pyx_n_u_day_number, NULL, __pyx_mstate_global->__pyx_n_u_iaticonv_validate_layers__rule_n, __pyx_mstate_global->__pyx_d, ((PyObject *)__pyx_mstate_global->__pyx_codeobj_tab[2])); if (unlikely(!__pyx_t_4)) __PYX_ERR(0, 512, __pyx_L1_error)
+  __pyx_t_4 = __Pyx_CyFunction_New(&__pyx_mdef_8iaticonv_8validate_6layers_12_rule_native_3day_number, 0, __pyx_mstate_global->__pyx_n_u_day_number, NULL, __pyx_mstate_global->__pyx_n_u_iaticonv_validate_layers__rule_n, __pyx_mstate_global->__pyx_d, ((PyObject *)__pyx_mstate_global->__pyx_codeobj_tab[3])); if (unlikely(!__pyx_t_4)) __PYX_ERR(0, 556, __pyx_L1_error)
   __Pyx_GOTREF(__pyx_t_4);
   #if CYTHON_COMPILING_IN_CPYTHON && PY_VERSION_HEX >= 0x030E0000
   PyUnstable_Object_EnableDeferredRefcount(__pyx_t_4);
   #endif
-  if (PyDict_SetItem(__pyx_mstate_global->__pyx_d, __pyx_mstate_global->__pyx_n_u_day_number, __pyx_t_4) < (0)) __PYX_ERR(0, 512, __pyx_L1_error)
+  if (PyDict_SetItem(__pyx_mstate_global->__pyx_d, __pyx_mstate_global->__pyx_n_u_day_number, __pyx_t_4) < (0)) __PYX_ERR(0, 556, __pyx_L1_error)
   __Pyx_DECREF(__pyx_t_4); __pyx_t_4 = 0;
 
-  /* "iaticonv/validate/layers/_rule_native.pyx":517
+  /* "iaticonv/validate/layers/_rule_native.pyx":561
  * 
  * 
  * def chunk_candidates(tuple plans, bytes record_name, cetree._Element chunk_root):             # <<<<<<<<<<<<<<
  *     """For each plan, the contexts of the chunk's records that may fail its case, in document order;
  *     None for a plan when only the XPath can judge this chunk.
 */
-  __pyx_t_4 = __Pyx_CyFunction_New(&__pyx_mdef_8iaticonv_8validate_6layers_12_rule_native_3chunk_candidates, 0, __pyx_mstate_global->__pyx_n_u_chunk_candidates, NULL, __pyx_mstate_global->__pyx_n_u_iaticonv_validate_layers__rule_n, __pyx_mstate_global->__pyx_d, ((PyObject *)__pyx_mstate_global->__pyx_codeobj_tab[3])); if (unlikely(!__pyx_t_4)) __PYX_ERR(0, 517, __pyx_L1_error)
+  __pyx_t_4 = __Pyx_CyFunction_New(&__pyx_mdef_8iaticonv_8validate_6layers_12_rule_native_5chunk_candidates, 0, __pyx_mstate_global->__pyx_n_u_chunk_candidates, NULL, __pyx_mstate_global->__pyx_n_u_iaticonv_validate_layers__rule_n, __pyx_mstate_global->__pyx_d, ((PyObject *)__pyx_mstate_global->__pyx_codeobj_tab[4])); if (unlikely(!__pyx_t_4)) __PYX_ERR(0, 561, __pyx_L1_error)
   __Pyx_GOTREF(__pyx_t_4);
   #if CYTHON_COMPILING_IN_CPYTHON && PY_VERSION_HEX >= 0x030E0000
   PyUnstable_Object_EnableDeferredRefcount(__pyx_t_4);
   #endif
-  if (PyDict_SetItem(__pyx_mstate_global->__pyx_d, __pyx_mstate_global->__pyx_n_u_chunk_candidates, __pyx_t_4) < (0)) __PYX_ERR(0, 517, __pyx_L1_error)
+  if (PyDict_SetItem(__pyx_mstate_global->__pyx_d, __pyx_mstate_global->__pyx_n_u_chunk_candidates, __pyx_t_4) < (0)) __PYX_ERR(0, 561, __pyx_L1_error)
   __Pyx_DECREF(__pyx_t_4); __pyx_t_4 = 0;
 
   /* "iaticonv/validate/layers/_rule_native.pyx":1
@@ -11367,7 +12046,7 @@ static int __Pyx_InitCachedBuiltins(__pyx_mstatetype *__pyx_mstate) {
   const char *__pyx_filename = NULL;
   int __pyx_clineno = 0;
   CYTHON_UNUSED_VAR(__pyx_mstate);
-  __pyx_builtin_enumerate = __Pyx_GetBuiltinName(__pyx_mstate->__pyx_n_u_enumerate); if (!__pyx_builtin_enumerate) __PYX_ERR(0, 365, __pyx_L1_error)
+  __pyx_builtin_enumerate = __Pyx_GetBuiltinName(__pyx_mstate->__pyx_n_u_enumerate); if (!__pyx_builtin_enumerate) __PYX_ERR(0, 406, __pyx_L1_error)
 
   /* Cached unbound methods */
   __pyx_mstate->__pyx_umethod_PyDict_Type_items.type = (PyObject*)&PyDict_Type;
@@ -11397,29 +12076,29 @@ static int __Pyx_InitConstants(__pyx_mstatetype *__pyx_mstate) {
   int __pyx_clineno = 0;
   CYTHON_UNUSED_VAR(__pyx_mstate);
   {
-    const struct { const unsigned int length: 8; } str_length_index[] = {{15},{1},{179},{8},{7},{6},{2},{9},{50},{45},{22},{15},{8},{26},{28},{1},{20},{12},{8},{12},{8},{10},{8},{11},{14},{12},{10},{17},{13},{12},{12},{19},{8},{13},{18},{5},{16},{10},{18},{8},{3},{10},{3},{9},{5},{4},{1},{37},{5},{6},{3},{5},{1},{4},{2},{3},{5},{4},{5},{3},{8},{6},{11},{4},{9},{10},{5},{6},{4}};
-    const struct { const unsigned int length: 9; } bytes_length_index[] = {{0},{9},{15},{262}};
+    const struct { const unsigned int length: 8; } str_length_index[] = {{15},{1},{179},{8},{7},{6},{2},{9},{50},{45},{22},{15},{8},{26},{28},{1},{20},{12},{8},{12},{8},{10},{8},{11},{14},{12},{10},{17},{13},{12},{12},{19},{8},{13},{18},{5},{16},{10},{18},{4},{8},{3},{10},{3},{9},{5},{4},{1},{37},{13},{5},{6},{3},{5},{1},{4},{2},{3},{5},{4},{5},{3},{8},{6},{11},{4},{9},{10},{5},{6},{4}};
+    const struct { const unsigned int length: 9; } bytes_length_index[] = {{0},{9},{11},{15},{262}};
     #ifndef CYTHON_COMPRESS_STRINGS
       #define CYTHON_COMPRESS_STRINGS 0
     #endif
-    #if (CYTHON_COMPRESS_STRINGS) == 1 /* compression: zlib (797 bytes) */
-static const char cstring[] = "x\332mR\277o\0337\024\216P\2710\342\024\220\340_M\333\201F\0138A\021\031\002\354 h\206\302M\342\332\200\023\330\251\215x#(\362\235\304\370D\236I\236\254\353Px\364x#\307\033o\324\2501\243\307\2167\366O\310\237\320\307\263\344\032H\211;\376z\357\361}\337\367\336\023g\000HdX\177\010\312=\375\365\235v@\334\2009\362*s\003\255\210\264D@,{`\230\2038#\326\031\311\035\230\340\244\310\321\233\243g\333/\266\tS\202\030\370\010\334Yb\323\036\217\231\265`\211\216H/\225\261\223\212\270,\001\333!\007\021\311tJ\024\200 N\223\004\375\356\007\270\001(b\301\205\r\331dJi\307\234\324\212b\270T\375M\"\244\301$r\004!z\217\305\026:L\010\212~ \244e\275\030@\205\271\317\245\275\335\t\245\221A\304\322\330\021J\r\210\224\003\245D\244\365\023J\253g\310h$Y\214V.\225t\224Z\303\267$\346\345Z\215\266F,\226\002\271o\305,\003c\267\250Ic\240\212\005\020\235$\033;\255\311\220\251\214\240\267\203\261CNn`\177;=8<\241\037\016N\366\351\341\331\333\303W\314\302Q\314\324|\355\334!\341\265\314\224\336\263 \177\213\264\377\263\3418\312\306\370\277F\351\351;L\362\036\"Jg\362@\260G\251\342a\355\317cq\014\231\254\203\207Z\004\3108\024\033\326+\302\2463\267\260\035\271 T0\\\244,\236;\315\245\372\002\352\335\005\214\303\001\341\336=l\357\245\377\037\032\016,\312K\245\245\\\033\235b_\000\263\231\342Rw\356.,\0370\203S\252\316)\307\276\252\305\237\235\215\326\216\307\350D\221\2313\214C\217\361\363\231\360V\260\014?\252\322!v\253\320\034pW\267m\244S%\006\262?\220\363\252v\346U\355\334V\265s\277\252\322\301\320~LE\037D\254/\207\370\372@\005\202:A\204uu\023,T\370m\242\223\304@$\307`\261/\265\021\267s\255\207\2058\262\2200D\240\r\2121kB\247\021$\246O\301f\300\314U\243j>\274\3769?\276j\374\323\\\272~\231\263|\344?\024\273W\215\317\255\007\013\217\375W\276\353w\253\346\032\336[\377\223\207b\247l\224\355\252\371\203?(\216\013V5\277\367\277\024g\345q\325$\305\303r#\030\336\226\355\317\213\017\026\226\2567\363u\337\250\026o_\035\373\213\352Q+_\310O\375\206\357V\255\345\374\271o\373\215je\265j\255\347\177\026\253\005+.\252\326Z""\036\3717E\273\330\010\036\333\371_\305I\271R\236M\216\047\254ZY\317/}\277\240\223\335\311\351tf\277\364\242xZv\313\275\311\223\351\217\323\223O\337\336\254\336\240\347w\230c\247hT\337\204,\353\177\223\235\311\037\323\257\247\321\247\337o\272\325\243\345\274\233\357#\251\305v\276\226_T\310\272{\275\237\357a\310\213\232\335r\371z\262\020RL\273\377\002GZ\320\364";
-    PyObject *data = __Pyx_DecompressString(cstring, 797, 1);
+    #if (CYTHON_COMPRESS_STRINGS) == 1 /* compression: zlib (809 bytes) */
+static const char cstring[] = "x\332mRKo\0337\020\216P\2710\362\000$\370\325\246=\320h\001\047(\"C\200]\004\355\241p\22386\340\004vk#\276\021\0249+1Y\221+\222+ks(|\364q\217<\356q\217:\352\230\243\217=\356\261?!?\241\303\265\344\030h\211]\276f\206\363}\337\314\023g\000HdX\177\010\312=\375\355\255v@\334\2009\362\"s\003\255\210\264D@,{`\230\2038#\326\031\311\035\230\340\244\310\361\253\343g;\317w\010S\202\030x\017\334Yb\323\036\217\231\265`\211\216H/\225\261\223\212\270,\001\333!\207\021\311tJ\024\200 N\223\004\375\356\006\270\001(b\301\205\r\331bJi\307\234\324\212b\270T\375-\"\244\301$r\014!z\237\305\026:L\010\212~ \244e\275\030@\205\271\317\245\275\331\t\245\221A\304\322\330\021J\r\210\224\003\245D\244\365\023J\253g\310h,Y\214V.\225t\224Z\303\267%\346\345Z\215\267\307,\226\002\271o\307,\003c\267\251Ic\240\212\005\020\235$\2338\255\311\220\251\214\240\267\203\211CNn`\177?;<:\245\357\016O\017\350\321\371\233\243\027\314\302q\314\324b\355\334\"\341\265\314\224\336\261 \177\213\264\277\330p\034g\023\374_\242\364\364-&\371\003\"J\347\362@\260G\251\342a\355/bq\014\231\254\203\207Z\004\3108\024\033\326+\302\246s\267\260\035\273 T0\214R\026/\234\026R\375\007\352\355\005L\302\001\341\336>l\357\244\377\037\032\016,\312K\245\245\\\033\235b_\000\263\231\342Rwn/,\0370\203S\252>P\216}U\213\077\077\033\255\035\217\321\211\"3g\030\207\036\343\037\270\0260\027\337\n\226\341GU:\304\216\025\232\003\356\352\326\215t\252\304@\366\007rQ\331\316\242\262\235\233\312v\356V\026!\332\204\005\322\370\270t0\264\357S\321\007\021\353\213!\246\032\250\300X\047\010\271.w\202\225\013\277Mt\222\030\210\344\004,6\2526\342f\256\005\262\020G\026\022\206p\264Au\346]\3514\"F,)\330\014\230\271lT\315\373W?\345\047\227\215\177\232\017\256~\315Y>\372\262\035\373w\305\336e\343s\353\336\322\267\376+\337\365{Us\035\357\255\377\321C\261[6\312v\325\374\336\037\026\047\005\253\232\337\371_\212\363\362\244j\222\342~\271\031\014o\312\366\347\345{K\017\256\266\362\r\337\250\226o^\235\370Q\365\260\225/\345g~\323w\253\326J\376\263o\373\315ju\255jm""\344\037\213\265\202\025\243\252\265\236G\376U\321.6\203\307N\376WqZ\256\226\347\323\223)\253V7\362\013\337/\350toz6\233\333/\274(\236\226\335r\177\372d\366\303\354\364\3237\327k\327\350\371\030s\354\026\215\352Q\310\262\3617\331\235\3769\373z\026}z}\335\255\036\256\344\335\374\000I-\267\363\365|T!\353\356\325A\276\217!\317kv+\345\313\351RH1\353\376\013\233?\333\365";
+    PyObject *data = __Pyx_DecompressString(cstring, 809, 1);
     #define __Pyx_DecompressString_LZSS_UNUSED
     if (unlikely(!data)) __PYX_ERR(0, 1, __pyx_L1_error)
     const char* const bytes = __Pyx_PyBytes_AsString(data);
     #if !CYTHON_ASSUME_SAFE_MACROS
     if (likely(bytes)); else { Py_DECREF(data); __PYX_ERR(0, 1, __pyx_L1_error) }
     #endif
-    #else /* compression: none (1183 bytes) */
-static const char bytes[] = "(tree fragment)?Note that Cython is deliberately stricter than PEP-484 and rejects subclasses of builtin types. If you need to pass subclasses then set the \047annotation_typing\047 directive to False.add_notedisableenablegcisenabledno default __reduce__ due to non-trivial __cinit__src/iaticonv/validate/layers/_rule_native.pyxtoo many context pathsBUILT_WITH_LXMLCasePlanCasePlan.__reduce_cython__CasePlan.__setstate_cython_____Pyx_PyDict_NextRef__annotate____func____getstate____main____module____name____pyx_state__pyx_vtable____qualname____reduce____reduce_cython____reduce_ex____set_name____setstate____setstate_cython____test___is_coroutineasyncio.coroutinescharschunk_candidateschunk_rootcline_in_tracebackcontextsdayday_numberdocenumeratefoundhighiiaticonv.validate.layers._rule_nativeitemsjudgedlowmonthnnameopoutpathsplanplanspopprefixesrecordrecord_nameselfseparatorsetdefaulttodayvaluesyear\200\001\330\004\n\210+\220Q\200\001\340\004\013\210;\220a\220v\230W\240A\200\001\360\020\000\005\031\230\003\2301\230A\330\004\026\220a\220s\230$\230e\2405\250\001\250\021\330\004\034\230I\240Q\240a\330\004\033\230:\240X\250Q\330\004 \240\n\250!\330\004\034\230M\250\021\360\010\000\005\013\210\047\220\027\230\001\330\010\013\210;\220a\220x\230q\330\014\020\220\005\220U\230!\2301\330\020\023\2206\230\021\230!\330\024\025\330\020\027\220z\240\025\240a\240q\330\020\026\220f\230E\240\021\240!\330\020\023\2204\220~\240T\250\024\250X\260Q\260a\330\024\027\220w\230g\240_\260A\260U\270!\330\020\023\2204\220w\230d\240)\2501\250F\260(\270#\270T\300\030\310\025\310a\330\024\032\230!\2305\240\001\330\r\023\2206\230\027\320 5\260S\270\006\270f\300G\3101\330\014\023\2201\220H\230A\330\010\021\220\026\220q\330\004\013\2101\210H\220F\230!\2308\2405\250\001\250\023\250D\260\005\260U\270!\2701";
+    #else /* compression: none (1211 bytes) */
+static const char bytes[] = "(tree fragment)?Note that Cython is deliberately stricter than PEP-484 and rejects subclasses of builtin types. If you need to pass subclasses then set the \047annotation_typing\047 directive to False.add_notedisableenablegcisenabledno default __reduce__ due to non-trivial __cinit__src/iaticonv/validate/layers/_rule_native.pyxtoo many context pathsBUILT_WITH_LXMLCasePlanCasePlan.__reduce_cython__CasePlan.__setstate_cython_____Pyx_PyDict_NextRef__annotate____func____getstate____main____module____name____pyx_state__pyx_vtable____qualname____reduce____reduce_cython____reduce_ex____set_name____setstate____setstate_cython____test___is_coroutineasyncio.coroutinescharschunk_candidateschunk_rootcline_in_tracebackcodecontextsdayday_numberdocenumeratefoundhighiiaticonv.validate.layers._rule_nativeis_space_codeitemsjudgedlowmonthnnameopoutpathsplanplanspopprefixesrecordrecord_nameselfseparatorsetdefaulttodayvaluesyear\200\001\330\004\n\210+\220Q\200\001\340\004\013\210;\220a\220q\200\001\340\004\013\210;\220a\220v\230W\240A\200\001\360\020\000\005\031\230\003\2301\230A\330\004\026\220a\220s\230$\230e\2405\250\001\250\021\330\004\034\230I\240Q\240a\330\004\033\230:\240X\250Q\330\004 \240\n\250!\330\004\034\230M\250\021\360\010\000\005\013\210\047\220\027\230\001\330\010\013\210;\220a\220x\230q\330\014\020\220\005\220U\230!\2301\330\020\023\2206\230\021\230!\330\024\025\330\020\027\220z\240\025\240a\240q\330\020\026\220f\230E\240\021\240!\330\020\023\2204\220~\240T\250\024\250X\260Q\260a\330\024\027\220w\230g\240_\260A\260U\270!\330\020\023\2204\220w\230d\240)\2501\250F\260(\270#\270T\300\030\310\025\310a\330\024\032\230!\2305\240\001\330\r\023\2206\230\027\320 5\260S\270\006\270f\300G\3101\330\014\023\2201\220H\230A\330\010\021\220\026\220q\330\004\013\2101\210H\220F\230!\2308\2405\250\001\250\023\250D\260\005\260U\270!\2701";
     PyObject *data = NULL;
     #define __Pyx_DecompressString_UNUSED
     #define __Pyx_DecompressString_LZSS_UNUSED
     #endif
     PyObject **stringtab = __pyx_mstate->__pyx_string_tab;
     Py_ssize_t pos = 0;
-    for (int i = 0; i < 69; i++) {
+    for (int i = 0; i < 71; i++) {
       Py_ssize_t bytes_length = str_length_index[i].length;
       PyObject *string = PyUnicode_DecodeUTF8(bytes + pos, bytes_length, NULL);
       if (likely(string) && i >= 11) PyUnicode_InternInPlace(&string);
@@ -11430,8 +12109,8 @@ static const char bytes[] = "(tree fragment)?Note that Cython is deliberately st
       stringtab[i] = string;
       pos += bytes_length;
     }
-    for (int i = 69; i < 73; i++) {
-      Py_ssize_t bytes_length = bytes_length_index[i-69].length;
+    for (int i = 71; i < 76; i++) {
+      Py_ssize_t bytes_length = bytes_length_index[i-71].length;
       PyObject *string = PyBytes_FromStringAndSize(bytes + pos, bytes_length);
       stringtab[i] = string;
       pos += bytes_length;
@@ -11441,15 +12120,15 @@ static const char bytes[] = "(tree fragment)?Note that Cython is deliberately st
       }
     }
     Py_XDECREF(data);
-    for (Py_ssize_t i = 0; i < 73; i++) {
+    for (Py_ssize_t i = 0; i < 76; i++) {
       if (unlikely(PyObject_Hash(stringtab[i]) == -1)) {
         __PYX_ERR(0, 1, __pyx_L1_error)
       }
     }
     #if CYTHON_IMMORTAL_CONSTANTS
     {
-      PyObject **table = stringtab + 69;
-      for (Py_ssize_t i=0; i<4; ++i) {
+      PyObject **table = stringtab + 71;
+      for (Py_ssize_t i=0; i<5; ++i) {
         #if PY_VERSION_HEX >= 0x030F0000
         PyUnstable_SetImmortal(table[i]);
         #elif CYTHON_COMPILING_IN_CPYTHON_FREETHREADING
@@ -11504,24 +12183,29 @@ static int __Pyx_CreateCodeObjects(__pyx_mstatetype *__pyx_mstate) {
   PyObject* tuple_dedup_map = PyDict_New();
   if (unlikely(!tuple_dedup_map)) return -1;
   {
+    const __Pyx_PyCode_New_function_description descr = {1, 0, 0, 1, (unsigned int)(CO_OPTIMIZED|CO_NEWLOCALS), 202};
+    PyObject* const varnames[] = {__pyx_mstate->__pyx_n_u_code};
+    __pyx_mstate_global->__pyx_codeobj_tab[0] = __Pyx_PyCode_New(descr, varnames, __pyx_mstate->__pyx_kp_u_src_iaticonv_validate_layers__ru, __pyx_mstate->__pyx_n_u_is_space_code, __pyx_mstate->__pyx_kp_b_iso88591_aq, tuple_dedup_map); if (unlikely(!__pyx_mstate_global->__pyx_codeobj_tab[0])) goto bad;
+  }
+  {
     const __Pyx_PyCode_New_function_description descr = {1, 0, 0, 1, (unsigned int)(CO_OPTIMIZED|CO_NEWLOCALS), 1};
     PyObject* const varnames[] = {__pyx_mstate->__pyx_n_u_self};
-    __pyx_mstate_global->__pyx_codeobj_tab[0] = __Pyx_PyCode_New(descr, varnames, __pyx_mstate->__pyx_kp_u_tree_fragment, __pyx_mstate->__pyx_n_u_reduce_cython, __pyx_mstate->__pyx_kp_b_iso88591_Q, tuple_dedup_map); if (unlikely(!__pyx_mstate_global->__pyx_codeobj_tab[0])) goto bad;
+    __pyx_mstate_global->__pyx_codeobj_tab[1] = __Pyx_PyCode_New(descr, varnames, __pyx_mstate->__pyx_kp_u_tree_fragment, __pyx_mstate->__pyx_n_u_reduce_cython, __pyx_mstate->__pyx_kp_b_iso88591_Q, tuple_dedup_map); if (unlikely(!__pyx_mstate_global->__pyx_codeobj_tab[1])) goto bad;
   }
   {
     const __Pyx_PyCode_New_function_description descr = {2, 0, 0, 2, (unsigned int)(CO_OPTIMIZED|CO_NEWLOCALS), 3};
     PyObject* const varnames[] = {__pyx_mstate->__pyx_n_u_self, __pyx_mstate->__pyx_n_u_pyx_state};
-    __pyx_mstate_global->__pyx_codeobj_tab[1] = __Pyx_PyCode_New(descr, varnames, __pyx_mstate->__pyx_kp_u_tree_fragment, __pyx_mstate->__pyx_n_u_setstate_cython, __pyx_mstate->__pyx_kp_b_iso88591_Q, tuple_dedup_map); if (unlikely(!__pyx_mstate_global->__pyx_codeobj_tab[1])) goto bad;
+    __pyx_mstate_global->__pyx_codeobj_tab[2] = __Pyx_PyCode_New(descr, varnames, __pyx_mstate->__pyx_kp_u_tree_fragment, __pyx_mstate->__pyx_n_u_setstate_cython, __pyx_mstate->__pyx_kp_b_iso88591_Q, tuple_dedup_map); if (unlikely(!__pyx_mstate_global->__pyx_codeobj_tab[2])) goto bad;
   }
   {
-    const __Pyx_PyCode_New_function_description descr = {3, 0, 0, 3, (unsigned int)(CO_OPTIMIZED|CO_NEWLOCALS), 512};
+    const __Pyx_PyCode_New_function_description descr = {3, 0, 0, 3, (unsigned int)(CO_OPTIMIZED|CO_NEWLOCALS), 556};
     PyObject* const varnames[] = {__pyx_mstate->__pyx_n_u_year, __pyx_mstate->__pyx_n_u_month, __pyx_mstate->__pyx_n_u_day};
-    __pyx_mstate_global->__pyx_codeobj_tab[2] = __Pyx_PyCode_New(descr, varnames, __pyx_mstate->__pyx_kp_u_src_iaticonv_validate_layers__ru, __pyx_mstate->__pyx_n_u_day_number, __pyx_mstate->__pyx_kp_b_iso88591_avWA, tuple_dedup_map); if (unlikely(!__pyx_mstate_global->__pyx_codeobj_tab[2])) goto bad;
+    __pyx_mstate_global->__pyx_codeobj_tab[3] = __Pyx_PyCode_New(descr, varnames, __pyx_mstate->__pyx_kp_u_src_iaticonv_validate_layers__ru, __pyx_mstate->__pyx_n_u_day_number, __pyx_mstate->__pyx_kp_b_iso88591_avWA, tuple_dedup_map); if (unlikely(!__pyx_mstate_global->__pyx_codeobj_tab[3])) goto bad;
   }
   {
-    const __Pyx_PyCode_New_function_description descr = {3, 0, 0, 14, (unsigned int)(CO_OPTIMIZED|CO_NEWLOCALS), 517};
+    const __Pyx_PyCode_New_function_description descr = {3, 0, 0, 14, (unsigned int)(CO_OPTIMIZED|CO_NEWLOCALS), 561};
     PyObject* const varnames[] = {__pyx_mstate->__pyx_n_u_plans, __pyx_mstate->__pyx_n_u_record_name, __pyx_mstate->__pyx_n_u_chunk_root, __pyx_mstate->__pyx_n_u_n, __pyx_mstate->__pyx_n_u_found, __pyx_mstate->__pyx_n_u_judged, __pyx_mstate->__pyx_n_u_record, __pyx_mstate->__pyx_n_u_doc, __pyx_mstate->__pyx_n_u_name_2, __pyx_mstate->__pyx_n_u_plan, __pyx_mstate->__pyx_n_u_i, __pyx_mstate->__pyx_n_u_out, __pyx_mstate->__pyx_n_u__3, __pyx_mstate->__pyx_n_u_i};
-    __pyx_mstate_global->__pyx_codeobj_tab[3] = __Pyx_PyCode_New(descr, varnames, __pyx_mstate->__pyx_kp_u_src_iaticonv_validate_layers__ru, __pyx_mstate->__pyx_n_u_chunk_candidates, __pyx_mstate->__pyx_kp_b_iso88591_1A_as_e5_IQa_XQ_M_axq_U_1_6_z_a, tuple_dedup_map); if (unlikely(!__pyx_mstate_global->__pyx_codeobj_tab[3])) goto bad;
+    __pyx_mstate_global->__pyx_codeobj_tab[4] = __Pyx_PyCode_New(descr, varnames, __pyx_mstate->__pyx_kp_u_src_iaticonv_validate_layers__ru, __pyx_mstate->__pyx_n_u_chunk_candidates, __pyx_mstate->__pyx_kp_b_iso88591_1A_as_e5_IQa_XQ_M_axq_U_1_6_z_a, tuple_dedup_map); if (unlikely(!__pyx_mstate_global->__pyx_codeobj_tab[4])) goto bad;
   }
   Py_DECREF(tuple_dedup_map);
   return 0;
@@ -11853,88 +12537,6 @@ static PyObject *__Pyx_GetBuiltinName(PyObject *name) {
     return result;
 }
 
-/* GetTopmostException (used by SaveResetException) */
-#if CYTHON_USE_EXC_INFO_STACK && CYTHON_FAST_THREAD_STATE
-static _PyErr_StackItem *
-__Pyx_PyErr_GetTopmostException(PyThreadState *tstate)
-{
-    _PyErr_StackItem *exc_info = tstate->exc_info;
-    while ((exc_info->exc_value == NULL || exc_info->exc_value == Py_None) &&
-           exc_info->previous_item != NULL)
-    {
-        exc_info = exc_info->previous_item;
-    }
-    return exc_info;
-}
-#endif
-
-/* SaveResetException */
-#if CYTHON_FAST_THREAD_STATE
-static CYTHON_INLINE void __Pyx__ExceptionSave(PyThreadState *tstate, PyObject **type, PyObject **value, PyObject **tb) {
-  #if CYTHON_USE_EXC_INFO_STACK && PY_VERSION_HEX >= 0x030B00a4
-    _PyErr_StackItem *exc_info = __Pyx_PyErr_GetTopmostException(tstate);
-    PyObject *exc_value = exc_info->exc_value;
-    if (exc_value == NULL || exc_value == Py_None) {
-        *value = NULL;
-        *type = NULL;
-        *tb = NULL;
-    } else {
-        *value = exc_value;
-        Py_INCREF(*value);
-        *type = (PyObject*) Py_TYPE(exc_value);
-        Py_INCREF(*type);
-        *tb = PyException_GetTraceback(exc_value);
-    }
-  #elif CYTHON_USE_EXC_INFO_STACK
-    _PyErr_StackItem *exc_info = __Pyx_PyErr_GetTopmostException(tstate);
-    *type = exc_info->exc_type;
-    *value = exc_info->exc_value;
-    *tb = exc_info->exc_traceback;
-    Py_XINCREF(*type);
-    Py_XINCREF(*value);
-    Py_XINCREF(*tb);
-  #else
-    *type = tstate->exc_type;
-    *value = tstate->exc_value;
-    *tb = tstate->exc_traceback;
-    Py_XINCREF(*type);
-    Py_XINCREF(*value);
-    Py_XINCREF(*tb);
-  #endif
-}
-static CYTHON_INLINE void __Pyx__ExceptionReset(PyThreadState *tstate, PyObject *type, PyObject *value, PyObject *tb) {
-  #if CYTHON_USE_EXC_INFO_STACK && PY_VERSION_HEX >= 0x030B00a4
-    _PyErr_StackItem *exc_info = tstate->exc_info;
-    PyObject *tmp_value = exc_info->exc_value;
-    exc_info->exc_value = value;
-    Py_XDECREF(tmp_value);
-    Py_XDECREF(type);
-    Py_XDECREF(tb);
-  #else
-    PyObject *tmp_type, *tmp_value, *tmp_tb;
-    #if CYTHON_USE_EXC_INFO_STACK
-    _PyErr_StackItem *exc_info = tstate->exc_info;
-    tmp_type = exc_info->exc_type;
-    tmp_value = exc_info->exc_value;
-    tmp_tb = exc_info->exc_traceback;
-    exc_info->exc_type = type;
-    exc_info->exc_value = value;
-    exc_info->exc_traceback = tb;
-    #else
-    tmp_type = tstate->exc_type;
-    tmp_value = tstate->exc_value;
-    tmp_tb = tstate->exc_traceback;
-    tstate->exc_type = type;
-    tstate->exc_value = value;
-    tstate->exc_traceback = tb;
-    #endif
-    Py_XDECREF(tmp_type);
-    Py_XDECREF(tmp_value);
-    Py_XDECREF(tmp_tb);
-  #endif
-}
-#endif
-
 /* CopyObjectArray (used by TupleOrListFromArrayImpl) */
 #if CYTHON_COMPILING_IN_CPYTHON
 static CYTHON_INLINE void __Pyx_copy_object_array(PyObject *const *CYTHON_RESTRICT src, PyObject** CYTHON_RESTRICT dest, Py_ssize_t length) {
@@ -12081,32 +12683,6 @@ bad:
 }
 #endif
 #endif
-
-/* RaiseArgTupleInvalid */
-static void __Pyx_RaiseArgtupleInvalid(
-    const char* func_name,
-    int exact,
-    Py_ssize_t num_min,
-    Py_ssize_t num_max,
-    Py_ssize_t num_found)
-{
-    Py_ssize_t num_expected;
-    const char *more_or_less;
-    if (num_found < num_min) {
-        num_expected = num_min;
-        more_or_less = "at least";
-    } else {
-        num_expected = num_max;
-        more_or_less = "at most";
-    }
-    if (exact) {
-        more_or_less = "exactly";
-    }
-    PyErr_Format(PyExc_TypeError,
-                 "%.200s() takes %.8s %" CYTHON_FORMAT_SSIZE_T "d positional argument%.1s (%" CYTHON_FORMAT_SSIZE_T "d given)",
-                 func_name, more_or_less, num_expected,
-                 (num_expected == 1) ? "" : "s", num_found);
-}
 
 /* PyObjectCall (used by PyObjectFastCall) */
 #if CYTHON_COMPILING_IN_CPYTHON
@@ -12365,7 +12941,7 @@ static CYTHON_INLINE PyObject* __Pyx_PyDict_Values(PyObject* d) {
     return __Pyx_CallUnboundCMethod0(&__pyx_mstate_global->__pyx_umethod_PyDict_Type_values, d);
 }
 
-/* OwnedDictNext (used by RejectKeywords) */
+/* OwnedDictNext (used by ParseKeywordsImpl) */
 #if CYTHON_AVOID_BORROWED_REFS
 static int __Pyx_PyDict_NextRef(PyObject *p, PyObject **ppos, PyObject **pkey, PyObject **pvalue) {
     PyObject *next = NULL;
@@ -12419,33 +12995,6 @@ static int __Pyx_PyDict_NextRef(PyObject *p, Py_ssize_t *ppos, PyObject **pkey, 
     return result;
 }
 #endif
-
-/* RejectKeywords */
-static void __Pyx_RejectKeywords(const char* function_name, PyObject *kwds) {
-    PyObject *key = NULL;
-    if (CYTHON_VECTORCALL && likely(PyTuple_Check(kwds))) {
-        key = __Pyx_PySequence_ITEM(kwds, 0);
-    } else {
-#if CYTHON_AVOID_BORROWED_REFS
-        PyObject *pos = NULL;
-#else
-        Py_ssize_t pos = 0;
-#endif
-#if !CYTHON_COMPILING_IN_PYPY || defined(PyArg_ValidateKeywordArguments)
-        if (unlikely(!PyArg_ValidateKeywordArguments(kwds))) return;
-#endif
-        __Pyx_PyDict_NextRef(kwds, &pos, &key, NULL);
-#if CYTHON_AVOID_BORROWED_REFS
-        Py_XDECREF(pos);
-#endif
-    }
-    if (likely(key)) {
-        PyErr_Format(PyExc_TypeError,
-            "%s() got an unexpected keyword argument '%U'",
-            function_name, key);
-        Py_DECREF(key);
-    }
-}
 
 /* RaiseDoubleKeywords (used by ParseKeywordsImpl) */
 static void __Pyx_RaiseDoubleKeywordsError(
@@ -12895,6 +13444,141 @@ static int __Pyx_ParseKeywords(
         return __Pyx_ParseKeywordDictToDict(kwds, argnames, kwds2, values, num_pos_args, function_name);
     else
         return __Pyx_ParseKeywordDict(kwds, argnames, values, num_pos_args, num_kwargs, function_name, ignore_unknown_kwargs);
+}
+
+/* RaiseArgTupleInvalid */
+static void __Pyx_RaiseArgtupleInvalid(
+    const char* func_name,
+    int exact,
+    Py_ssize_t num_min,
+    Py_ssize_t num_max,
+    Py_ssize_t num_found)
+{
+    Py_ssize_t num_expected;
+    const char *more_or_less;
+    if (num_found < num_min) {
+        num_expected = num_min;
+        more_or_less = "at least";
+    } else {
+        num_expected = num_max;
+        more_or_less = "at most";
+    }
+    if (exact) {
+        more_or_less = "exactly";
+    }
+    PyErr_Format(PyExc_TypeError,
+                 "%.200s() takes %.8s %" CYTHON_FORMAT_SSIZE_T "d positional argument%.1s (%" CYTHON_FORMAT_SSIZE_T "d given)",
+                 func_name, more_or_less, num_expected,
+                 (num_expected == 1) ? "" : "s", num_found);
+}
+
+/* GetTopmostException (used by SaveResetException) */
+#if CYTHON_USE_EXC_INFO_STACK && CYTHON_FAST_THREAD_STATE
+static _PyErr_StackItem *
+__Pyx_PyErr_GetTopmostException(PyThreadState *tstate)
+{
+    _PyErr_StackItem *exc_info = tstate->exc_info;
+    while ((exc_info->exc_value == NULL || exc_info->exc_value == Py_None) &&
+           exc_info->previous_item != NULL)
+    {
+        exc_info = exc_info->previous_item;
+    }
+    return exc_info;
+}
+#endif
+
+/* SaveResetException */
+#if CYTHON_FAST_THREAD_STATE
+static CYTHON_INLINE void __Pyx__ExceptionSave(PyThreadState *tstate, PyObject **type, PyObject **value, PyObject **tb) {
+  #if CYTHON_USE_EXC_INFO_STACK && PY_VERSION_HEX >= 0x030B00a4
+    _PyErr_StackItem *exc_info = __Pyx_PyErr_GetTopmostException(tstate);
+    PyObject *exc_value = exc_info->exc_value;
+    if (exc_value == NULL || exc_value == Py_None) {
+        *value = NULL;
+        *type = NULL;
+        *tb = NULL;
+    } else {
+        *value = exc_value;
+        Py_INCREF(*value);
+        *type = (PyObject*) Py_TYPE(exc_value);
+        Py_INCREF(*type);
+        *tb = PyException_GetTraceback(exc_value);
+    }
+  #elif CYTHON_USE_EXC_INFO_STACK
+    _PyErr_StackItem *exc_info = __Pyx_PyErr_GetTopmostException(tstate);
+    *type = exc_info->exc_type;
+    *value = exc_info->exc_value;
+    *tb = exc_info->exc_traceback;
+    Py_XINCREF(*type);
+    Py_XINCREF(*value);
+    Py_XINCREF(*tb);
+  #else
+    *type = tstate->exc_type;
+    *value = tstate->exc_value;
+    *tb = tstate->exc_traceback;
+    Py_XINCREF(*type);
+    Py_XINCREF(*value);
+    Py_XINCREF(*tb);
+  #endif
+}
+static CYTHON_INLINE void __Pyx__ExceptionReset(PyThreadState *tstate, PyObject *type, PyObject *value, PyObject *tb) {
+  #if CYTHON_USE_EXC_INFO_STACK && PY_VERSION_HEX >= 0x030B00a4
+    _PyErr_StackItem *exc_info = tstate->exc_info;
+    PyObject *tmp_value = exc_info->exc_value;
+    exc_info->exc_value = value;
+    Py_XDECREF(tmp_value);
+    Py_XDECREF(type);
+    Py_XDECREF(tb);
+  #else
+    PyObject *tmp_type, *tmp_value, *tmp_tb;
+    #if CYTHON_USE_EXC_INFO_STACK
+    _PyErr_StackItem *exc_info = tstate->exc_info;
+    tmp_type = exc_info->exc_type;
+    tmp_value = exc_info->exc_value;
+    tmp_tb = exc_info->exc_traceback;
+    exc_info->exc_type = type;
+    exc_info->exc_value = value;
+    exc_info->exc_traceback = tb;
+    #else
+    tmp_type = tstate->exc_type;
+    tmp_value = tstate->exc_value;
+    tmp_tb = tstate->exc_traceback;
+    tstate->exc_type = type;
+    tstate->exc_value = value;
+    tstate->exc_traceback = tb;
+    #endif
+    Py_XDECREF(tmp_type);
+    Py_XDECREF(tmp_value);
+    Py_XDECREF(tmp_tb);
+  #endif
+}
+#endif
+
+/* RejectKeywords */
+static void __Pyx_RejectKeywords(const char* function_name, PyObject *kwds) {
+    PyObject *key = NULL;
+    if (CYTHON_VECTORCALL && likely(PyTuple_Check(kwds))) {
+        key = __Pyx_PySequence_ITEM(kwds, 0);
+    } else {
+#if CYTHON_AVOID_BORROWED_REFS
+        PyObject *pos = NULL;
+#else
+        Py_ssize_t pos = 0;
+#endif
+#if !CYTHON_COMPILING_IN_PYPY || defined(PyArg_ValidateKeywordArguments)
+        if (unlikely(!PyArg_ValidateKeywordArguments(kwds))) return;
+#endif
+        __Pyx_PyDict_NextRef(kwds, &pos, &key, NULL);
+#if CYTHON_AVOID_BORROWED_REFS
+        Py_XDECREF(pos);
+#endif
+    }
+    if (likely(key)) {
+        PyErr_Format(PyExc_TypeError,
+            "%s() got an unexpected keyword argument '%U'",
+            function_name, key);
+        Py_DECREF(key);
+    }
 }
 
 /* ArgTypeTestError (used by ArgTypeTest) */
@@ -16061,6 +16745,307 @@ bad:
         }\
         return (target_type) value;\
     }
+
+/* CIntFromPy */
+static unsigned int __Pyx_LargePyLong___Pyx_PyLong_As_unsigned_int(PyObject *x);
+static unsigned int __Pyx_raise_neg_overflow___Pyx_PyLong_As_unsigned_int(void) {
+    const char* type_name = "unsigned int";
+    PyErr_Format(PyExc_OverflowError,
+        "can't convert negative value to %.200s", type_name);
+    return (unsigned int) -1;
+}
+static unsigned int __Pyx_raise_overflow___Pyx_PyLong_As_unsigned_int(void) {
+    const char* type_name = "unsigned int";
+    PyErr_Format(PyExc_OverflowError,
+        "value too large to convert to %.200s", type_name);
+    return (unsigned int) -1;
+}
+static CYTHON_INLINE unsigned int __Pyx_PyULong___Pyx_PyLong_As_unsigned_int(PyObject *x) {
+    const int is_unsigned = 1;
+#if CYTHON_USE_PYLONG_INTERNALS
+    {
+        const digit* digits = __Pyx_PyLong_Digits(x);
+        const Py_ssize_t size = __Pyx_PyLong_DigitCount(x);
+        if (size == 2 && (8 * sizeof(unsigned int) > 1 * PyLong_SHIFT)) {
+            if ((8 * sizeof(unsigned long) > 2 * PyLong_SHIFT)) {
+                __PYX_VERIFY_RETURN_INT(unsigned int, unsigned long, (((((unsigned long)digits[1]) << PyLong_SHIFT) | (unsigned long)digits[0])))
+            } else if ((8 * sizeof(unsigned int) >= 2 * PyLong_SHIFT)) {
+                return (unsigned int) (((((unsigned int)digits[1]) << PyLong_SHIFT) | (unsigned int)digits[0]));
+            }
+        } else
+        if (size == 3 && (8 * sizeof(unsigned int) > 2 * PyLong_SHIFT)) {
+            if ((8 * sizeof(unsigned long) > 3 * PyLong_SHIFT)) {
+                __PYX_VERIFY_RETURN_INT(unsigned int, unsigned long, (((((((unsigned long)digits[2]) << PyLong_SHIFT) | (unsigned long)digits[1]) << PyLong_SHIFT) | (unsigned long)digits[0])))
+            } else if ((8 * sizeof(unsigned int) >= 3 * PyLong_SHIFT)) {
+                return (unsigned int) (((((((unsigned int)digits[2]) << PyLong_SHIFT) | (unsigned int)digits[1]) << PyLong_SHIFT) | (unsigned int)digits[0]));
+            }
+        } else
+        if (size == 4 && (8 * sizeof(unsigned int) > 3 * PyLong_SHIFT)) {
+            if ((8 * sizeof(unsigned long) > 4 * PyLong_SHIFT)) {
+                __PYX_VERIFY_RETURN_INT(unsigned int, unsigned long, (((((((((unsigned long)digits[3]) << PyLong_SHIFT) | (unsigned long)digits[2]) << PyLong_SHIFT) | (unsigned long)digits[1]) << PyLong_SHIFT) | (unsigned long)digits[0])))
+            } else if ((8 * sizeof(unsigned int) >= 4 * PyLong_SHIFT)) {
+                return (unsigned int) (((((((((unsigned int)digits[3]) << PyLong_SHIFT) | (unsigned int)digits[2]) << PyLong_SHIFT) | (unsigned int)digits[1]) << PyLong_SHIFT) | (unsigned int)digits[0]));
+            }
+        } else
+        {}
+    }
+#elif CYTHON_COMPILING_IN_CPYTHON && PY_VERSION_HEX < 0x030C00A7
+    if (unlikely(Py_SIZE(x) < 0)) {
+        goto raise_neg_overflow;
+    }
+#else
+    {
+        int result = PyObject_RichCompareBool(x, Py_False, Py_LT);
+        if (unlikely(result < 0))
+            return (unsigned int) -1;
+        if (unlikely(result == 1))
+            goto raise_neg_overflow;
+    }
+#endif
+    if ((sizeof(unsigned int) <= sizeof(unsigned long))) {
+        __PYX_VERIFY_RETURN_INT_EXC(unsigned int, unsigned long, PyLong_AsUnsignedLong(x))
+    } else if ((sizeof(unsigned int) <= sizeof(unsigned PY_LONG_LONG))) {
+        __PYX_VERIFY_RETURN_INT_EXC(unsigned int, unsigned PY_LONG_LONG, PyLong_AsUnsignedLongLong(x))
+    }
+    return __Pyx_LargePyLong___Pyx_PyLong_As_unsigned_int(x);
+raise_neg_overflow:
+    return __Pyx_raise_neg_overflow___Pyx_PyLong_As_unsigned_int();
+raise_overflow:
+    return __Pyx_raise_overflow___Pyx_PyLong_As_unsigned_int();
+}
+static CYTHON_INLINE unsigned int __Pyx_PySLong___Pyx_PyLong_As_unsigned_int(PyObject *x) {
+    const int is_unsigned = 0;
+#if CYTHON_USE_PYLONG_INTERNALS
+    if (__Pyx_PyLong_IsNeg(x)) {
+        const Py_ssize_t size = __Pyx_PyLong_DigitCount(x);
+        const digit* digits = __Pyx_PyLong_Digits(x);
+        if (size == 2 && (8 * sizeof(unsigned int) > 1 * PyLong_SHIFT)) {
+            if ((8 * sizeof(long) > 2 * PyLong_SHIFT)) {
+                long ival = - (long) (((((unsigned long)digits[1]) << PyLong_SHIFT) | (unsigned long)digits[0]));
+                __PYX_VERIFY_RETURN_INT(unsigned int, long, ival)
+            } else if ((8 * sizeof(unsigned int) - 1 > 2 * PyLong_SHIFT)) {
+                return (unsigned int) (((unsigned int) -1) * (((((unsigned int)digits[1]) << PyLong_SHIFT) | (unsigned int)digits[0])));
+            }
+        } else
+        if (size == 3 && (8 * sizeof(unsigned int) > 2 * PyLong_SHIFT)) {
+            if ((8 * sizeof(long) > 3 * PyLong_SHIFT)) {
+                long ival = - (long) (((((((unsigned long)digits[2]) << PyLong_SHIFT) | (unsigned long)digits[1]) << PyLong_SHIFT) | (unsigned long)digits[0]));
+                __PYX_VERIFY_RETURN_INT(unsigned int, long, ival)
+            } else if ((8 * sizeof(unsigned int) - 1 > 3 * PyLong_SHIFT)) {
+                return (unsigned int) (((unsigned int) -1) * (((((((unsigned int)digits[2]) << PyLong_SHIFT) | (unsigned int)digits[1]) << PyLong_SHIFT) | (unsigned int)digits[0])));
+            }
+        } else
+        if (size == 4 && (8 * sizeof(unsigned int) > 3 * PyLong_SHIFT)) {
+            if ((8 * sizeof(long) > 4 * PyLong_SHIFT)) {
+                long ival = - (long) (((((((((unsigned long)digits[3]) << PyLong_SHIFT) | (unsigned long)digits[2]) << PyLong_SHIFT) | (unsigned long)digits[1]) << PyLong_SHIFT) | (unsigned long)digits[0]));
+                __PYX_VERIFY_RETURN_INT(unsigned int, long, ival)
+            } else if ((8 * sizeof(unsigned int) - 1 > 4 * PyLong_SHIFT)) {
+                return (unsigned int) (((unsigned int) -1) * (((((((((unsigned int)digits[3]) << PyLong_SHIFT) | (unsigned int)digits[2]) << PyLong_SHIFT) | (unsigned int)digits[1]) << PyLong_SHIFT) | (unsigned int)digits[0])));
+            }
+        } else
+        {}
+    } else {
+        const Py_ssize_t size = __Pyx_PyLong_DigitCount(x);
+        const digit* digits = __Pyx_PyLong_Digits(x);
+        if (size == 2 && (8 * sizeof(unsigned int) > 1 * PyLong_SHIFT)) {
+            if ((8 * sizeof(long) > 2 * PyLong_SHIFT)) {
+                __PYX_VERIFY_RETURN_INT(unsigned int, unsigned long, (((((unsigned long)digits[1]) << PyLong_SHIFT) | (unsigned long)digits[0])))
+            } else if ((8 * sizeof(unsigned int) - 1 > 2 * PyLong_SHIFT)) {
+                return (unsigned int) (((((unsigned int)digits[1]) << PyLong_SHIFT) | (unsigned int)digits[0]));
+            }
+        } else
+        if (size == 3 && (8 * sizeof(unsigned int) > 2 * PyLong_SHIFT)) {
+            if ((8 * sizeof(long) > 3 * PyLong_SHIFT)) {
+                __PYX_VERIFY_RETURN_INT(unsigned int, unsigned long, (((((((unsigned long)digits[2]) << PyLong_SHIFT) | (unsigned long)digits[1]) << PyLong_SHIFT) | (unsigned long)digits[0])))
+            } else if ((8 * sizeof(unsigned int) - 1 > 3 * PyLong_SHIFT)) {
+                return (unsigned int) (((((((unsigned int)digits[2]) << PyLong_SHIFT) | (unsigned int)digits[1]) << PyLong_SHIFT) | (unsigned int)digits[0]));
+            }
+        } else
+        if (size == 4 && (8 * sizeof(unsigned int) > 3 * PyLong_SHIFT)) {
+            if ((8 * sizeof(long) > 4 * PyLong_SHIFT)) {
+                __PYX_VERIFY_RETURN_INT(unsigned int, unsigned long, (((((((((unsigned long)digits[3]) << PyLong_SHIFT) | (unsigned long)digits[2]) << PyLong_SHIFT) | (unsigned long)digits[1]) << PyLong_SHIFT) | (unsigned long)digits[0])))
+            } else if ((8 * sizeof(unsigned int) - 1 > 4 * PyLong_SHIFT)) {
+                return (unsigned int) (((((((((unsigned int)digits[3]) << PyLong_SHIFT) | (unsigned int)digits[2]) << PyLong_SHIFT) | (unsigned int)digits[1]) << PyLong_SHIFT) | (unsigned int)digits[0]));
+            }
+        } else
+        {}
+    }
+#endif
+    #if __PYX_LIMITED_VERSION_HEX >= 0x030d0000
+    if ((sizeof(unsigned int) <= sizeof(int)) && (sizeof(int) < sizeof(long))) {
+        __PYX_VERIFY_RETURN_INT_EXC(unsigned int, int, PyLong_AsInt(x))
+    } else
+    #endif
+    if ((sizeof(unsigned int) <= sizeof(long))) {
+        __PYX_VERIFY_RETURN_INT_EXC(unsigned int, long, PyLong_AsLong(x))
+    } else if ((sizeof(unsigned int) <= sizeof(PY_LONG_LONG))) {
+        __PYX_VERIFY_RETURN_INT_EXC(unsigned int, PY_LONG_LONG, PyLong_AsLongLong(x))
+    }
+    return __Pyx_LargePyLong___Pyx_PyLong_As_unsigned_int(x);
+raise_neg_overflow:
+    return __Pyx_raise_neg_overflow___Pyx_PyLong_As_unsigned_int();
+raise_overflow:
+    return __Pyx_raise_overflow___Pyx_PyLong_As_unsigned_int();
+}
+static unsigned int __Pyx_LargePyLong___Pyx_PyLong_As_unsigned_int(PyObject *x) {
+#ifdef __Pyx_HAS_GCC_DIAGNOSTIC
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wconversion"
+#endif
+    const unsigned int neg_one = (unsigned int) -1, const_zero = (unsigned int) 0;
+#ifdef __Pyx_HAS_GCC_DIAGNOSTIC
+#pragma GCC diagnostic pop
+#endif
+    const int is_unsigned = neg_one > const_zero;
+    unsigned int val;
+    int ret = -1;
+#if PY_VERSION_HEX >= 0x030d00A6 && !CYTHON_COMPILING_IN_LIMITED_API
+    Py_ssize_t bytes_copied = PyLong_AsNativeBytes(
+        x, &val, sizeof(val), Py_ASNATIVEBYTES_NATIVE_ENDIAN | (is_unsigned ? Py_ASNATIVEBYTES_UNSIGNED_BUFFER | Py_ASNATIVEBYTES_REJECT_NEGATIVE : 0));
+    if (unlikely(bytes_copied == -1)) {
+    } else if (unlikely(bytes_copied > (Py_ssize_t) sizeof(val))) {
+        goto raise_overflow;
+    } else {
+        ret = 0;
+    }
+#elif PY_VERSION_HEX < 0x030d0000 && !(CYTHON_COMPILING_IN_PYPY || CYTHON_COMPILING_IN_LIMITED_API) || defined(_PyLong_AsByteArray)
+    int one = 1; int is_little = (int)*(unsigned char *)&one;
+    unsigned char *bytes = (unsigned char *)&val;
+    ret = _PyLong_AsByteArray((PyLongObject *)x,
+                                bytes, sizeof(val),
+                                is_little, !is_unsigned);
+    if ((0)) goto raise_overflow;
+#else
+    PyObject *v;
+    PyObject *stepval = NULL, *mask = NULL, *shift = NULL;
+    int bits, remaining_bits, is_negative = 0;
+    int chunk_size = (sizeof(long) < 8) ? 30 : 62;
+    if (likely(PyLong_CheckExact(x))) {
+        v = __Pyx_NewRef(x);
+    } else {
+        v = PyNumber_Long(x);
+        if (unlikely(!v)) return (unsigned int) -1;
+        assert(PyLong_CheckExact(v));
+    }
+    {
+        int result = PyObject_RichCompareBool(v, Py_False, Py_LT);
+        if (unlikely(result < 0)) {
+            Py_DECREF(v);
+            return (unsigned int) -1;
+        }
+        is_negative = result == 1;
+    }
+    if (is_unsigned && unlikely(is_negative)) {
+        Py_DECREF(v);
+        PyErr_SetString(PyExc_OverflowError,
+            "can't convert negative value to unsigned int");
+        return (unsigned int) -1;
+    } else if (is_negative) {
+        stepval = PyNumber_Invert(v);
+        Py_DECREF(v);
+        if (unlikely(!stepval))
+            return (unsigned int) -1;
+    } else {
+        stepval = v;
+    }
+    v = NULL;
+    val = (unsigned int) 0;
+    mask = PyLong_FromLong((1L << chunk_size) - 1); if (unlikely(!mask)) goto done;
+    shift = PyLong_FromLong(chunk_size); if (unlikely(!shift)) goto done;
+    for (bits = 0; bits < (int) sizeof(unsigned int) * 8 - chunk_size; bits += chunk_size) {
+        PyObject *tmp, *digit;
+        long idigit;
+        digit = PyNumber_And(stepval, mask);
+        if (unlikely(!digit)) goto done;
+        idigit = PyLong_AsLong(digit);
+        Py_DECREF(digit);
+        if (unlikely(idigit < 0)) goto done;
+        val |= ((unsigned int) idigit) << bits;
+        tmp = PyNumber_Rshift(stepval, shift);
+        if (unlikely(!tmp)) goto done;
+        Py_DECREF(stepval); stepval = tmp;
+    }
+    Py_DECREF(shift); shift = NULL;
+    Py_DECREF(mask); mask = NULL;
+    {
+        long idigit = PyLong_AsLong(stepval);
+        if (unlikely(idigit < 0)) goto done;
+        remaining_bits = ((int) sizeof(unsigned int) * 8) - bits - (is_unsigned ? 0 : 1);
+        if (unlikely(idigit >= (1L << remaining_bits)))
+            goto raise_overflow;
+        val |= ((unsigned int) idigit) << bits;
+    }
+    if (!is_unsigned) {
+        if (unlikely(val & (((unsigned int) 1) << (sizeof(unsigned int) * 8 - 1))))
+            goto raise_overflow;
+        if (is_negative)
+            val = ~val;
+    }
+    ret = 0;
+done:
+    Py_XDECREF(shift);
+    Py_XDECREF(mask);
+    Py_XDECREF(stepval);
+#endif
+    if (unlikely(ret))
+        return (unsigned int) -1;
+    return val;
+raise_overflow:
+    return __Pyx_raise_overflow___Pyx_PyLong_As_unsigned_int();
+}
+static CYTHON_INLINE unsigned int __Pyx_PyLong___Pyx_PyLong_As_unsigned_int(PyObject *x) {
+#ifdef __Pyx_HAS_GCC_DIAGNOSTIC
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wconversion"
+#endif
+    const unsigned int neg_one = (unsigned int) -1, const_zero = (unsigned int) 0;
+#ifdef __Pyx_HAS_GCC_DIAGNOSTIC
+#pragma GCC diagnostic pop
+#endif
+    const int is_unsigned = neg_one > const_zero;
+    if (is_unsigned) {
+        #if CYTHON_USE_PYLONG_INTERNALS
+        if (unlikely(__Pyx_PyLong_IsNeg(x))) {
+            goto raise_neg_overflow;
+        } else if (__Pyx_PyLong_IsCompact(x)) {
+            __PYX_VERIFY_RETURN_INT(unsigned int, __Pyx_compact_upylong, __Pyx_PyLong_CompactValueUnsigned(x))
+        } else
+        #endif
+        {
+            return __Pyx_PyULong___Pyx_PyLong_As_unsigned_int(x);
+        }
+    } else {
+        #if CYTHON_USE_PYLONG_INTERNALS
+        if (__Pyx_PyLong_IsCompact(x)) {
+            __PYX_VERIFY_RETURN_INT(unsigned int, __Pyx_compact_pylong, __Pyx_PyLong_CompactValue(x))
+        } else
+        #endif
+        {
+            return __Pyx_PySLong___Pyx_PyLong_As_unsigned_int(x);
+        }
+    }
+#if CYTHON_USE_PYLONG_INTERNALS
+raise_neg_overflow:
+    return __Pyx_raise_neg_overflow___Pyx_PyLong_As_unsigned_int();
+raise_overflow:
+    return __Pyx_raise_overflow___Pyx_PyLong_As_unsigned_int();
+#endif
+}
+static unsigned int __Pyx_NonPyLong___Pyx_PyLong_As_unsigned_int(PyObject *x) {
+    unsigned int val;
+    PyObject *tmp = __Pyx_PyNumber_Long(x);
+    if (!tmp) return (unsigned int) -1;
+    val = __Pyx_PyLong_As_unsigned_int(tmp);
+    Py_DECREF(tmp);
+    return val;
+}
+static CYTHON_INLINE unsigned int __Pyx_PyLong_As_unsigned_int(PyObject *x) {
+    if (likely(PyLong_Check(x))) {
+        return __Pyx_PyLong___Pyx_PyLong_As_unsigned_int(x);
+    } else {
+        return __Pyx_NonPyLong___Pyx_PyLong_As_unsigned_int(x);
+    }
+}
 
 /* CIntFromPy */
 static int __Pyx_LargePyLong___Pyx_PyLong_As_int(PyObject *x);

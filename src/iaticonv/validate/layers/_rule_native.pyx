@@ -32,7 +32,7 @@ cdef extern from "Python.h":
     double PyOS_string_to_double(const char* s, char** endptr, PyObject* overflow_exception) except? -1.0
 
 cdef enum:
-    CAP = 16            # values kept per path; beyond that a case that reads values selects the context
+    CAP = 256           # values kept per case; beyond that a case that reads values selects the context
     MAX_CONTEXTS = 32   # context paths of one case (a bit each)
     NUMBER_MAX = 63     # longest number text read here
 
@@ -141,39 +141,67 @@ cdef void _add(Values* out, const char* text):
     out.count += 1
 
 
-cdef void _collect(xmlNode* node, Path* path, int depth, Values* out):
-    """Every value of ``path`` below ``node`` (from step ``depth`` on), in document order."""
+cdef void _collect(xmlNode* node, Path* path, int depth, Values* out, bint texts):
+    """Every value of ``path`` below ``node`` (from step ``depth`` on), in document order; their texts
+    only when ``texts`` (a test that only counts values does not care how an element's text is made)."""
     cdef xmlNode* child
     cdef bint found
+    cdef bint ignored = False
     cdef const char* text
     if depth == path.steps:
         if path.attr is not NULL:
             found = False
-            text = _attr_text(node, path.attr, &found, &out.unsure)
+            text = _attr_text(node, path.attr, &found, &out.unsure if texts else &ignored)
             if found:
                 _add(out, text)
         else:
-            _add(out, _element_text(node, &out.unsure))
+            _add(out, _element_text(node, &out.unsure) if texts else NULL)
         return
     child = node.children
     while child is not NULL:
         if child.type == tree.XML_ELEMENT_NODE:
             if _plain_name(child, path.step[depth].name) and _passes(child, &path.step[depth], &out.unsure):
-                _collect(child, path, depth + 1, out)
+                _collect(child, path, depth + 1, out, texts)
         elif child.type == tree.XML_ENTITY_REF_NODE or child.type == tree.XML_XINCLUDE_START:
             out.unsure = True  # content the XPath may see differently
         child = child.next
 
 
-cdef bint _is_space(unsigned char c):
-    # ASCII whitespace as Python's str.isspace sees it (0x1c-0x1f cannot occur in XML); any non-ASCII
-    # byte counts too, since it may start or end a Unicode space: the Python rule then decides.
-    return c == 32 or (9 <= c <= 13) or (28 <= c <= 31) or c >= 128
+cdef bint _space_code(unsigned int c):
+    """Whether Python's ``str.isspace`` is true for this code point (0x1c-0x1f cannot occur in XML)."""
+    if c < 128:
+        return c == 32 or (9 <= c <= 13) or (28 <= c <= 31)
+    return (c == 0x85 or c == 0xA0 or c == 0x1680 or (0x2000 <= c <= 0x200A) or c == 0x2028 or c == 0x2029
+            or c == 0x202F or c == 0x205F or c == 0x3000)
+
+
+cdef unsigned int _code_at(const unsigned char* s):
+    """The code point of the UTF-8 sequence at ``s`` (libxml2's text is valid UTF-8)."""
+    if s[0] < 0x80:
+        return s[0]
+    if s[0] < 0xE0:
+        return ((s[0] & 0x1F) << 6) | (s[1] & 0x3F)
+    if s[0] < 0xF0:
+        return ((s[0] & 0x0F) << 12) | ((s[1] & 0x3F) << 6) | (s[2] & 0x3F)
+    return ((s[0] & 0x07) << 18) | ((s[1] & 0x3F) << 12) | ((s[2] & 0x3F) << 6) | (s[3] & 0x3F)
 
 
 cdef bint _spaced(const char* text):
+    """Whether the text starts or ends with a character ``str.strip()`` removes."""
+    cdef const unsigned char* s = <const unsigned char*>text
     cdef Py_ssize_t n = strlen(text)
-    return n > 0 and (_is_space(<unsigned char>text[0]) or _is_space(<unsigned char>text[n - 1]))
+    cdef Py_ssize_t last
+    if n == 0:
+        return False
+    last = n - 1
+    while last > 0 and (s[last] & 0xC0) == 0x80:
+        last -= 1
+    return _space_code(_code_at(s)) or _space_code(_code_at(s + last))
+
+
+def is_space_code(unsigned int code):
+    """What the no-spaces test takes for a space (tests compare it with ``str.isspace``)."""
+    return _space_code(code)
 
 
 cdef bint _has_any(const char* text, const char* chars):
@@ -246,13 +274,16 @@ cdef long _day_number(int year, int month, int day):
     return era * 146097 + doe
 
 
-cdef long _date(const char* text):
-    """The day of an ISO date ``YYYY-MM-DD``, alone or followed by a time without a UTC offset (the
-    instant then lies within that day, however Python reads the time); DATE_UNSURE otherwise."""
+cdef int _date(const char* text, long* low, long* high):
+    """Bounds, in days, of the instant an ISO date text stands for, as the Python rule reads it:
+    ``YYYY-MM-DD`` is that day's midnight (low = high); followed by ``T`` or a space and a time, the
+    instant lies within the day (high = low + 1), or within a day either side when the rest holds a
+    ``+``/``-`` (a UTC offset is less than a day). DATE_UNSURE for anything else."""
     cdef const char* s = text
     cdef Py_ssize_t n
     cdef Py_ssize_t i
     cdef int year, month, day, d
+    cdef bint offset = False
     while s[0] == 32 or s[0] == 9 or s[0] == 10 or s[0] == 13:
         s += 1
     n = strlen(s)
@@ -264,11 +295,11 @@ cdef long _date(const char* text):
         if <unsigned char>s[i] >= 128:
             return DATE_UNSURE
     if n > 10:
-        if s[10] != 84:  # 'T'
+        if s[10] != 84 and s[10] != 32:  # 'T' or a space: the time follows
             return DATE_UNSURE
         for i in range(11, n):
-            if s[i] == 43 or s[i] == 45:  # an offset could move the instant to another day
-                return DATE_UNSURE
+            if s[i] == 43 or s[i] == 45:
+                offset = True
     year = month = day = 0
     for i in range(4):
         d = _digit(s[i])
@@ -287,21 +318,31 @@ cdef long _date(const char* text):
         day = day * 10 + d
     if year < 1 or month < 1 or month > 12 or day < 1 or day > _month_days(year, month):
         return DATE_UNSURE
-    return _day_number(year, month, day)
+    low[0] = _day_number(year, month, day)
+    high[0] = low[0]
+    if n > 10:
+        high[0] = low[0] + 1
+        if offset:
+            low[0] -= 1
+            high[0] += 1
+    return 0
 
 
-cdef long _first_date(xmlNode* context, Path* path, long today):
+cdef int _first_date(xmlNode* context, Path* path, long today, long* low, long* high):
+    """The bounds of the first date ``path`` finds (0), or DATE_MISSING, or DATE_UNSURE."""
     cdef Values found
-    if path.now:
-        return today
+    if path.now:  # "now" is some instant of today (UTC)
+        low[0] = today
+        high[0] = today + 1
+        return 0
     found.count = 0
     found.unsure = False
-    _collect(context, path, 0, &found)
+    _collect(context, path, 0, &found, True)
     if found.unsure:
         return DATE_UNSURE
     if found.count == 0:
         return DATE_MISSING
-    return _date(found.text[0])
+    return _date(found.text[0], low, high)
 
 
 cdef class CasePlan:
@@ -391,22 +432,25 @@ cdef class CasePlan:
         cdef Values found
         cdef Values starts
         cdef int i, j, k
-        cdef long first, second
+        cdef int first, second
+        cdef long low1, high1, low2, high2
         cdef bint matched
+        cdef bint counts
         found.count = 0
         found.unsure = False
         if self.op == OP_DATE_ORDER or self.op == OP_TIME_LIMIT:
-            first = _first_date(context, &self.paths[0], self.today)
-            second = _first_date(context, &self.paths[1], self.today)
+            first = _first_date(context, &self.paths[0], self.today, &low1, &high1)
+            second = _first_date(context, &self.paths[1], self.today, &low2, &high2)
             if first == DATE_MISSING or second == DATE_MISSING:
                 return False
             if first == DATE_UNSURE or second == DATE_UNSURE:
                 return True
-            if self.op == OP_DATE_ORDER:
-                return not (first < second)
-            return second - first > 365
+            if self.op == OP_DATE_ORDER:  # passes for sure when the first cannot be after the second
+                return not (high1 <= low2)
+            return high2 - low1 >= 366  # passes for sure when less than 366 days can lie between them
+        counts = self.op == OP_EXISTS or self.op == OP_NONE or self.op == OP_MANY
         for i in range(self.n_paths):
-            _collect(context, &self.paths[i], 0, &found)
+            _collect(context, &self.paths[i], 0, &found, not counts)
         if self.op == OP_EXISTS:
             return found.count > 0 or found.unsure
         if self.op == OP_NONE:  # an unsure predicate may have counted a node in
@@ -440,7 +484,7 @@ cdef class CasePlan:
             starts.count = 0
             starts.unsure = False
             for i in range(self.n_prefixes):
-                _collect(context, &self.prefixes[i], 0, &starts)
+                _collect(context, &self.prefixes[i], 0, &starts, True)
             if starts.unsure or starts.count > CAP:
                 return True
             for i in range(found.count):

@@ -1,9 +1,11 @@
 """Build hook for the optional compiled part of iaticonv (everything else is in pyproject.toml).
 
-Two optional Cython modules speed up the direct conversion paths: ``iaticonv.formats._xml_record_native``
-(IATI XML → JSON, walking libxml2's nodes through lxml's C API) and ``iaticonv.formats._record_xml_native``
-(JSON → IATI XML, over the parsed records). When Cython or a C compiler is missing, or a build fails,
-the package installs without them and the same generated Python code runs (slower, same output).
+Optional Cython modules speed up the hot loops: ``iaticonv.formats._xml_record_native`` (IATI XML → JSON,
+walking libxml2's nodes through lxml's C API), ``iaticonv.formats._record_xml_native`` (JSON → IATI XML,
+over the parsed records), and in the validator ``iaticonv.validate.layers._rule_native`` (the rulesets'
+prefilters) and ``iaticonv.validate.layers._codelists_native`` (the codelist layer's walk). When Cython
+or a C compiler is missing, or a build fails, the package installs without them and the same Python
+code runs (slower, same output).
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ def _extensions() -> list[object]:
                   include_dirs=lxml.get_include()),
         Extension("iaticonv.formats._record_xml_native", ["src/iaticonv/formats/_record_xml_native.pyx"]),
         Extension("iaticonv.validate.layers._rule_native", ["src/iaticonv/validate/layers/_rule_native.pyx"],
+                  include_dirs=lxml.get_include()),
+        Extension("iaticonv.validate.layers._codelists_native", ["src/iaticonv/validate/layers/_codelists_native.pyx"],
                   include_dirs=lxml.get_include()),
     ]
     try:

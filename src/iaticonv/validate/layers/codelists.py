@@ -12,19 +12,22 @@ walk over a record visits only the branches some mapping can match.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from lxml import etree
 
 from ..._xml import parse_file
+from ...formats.direct import pure_python
 from ...standard.codelists import load_codelists
 from ...standard.store import require_store
 from ..context import Chunk, Hit, RecordContext
 
-__all__ = ["CodelistRule", "check_chunk", "check_root", "load_rules"]
+__all__ = ["CodelistRule", "check_chunk", "check_root", "compiled_walk_available", "load_rules", "record_hits"]
 
 _CONDITION = re.compile(r"^(?P<parent>\.\./)?@vocabulary = '(?P<vocab>[^']+)'(?P<default> or not\(@vocabulary\))?$")
 RECORD_TAGS = {"iati-activity": "activity", "iati-organisation": "organisation"}
@@ -180,21 +183,70 @@ def _walk(element: etree._Element, node: Node, extra: bool, out: list[Hit]) -> N
             _walk(child, sub, extra, out)
 
 
-def check_chunk(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
-    """Codelist findings of each record of the chunk, in document order.
+def _native_trie(node: Node, native: Any) -> Any:
+    trie = native.TrieNode([(rule.attribute, rule, rule.codes, rule.current) for rule in node.rules])
+    trie.set_children([(name, _native_trie(child, native)) for name, child in node.children.items()])
+    return trie
 
-    A walk down the trie, record by record, beats one XPath per rule over the chunk here: it visits
-    each mapped element once, where the XPaths would each scan every record's children again. The
-    walk appends to a list (no generator per element) and tests the code before the vocabulary
-    condition, since nearly every value is a valid code.
+
+# record element, extra → (rule, element, value) for each value that is not an allowed code
+NativeWalk = Callable[[etree._Element, bool], list[tuple[CodelistRule, Any, str]]]
+
+
+@cache
+def _native_module() -> Any:
+    """The compiled walk's module (``_codelists_native``) when it is built for this lxml and not turned
+    off with ``IATICONV_PURE_PYTHON``; else None."""
+    if pure_python():
+        return None
+    try:
+        from . import _codelists_native as native  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return native if etree.__version__ == native.BUILT_WITH_LXML else None  # it reads lxml's structures
+
+
+def compiled_walk_available() -> bool:
+    return _native_module() is not None
+
+
+@cache
+def _native_walk(version: str, kind: str) -> NativeWalk | None:
+    """The compiled trie walk for ``version`` and record ``kind``, or None (see ``_native_module``)."""
+    native = _native_module()
+    if native is None:
+        return None
+    walk: NativeWalk = functools.partial(native.record_misses, _native_trie(load_rules(version).records[kind], native))
+    return walk
+
+
+def record_hits(record: etree._Element, version: str, kind: str, extra: bool, *, compiled: bool = True) -> list[Hit]:
+    """The codelist findings of one record, in document order.
+
+    A walk down the trie beats one XPath per rule over a chunk: it visits each mapped element once,
+    where the XPaths would each scan every record's children again. It tests the code before the
+    vocabulary condition, since nearly every value is a valid code; where the compiled walk is built,
+    only the values that are not allowed codes come back to Python for that (``compiled=False``
+    walks in Python: the reference the compiled walk is tested against).
     """
-    node = load_rules(chunk.version).records[chunk.kind]
+    out: list[Hit] = []
+    native = _native_walk(version, kind) if compiled else None
+    if native is not None:
+        for rule, element, value in native(record, extra):
+            if rule.applies(element):
+                out.extend(_hits_for(rule, element, value, rule.attribute, extra))
+        return out
+    node = load_rules(version).records[kind]
+    _check(record, node.rules, extra, out)
+    _walk(record, node, extra, out)
+    return out
+
+
+def check_chunk(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
+    """Codelist findings of each record of the chunk, in document order."""
     extra = chunk.options.extra
     for record in chunk.records:
-        out: list[Hit] = []
-        _check(record.element, node.rules, extra, out)
-        _walk(record.element, node, extra, out)
-        for hit in out:
+        for hit in record_hits(record.element, chunk.version, chunk.kind, extra):
             yield record, hit
 
 

@@ -1,0 +1,169 @@
+# cython: language_level=3, boundscheck=False, wraparound=False
+"""The codelist layer's trie walk (:mod:`.codelists`), compiled, reading libxml2's nodes directly.
+
+Why this exists: nearly every value the walk reads is a valid code, yet the Python walk pays an lxml
+proxy, a tag string and an attribute lookup for each mapped element to find that out. Here the walk
+runs in C over the libxml2 tree under each record; only the values themselves become Python strings
+(to look them up in the codelist's set), and only the rare value that is not an allowed code goes
+back to Python, as (rule, element, value), where the codelist layer decides exactly as before
+(the vocabulary condition, the finding). Tests compare both walks on every real file and on
+records with random codes, vocabularies and node kinds.
+"""
+
+from cpython.ref cimport PyObject
+from libc.stdlib cimport free, malloc
+from libc.string cimport strcmp, strlen
+
+from lxml.includes cimport tree
+from lxml.includes.tree cimport xmlNode, xmlAttr, const_xmlChar
+cimport lxml.includes.etreepublic as cetree
+
+cdef extern from "Python.h":
+    object PyUnicode_DecodeUTF8(const char* s, Py_ssize_t size, const char* errors)
+
+cetree.import_lxml__etree()
+
+BUILT_WITH_LXML = cetree.LXML_VERSION_STRING.decode("ascii")
+
+
+cdef struct RuleSpec:
+    const char* attribute  # NULL: the element's text
+    PyObject* rule         # the CodelistRule (kept alive by the node's list)
+    PyObject* codes        # every code of the list
+    PyObject* current      # the codes not withdrawn (what --extra checks against)
+
+
+cdef class TrieNode:
+    """One trie node: the rules for the element at this path, and the element names below it."""
+
+    cdef RuleSpec* rules
+    cdef int n_rules
+    cdef const char** names
+    cdef list children
+    cdef int n_children
+    cdef list keep
+
+    def __cinit__(self):
+        self.rules = NULL
+        self.names = NULL
+        self.keep = []
+        self.children = []
+
+    def __dealloc__(self):
+        free(self.rules)
+        free(self.names)
+
+    def __init__(self, rules):
+        """``rules``: (attribute or None, rule, codes, current) for the element at this node."""
+        self.n_rules = len(rules)
+        self.rules = <RuleSpec*> malloc(max(1, self.n_rules) * sizeof(RuleSpec))
+        if self.rules is NULL:
+            raise MemoryError()
+        for i, (attribute, rule, codes, current) in enumerate(rules):
+            name = None if attribute is None else attribute.encode("utf-8")
+            self.keep.extend((name, rule, codes, current))
+            self.rules[i].attribute = NULL if name is None else <const char*> name
+            self.rules[i].rule = <PyObject*> rule
+            self.rules[i].codes = <PyObject*> codes
+            self.rules[i].current = <PyObject*> current
+
+    def set_children(self, children):
+        """``children``: (element name, TrieNode) pairs."""
+        self.n_children = len(children)
+        self.names = <const char**> malloc(max(1, self.n_children) * sizeof(const char*))
+        if self.names is NULL:
+            raise MemoryError()
+        for i, (name, child) in enumerate(children):
+            encoded = name.encode("utf-8")
+            self.keep.append(encoded)
+            self.names[i] = <const char*> encoded
+            self.children.append(child)
+
+
+class Delegate(Exception):
+    """Internal: a value this walk does not read itself (an attribute made of several nodes)."""
+
+
+cdef inline bint _is_text(xmlNode* c):
+    return c.type == tree.XML_TEXT_NODE or c.type == tree.XML_CDATA_SECTION_NODE
+
+
+cdef object _attribute(xmlNode* element, const char* name):
+    """lxml's ``element.get(name)`` for a name without namespace; Delegate for a value of several nodes."""
+    cdef xmlAttr* a = element.properties
+    cdef xmlNode* v
+    while a is not NULL:
+        if (a.ns is NULL or a.ns.href is NULL) and strcmp(<const char*> a.name, name) == 0:
+            v = a.children
+            if v is NULL:
+                return ""
+            if v.type != tree.XML_TEXT_NODE or v.next is not NULL or v.content is NULL:
+                raise Delegate()
+            return PyUnicode_DecodeUTF8(<const char*> v.content, strlen(<const char*> v.content), NULL)
+        a = a.next
+    return None
+
+
+cdef object _stripped_text(xmlNode* element):
+    """lxml's ``(element.text or "").strip()``: the text and CDATA nodes before any other child."""
+    cdef xmlNode* c = element.children
+    parts = []
+    while c is not NULL and _is_text(c):
+        if c.content is not NULL:
+            parts.append(PyUnicode_DecodeUTF8(<const char*> c.content, strlen(<const char*> c.content), NULL))
+        c = c.next
+    return "".join(parts).strip()
+
+
+cdef int _check(TrieNode node, cetree._Document doc, xmlNode* element, bint extra, list misses) except -1:
+    """The node's rules on ``element``: each value that is not an allowed code joins ``misses``."""
+    cdef int i
+    cdef RuleSpec* spec
+    proxy = None
+    for i in range(node.n_rules):
+        spec = &node.rules[i]
+        if spec.attribute is NULL:
+            value = _stripped_text(element)
+        else:
+            try:
+                value = _attribute(element, spec.attribute)
+            except Delegate:
+                if proxy is None:
+                    proxy = cetree.elementFactory(doc, element)
+                value = proxy.get(spec.attribute.decode("utf-8"))
+        if value is None or value in <object> (spec.current if extra else spec.codes):
+            continue
+        if proxy is None:
+            proxy = cetree.elementFactory(doc, element)
+        misses.append((<object> spec.rule, proxy, value))
+    return 0
+
+
+cdef int _walk(TrieNode node, cetree._Document doc, xmlNode* element, bint extra, list misses) except -1:
+    cdef xmlNode* c = element.children
+    cdef const char* name
+    cdef int i
+    cdef TrieNode sub
+    while c is not NULL:
+        if c.type == tree.XML_ELEMENT_NODE and (c.ns is NULL or c.ns.href is NULL):
+            name = <const char*> c.name
+            for i in range(node.n_children):
+                if node.names[i][0] == name[0] and strcmp(node.names[i], name) == 0:
+                    sub = <TrieNode> node.children[i]
+                    if sub.n_rules:
+                        _check(sub, doc, c, extra, misses)
+                    if sub.n_children:
+                        _walk(sub, doc, c, extra, misses)
+                    break
+        c = c.next
+    return 0
+
+
+def record_misses(TrieNode root, cetree._Element record, bint extra):
+    """(rule, element, value) for each value under ``record`` that is not an allowed code of its
+    rule, in the order the Python walk meets them (the record's own rules first)."""
+    misses = []
+    if root.n_rules:
+        _check(root, record._doc, record._c_node, extra, misses)
+    _walk(root, record._doc, record._c_node, extra, misses)
+    return misses

@@ -141,11 +141,12 @@ def cli_child(jobs: str, path: Path) -> None:
             code = run(["validate", "--jobs", jobs, str(path), "--format", "json", "-o", str(report), "--quiet",
                         "--force"])
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        peak = _vm_hwm_mb()  # before the report is read back below, which is this script's cost, not the command's
         findings = len(json.loads(report.read_text()).get("findings", [])) if report.exists() else None
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({"exit_code": code, "seconds": seconds, "cpu_seconds": cpu,
                       "workers_cpu_seconds": children.ru_utime + children.ru_stime,
-                      "peak_rss_mb": _vm_hwm_mb(), "worker_peak_rss_mb": workers.biggest_mb,
+                      "peak_rss_mb": peak, "worker_peak_rss_mb": workers.biggest_mb,
                       "workers": len(workers.peaks), "findings": findings}))
 
 

@@ -2,9 +2,10 @@
 
 A case is taken when every path it reads is plain: child steps by name, each with at most a predicate
 of ``@attr='value'`` / ``not(@attr)`` tests joined by ``or``, then an optional ``@attribute`` (else the
-element's text); its contexts are such paths below the record; it has no ``condition``; and its rule
-type has a test here. Everything else (``if_then``, ``loop``, sums, conditions, positions, ``..``,
-``descendant::``, ``text()``) keeps the XPath prefilter of ``rule_prefilter``. The compiled test of a
+element's text); its contexts are such paths below the record; its ``condition``, if any, is such a
+predicate (it becomes the last context step's); and its rule type has a test here. Everything else
+(``if_then``, ``loop``, sums, other conditions, positions, ``..``, ``descendant::``, ``text()``) keeps
+the XPath prefilter of ``rule_prefilter``. The compiled test of a
 case must be true for every context the Python rule fails, like the XPath one; it may be true more
 often (whenever a value is not plainly readable), never less.
 """
@@ -85,6 +86,17 @@ def _context_paths(parts: tuple[str, ...]) -> list[PathPlan] | None:
     return paths
 
 
+def _with_condition(paths: list[PathPlan] | None, condition: Any) -> list[PathPlan] | None:
+    """The context paths with the case's ``condition`` as the predicate of their last step, when it is
+    plain attribute tests and the step has none (a context it rejects is one the rule skips), else None."""
+    if not condition or paths is None:
+        return paths
+    tests = _tests(str(condition))
+    if tests is None or any(not steps or steps[-1][1] for steps, _attribute, _now in paths):
+        return None
+    return [([*steps[:-1], (steps[-1][0], tests)], attribute, now) for steps, attribute, now in paths]
+
+
 def _all(paths: Any) -> list[PathPlan] | None:
     parsed = [parse_path(str(path)) for path in paths]
     if not parsed or any(path is None or path[2] for path in parsed):
@@ -153,9 +165,9 @@ def native_module() -> Any:
 def native_plan(name: str, case: Mapping[str, Any], contexts: tuple[str, ...], today: tuple[int, int, int]) -> Any:
     """The compiled prefilter of a case (a ``CasePlan``), or None to keep its XPath."""
     native = native_module()
-    if native is None or case.get("condition"):
+    if native is None:
         return None
-    context_paths = _context_paths(contexts)
+    context_paths = _with_condition(_context_paths(contexts), case.get("condition"))
     test = _op(name, case)
     if context_paths is None or test is None or len(context_paths) > MAX_CONTEXTS:
         return None

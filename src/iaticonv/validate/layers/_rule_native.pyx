@@ -410,7 +410,10 @@ cdef class CasePlan:
             paths[i].now = now
             count[0] = i + 1
             if paths[i].step is NULL:
+                paths[i].steps = 0
                 raise MemoryError()
+            for j in range(paths[i].steps):
+                paths[i].step[j].tests = NULL  # freed by __dealloc__ even if a later malloc fails
             for j, (name, tests) in enumerate(steps):
                 paths[i].step[j].name = self._bytes(name)
                 paths[i].step[j].alternatives = len(tests)

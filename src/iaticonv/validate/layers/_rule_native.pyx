@@ -18,7 +18,8 @@ the same with and without this module.
 
 from cpython.ref cimport PyObject
 from libc.stdlib cimport free, malloc
-from libc.string cimport memcmp, strcmp, strlen, strncmp
+from libc.math cimport NAN
+from libc.string cimport strcmp, strlen, strncmp
 
 from lxml.includes cimport tree
 from lxml.includes.tree cimport xmlAttr, xmlNode
@@ -54,9 +55,21 @@ cdef enum:
     DATE_UNSURE = -2     # a value this module does not read with certainty: select
 
 
-cdef struct Alternative:   # one test of a predicate: @attr = 'value', or not(@attr) when value is NULL
+# How a predicate's test compares its attribute (the codes of rule_native.TESTS), with XPath's meaning.
+cdef enum:
+    TEST_EQUAL = 0       # @a = 'v'
+    TEST_UNEQUAL = 1     # @a != 'v' (the attribute present)
+    TEST_ABSENT = 2      # not(@a)
+    TEST_NOT_EQUAL = 3   # not(@a = 'v') (true when the attribute is absent)
+    TEST_NUMBER = 4      # @a = 98: number(@a) equals it
+    TEST_NOT_NUMBER = 5  # @a != 1: the attribute present and number(@a) differs (NaN differs)
+
+
+cdef struct Alternative:   # one test of a predicate
     const char* attr
-    const char* value
+    int kind
+    const char* value       # the string compared with (string tests)
+    double number           # the number compared with (number tests)
 
 
 cdef struct Step:
@@ -115,24 +128,98 @@ cdef const char* _element_text(xmlNode* node, bint* unsure):
 
 
 cdef bint _passes(xmlNode* node, Step* step, bint* unsure):
-    """Whether ``node`` passes the step's predicate (any alternative true)."""
+    """Whether ``node`` passes the step's predicate (any alternative true). An attribute that cannot be
+    read plainly makes its alternative true and sets ``unsure``."""
     cdef int i
     cdef bint found
+    cdef bint unreadable
     cdef const char* value
+    cdef Alternative* test
+    cdef double number
     if step.alternatives == 0:
         return True
     for i in range(step.alternatives):
+        test = &step.tests[i]
         found = False
-        value = _attr_text(node, step.tests[i].attr, &found, unsure)
-        if step.tests[i].value is NULL:
+        unreadable = False
+        value = _attr_text(node, test.attr, &found, &unreadable)
+        if test.kind == TEST_ABSENT:
             if not found:
                 return True
-        elif found:
-            if value is NULL:   # unreadable: count the node in, and the context is selected anyway
+            continue
+        if not found:
+            if test.kind == TEST_NOT_EQUAL:
                 return True
-            if strcmp(value, step.tests[i].value) == 0:
+            continue
+        if unreadable:
+            unsure[0] = True
+            return True
+        if test.kind == TEST_EQUAL:
+            if strcmp(value, test.value) == 0:
+                return True
+        elif test.kind == TEST_UNEQUAL or test.kind == TEST_NOT_EQUAL:
+            if strcmp(value, test.value) != 0:
+                return True
+        else:
+            number = _xpath_number(value, unsure)
+            if (number == test.number) == (test.kind == TEST_NUMBER):  # NaN equals nothing
                 return True
     return False
+
+
+cdef int _plain_decimal(const char* text, double* value):
+    """Read ASCII blanks, an optional '-', digits with at most one '.', blanks (XPath's number syntax,
+    and a plain case of Python's float): 0 for no such number, else how many digits it has. Converted
+    by Python's own parser, so bounds compare as the Python rules compare them."""
+    cdef char buffer[NUMBER_MAX + 1]
+    cdef const char* start = text
+    cdef Py_ssize_t n
+    cdef Py_ssize_t i
+    cdef int digits = 0
+    cdef int points = 0
+    while start[0] == 32 or start[0] == 9 or start[0] == 10 or start[0] == 13:
+        start += 1
+    n = strlen(start)
+    while n > 0 and (start[n - 1] == 32 or start[n - 1] == 9 or start[n - 1] == 10 or start[n - 1] == 13):
+        n -= 1
+    if n == 0 or n > NUMBER_MAX:
+        return 0
+    for i in range(n):
+        if 48 <= start[i] <= 57:
+            digits += 1
+        elif start[i] == 46:
+            points += 1
+        elif not (start[i] == 45 and i == 0):
+            return 0
+    if digits == 0 or points > 1:
+        return 0
+    for i in range(n):
+        buffer[i] = start[i]
+    buffer[n] = 0
+    try:
+        value[0] = PyOS_string_to_double(buffer, NULL, NULL)
+    except ValueError:
+        return 0
+    return digits
+
+
+cdef double _xpath_number(const char* text, bint* unsure):
+    """``number()`` of a string as libxml2 computes it: the value of a plain decimal, NaN for a text
+    without a digit. Anything else (libxml2 also reads exponents, which XPath 1.0 does not have), or
+    a number too long to be sure both parsers round it alike, sets ``unsure``."""
+    cdef double value = NAN
+    cdef int digits = _plain_decimal(text, &value)
+    cdef const char* c = text
+    if digits == 0:
+        while c[0] != 0:
+            if 48 <= c[0] <= 57:
+                unsure[0] = True
+                break
+            c += 1
+        return NAN
+    if digits > 15:
+        unsure[0] = True
+    return value
 
 
 cdef void _add(Values* out, const char* text):
@@ -218,37 +305,9 @@ cdef bint _has_any(const char* text, const char* chars):
 
 
 cdef bint _outside(const char* text, double low, double high):
-    """True unless ``text`` is a plain decimal (ASCII blanks, optional '-', digits, one '.') in
-    [low, high]. Converted by Python's own float parser, so the bounds compare as the rule does."""
-    cdef char buffer[NUMBER_MAX + 1]
-    cdef const char* start = text
-    cdef Py_ssize_t n
-    cdef Py_ssize_t i
-    cdef int digits = 0
-    cdef int points = 0
-    cdef double value
-    while start[0] == 32 or start[0] == 9 or start[0] == 10 or start[0] == 13:
-        start += 1
-    n = strlen(start)
-    while n > 0 and (start[n - 1] == 32 or start[n - 1] == 9 or start[n - 1] == 10 or start[n - 1] == 13):
-        n -= 1
-    if n == 0 or n > NUMBER_MAX:
-        return True
-    for i in range(n):
-        if 48 <= start[i] <= 57:
-            digits += 1
-        elif start[i] == 46:
-            points += 1
-        elif not (start[i] == 45 and i == 0):
-            return True
-    if digits == 0 or points > 1:
-        return True
-    for i in range(n):
-        buffer[i] = start[i]
-    buffer[n] = 0
-    try:
-        value = PyOS_string_to_double(buffer, NULL, NULL)
-    except ValueError:
+    """True unless ``text`` is a plain decimal in [low, high] (the range rule then passes)."""
+    cdef double value = NAN
+    if _plain_decimal(text, &value) == 0:
         return True
     return not (low <= value <= high)
 
@@ -397,7 +456,7 @@ cdef class CasePlan:
         return <const char*>value
 
     cdef Path* _paths(self, list described, int* count):
-        """``described``: [(steps, attribute or None, now)], steps: [(name, [(attr, value or None)])]."""
+        """``described``: [(steps, attribute or None, now)], steps: [(name, [(attr, kind, value, number)])]."""
         cdef Path* paths = <Path*>malloc(max(1, len(described)) * sizeof(Path))
         cdef int i, j, k
         if paths is NULL:
@@ -420,9 +479,11 @@ cdef class CasePlan:
                 paths[i].step[j].tests = <Alternative*>malloc(max(1, len(tests)) * sizeof(Alternative))
                 if paths[i].step[j].tests is NULL:
                     raise MemoryError()
-                for k, (attr, value) in enumerate(tests):
+                for k, (attr, kind, value, number) in enumerate(tests):
                     paths[i].step[j].tests[k].attr = self._bytes(attr)
-                    paths[i].step[j].tests[k].value = NULL if value is None else self._bytes(value)
+                    paths[i].step[j].tests[k].kind = kind
+                    paths[i].step[j].tests[k].value = self._bytes(value)
+                    paths[i].step[j].tests[k].number = number
         return paths
 
     def __dealloc__(self):

@@ -1,13 +1,15 @@
 """Plans for the compiled prefilters (``_rule_native``, optional): which cases it takes, and how.
 
 A case is taken when every path it reads is plain: child steps by name, each with at most a predicate
-of ``@attr='value'`` / ``not(@attr)`` tests joined by ``or``, then an optional ``@attribute`` (else the
-element's text); its contexts are such paths below the record; its ``condition``, if any, is such a
-predicate (it becomes the last context step's); and its rule type has a test here. Everything else
-(``if_then``, ``loop``, sums, other conditions, positions, ``..``, ``descendant::``, ``text()``) keeps
-the XPath prefilter of ``rule_prefilter``. The compiled test of a
-case must be true for every context the Python rule fails, like the XPath one; it may be true more
-often (whenever a value is not plainly readable), never less.
+of attribute tests joined by ``or`` (``@a='v'``, ``@a!='v'``, ``@a=98``, ``@a!=1``, ``not(@a)``,
+``not(@a='v')``, with XPath's meaning), then an optional ``@attribute`` (else the element's text); its
+contexts are such paths below the record; its ``condition``, if any, is such a predicate (it becomes
+the last context step's); and its rule type has a test here. A ``loop`` case is taken by its
+``foreach`` path: its prefilter is that the path finds a value (its sub-cases keep their conditions).
+Everything else (``if_then``, sums, other conditions, positions, ``..``, ``descendant::``, ``text()``)
+keeps the XPath prefilter of ``rule_prefilter``. The compiled test of a case must be true for every
+context the Python rule fails, like the XPath one; it may be true more often (whenever a value is not
+plainly readable), never less.
 """
 
 from __future__ import annotations
@@ -25,24 +27,42 @@ __all__ = ["ChunkPrefilter", "chunk_prefilter", "native_module", "native_plan", 
 ChunkPrefilter = Callable[[Any], list[list[Any] | None]]
 MAX_CONTEXTS = 32  # a bit each in the compiled walk
 # A path as the compiled module takes it: ([(name, [(attr, value or None), …]), …], attribute or None, NOW?)
-PathPlan = tuple[list[tuple[bytes, list[tuple[bytes, bytes | None]]]], bytes | None, bool]
+PathPlan = tuple[list[tuple[bytes, list[tuple[bytes, int, bytes, float]]]], bytes | None, bool]
 
 OPS = {"exists": 0, "none": 1, "many": 2, "unique": 3, "no_spaces": 4, "chars": 5, "range": 6,
        "date_order": 7, "time_limit": 8, "starts": 9}
 RECORD_STEP = {"activity": b"iati-activity", "organisation": b"iati-organisation"}
 
+TESTS = {"equal": 0, "unequal": 1, "absent": 2, "not_equal": 3, "number": 4, "not_number": 5}
+
 _NAME = r"[A-Za-z_][A-Za-z0-9_.\-]*"
-_TEST = rf"(?:@({_NAME})\s*=\s*'([^']*)'|not\(@({_NAME})\))"
+_LITERAL = r"'[^']*'|-?[0-9]+(?:\.[0-9]+)?"
+_TEST = rf"(?:@{_NAME}\s*!?=\s*(?:{_LITERAL})|not\(\s*@{_NAME}\s*(?:=\s*'[^']*'\s*)?\))"
 _PREDICATE = re.compile(rf"\s*{_TEST}(?:\s+or\s+{_TEST})*\s*")
+_ONE_TEST = re.compile(rf"@({_NAME})\s*(!?=)\s*({_LITERAL})|not\(\s*@({_NAME})\s*(?:=\s*'([^']*)'\s*)?\)")
 _STEP = re.compile(rf"({_NAME})(?:\[([^\[\]]*)\])?")
 _ATTRIBUTE = re.compile(rf"@({_NAME})")
 
+Test = tuple[bytes, int, bytes, float]  # attribute, TESTS code, string compared with, number compared with
 
-def _tests(predicate: str) -> list[tuple[bytes, bytes | None]] | None:
+
+def _test(match: re.Match[str]) -> Test:
+    """One alternative of a predicate, with XPath's meaning: a quoted literal compares strings, a
+    number literal compares ``number(@a)``; ``!=`` needs the attribute; ``not(...)`` negates."""
+    attr, operator, literal, negated, negated_value = match.groups()
+    if negated is not None:
+        if negated_value is None:
+            return negated.encode(), TESTS["absent"], b"", 0.0
+        return negated.encode(), TESTS["not_equal"], negated_value.encode(), 0.0
+    if literal.startswith("'"):
+        return attr.encode(), TESTS["equal" if operator == "=" else "unequal"], literal[1:-1].encode(), 0.0
+    return attr.encode(), TESTS["number" if operator == "=" else "not_number"], b"", float(literal)
+
+
+def _tests(predicate: str) -> list[Test] | None:
     if not _PREDICATE.fullmatch(predicate):
         return None
-    found = re.findall(_TEST, predicate)
-    return [(attr.encode(), value.encode()) if attr else (absent.encode(), None) for attr, value, absent in found]
+    return [_test(match) for match in _ONE_TEST.finditer(predicate)]
 
 
 def _split(path: str) -> list[str] | None:
@@ -61,7 +81,7 @@ def parse_path(path: str) -> PathPlan | None:
     attribute: bytes | None = None
     if _ATTRIBUTE.fullmatch(parts[-1]):
         attribute = parts.pop()[1:].encode()
-    steps: list[tuple[bytes, list[tuple[bytes, bytes | None]]]] = []
+    steps: list[tuple[bytes, list[Test]]] = []
     for part in parts:
         match = _STEP.fullmatch(part)
         if match is None:
@@ -132,6 +152,9 @@ def _op(name: str, case: Mapping[str, Any]) -> dict[str, Any] | None:
                                             "paths": dates}
     if name == "startswith":
         return _startswith(case)
+    if name == "loop":  # its sub-cases run per value of ``foreach``: a context without one has none to fail
+        paths = _all([case["foreach"]])
+        return None if paths is None else {"op": "exists", "paths": paths}
     return None
 
 
@@ -167,7 +190,8 @@ def native_plan(name: str, case: Mapping[str, Any], contexts: tuple[str, ...], t
     native = native_module()
     if native is None:
         return None
-    context_paths = _with_condition(_context_paths(contexts), case.get("condition"))
+    condition = case.get("condition") if name != "loop" else None  # as in rule_prefilter.prefilter
+    context_paths = _with_condition(_context_paths(contexts), condition)
     test = _op(name, case)
     if context_paths is None or test is None or len(context_paths) > MAX_CONTEXTS:
         return None

@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -28,6 +29,8 @@ from iaticonv.validate.context import Chunk, RecordContext
 from iaticonv.validate.layers import rules
 from iaticonv.validate.layers.rule_native import native_module, parse_path
 from iaticonv.validate.layers.rule_types import RULE_TYPES
+from iaticonv.validate.layers.rule_xpath import truthy
+from iaticonv.validate.ruleinfo import VERSIONS
 from test_validate_rules import _chunks_of, _key, _reference_hits
 
 pytestmark = pytest.mark.skipif(native_module() is None, reason="the compiled prefilters are not built here")
@@ -172,16 +175,21 @@ def test_never_hides_a_failure_on_every_pair_of_awkward_values(tmp_path: Path) -
     """Every pair of the awkward dates, with every awkward number and text, in the places the
     compiled tests read: dates compared (order, now, one year), numbers ranged, texts trimmed and
     searched, identifiers prefixed."""
+    path = _grid_file(tmp_path)
+    covered = sum(_check_chunk(chunk) for chunk in _chunks_of(path, OPTIONS))
+    assert covered > len(DATES) ** 2
+
+
+def _grid_file(folder: Path) -> Path:
     activities = []
     for index, (first, second) in enumerate((a, b) for a in DATES for b in DATES):
         number, text = NUMBERS[index % len(NUMBERS)], TEXTS[index % len(TEXTS)]
         identifier = f"{text}-{index}" if index % 2 else f"GB-1-{index}"
         activities.append(_grid_activity(identifier, text if index % 3 else "GB-1", first, second, number))
-    path = tmp_path / "grid.xml"
+    path = folder / "grid.xml"
     path.write_text('<iati-activities version="2.03">' + "".join(activities) + "</iati-activities>",
                     encoding="utf-8")
-    covered = sum(_check_chunk(chunk) for chunk in _chunks_of(path, OPTIONS))
-    assert covered > len(activities)
+    return path
 
 
 def test_entity_references_are_left_to_the_xpath() -> None:
@@ -213,23 +221,28 @@ def test_entity_references_are_left_to_the_xpath() -> None:
     assert [_key(r, h) for r, h in rules.check_chunk(chunk)] == _reference_hits(chunk)
 
 
-EQUAL, UNEQUAL, ABSENT, NOT_EQUAL, NUMBER, NOT_NUMBER = range(6)
+EQUAL, UNEQUAL, ABSENT, NOT_EQUAL, NUMBER, NOT_NUMBER, PRESENT, CHILD = range(8)
 
 
 @pytest.mark.parametrize(("path", "plan"), [
-    ("reporting-org/@ref", ([(b"reporting-org", [])], b"ref", False)),
+    ("reporting-org/@ref", ([(b"reporting-org", [], False)], b"ref", False)),
     ("activity-date[@type='1' or @type = '2']/@iso-date",
-     ([(b"activity-date", [(b"type", EQUAL, b"1", 0.0), (b"type", EQUAL, b"2", 0.0)])], b"iso-date", False)),
+     ([(b"activity-date", [(b"type", EQUAL, b"1", 0.0), (b"type", EQUAL, b"2", 0.0)], False)], b"iso-date", False)),
     ("aid-type[@vocabulary = '1' or @vocabulary = '' or not(@vocabulary)]",
      ([(b"aid-type", [(b"vocabulary", EQUAL, b"1", 0.0), (b"vocabulary", EQUAL, b"", 0.0),
-                      (b"vocabulary", ABSENT, b"", 0.0)])], None, False)),
-    ("sector[@vocabulary != '1']/@vocabulary", ([(b"sector", [(b"vocabulary", UNEQUAL, b"1", 0.0)])], b"vocabulary",
-                                                False)),
+                      (b"vocabulary", ABSENT, b"", 0.0)], False)], None, False)),
+    ("sector[@vocabulary != '1']/@vocabulary",
+     ([(b"sector", [(b"vocabulary", UNEQUAL, b"1", 0.0)], False)], b"vocabulary", False)),
     ("default-aid-type[@vocabulary != 1]/@vocabulary",
-     ([(b"default-aid-type", [(b"vocabulary", NOT_NUMBER, b"", 1.0)])], b"vocabulary", False)),
+     ([(b"default-aid-type", [(b"vocabulary", NOT_NUMBER, b"", 1.0)], False)], b"vocabulary", False)),
     ("sector[@vocabulary=98 or @vocabulary=99]",
-     ([(b"sector", [(b"vocabulary", NUMBER, b"", 98.0), (b"vocabulary", NUMBER, b"", 99.0)])], None, False)),
-    ("sector[not(@vocabulary='')]", ([(b"sector", [(b"vocabulary", NOT_EQUAL, b"", 0.0)])], None, False)),
+     ([(b"sector", [(b"vocabulary", NUMBER, b"", 98.0), (b"vocabulary", NUMBER, b"", 99.0)], False)], None, False)),
+    ("sector[not(@vocabulary='')]", ([(b"sector", [(b"vocabulary", NOT_EQUAL, b"", 0.0)], False)], None, False)),
+    ("transaction[recipient-country or recipient-region]",
+     ([(b"transaction", [(b"", CHILD, b"recipient-country", 0.0), (b"", CHILD, b"recipient-region", 0.0)], False)],
+      None, False)),
+    ("transaction[not(recipient-country or @code)]",
+     ([(b"transaction", [(b"", CHILD, b"recipient-country", 0.0), (b"code", PRESENT, b"", 0.0)], True)], None, False)),
     ("@ref", ([], b"ref", False)),
     ("NOW", ([], None, True)),
 ])
@@ -239,7 +252,8 @@ def test_plain_paths_are_read(path: str, plan: object) -> None:
 
 @pytest.mark.parametrize("path", ["reference[1]", "../reference[1]", "narrative/text()", "descendant::narrative",
                                   "a[@x='1/2']/@y", "count(sector)", "sector[@vocabulary > 1]",
-                                  "sector[@vocabulary='1' and @code]", "sector[@code][@vocabulary='1']"])
+                                  "sector[@vocabulary='1' and @code]", "sector[@code][@vocabulary='1']", "or",
+                                  "x[not(a) or b]"])
 def test_other_paths_keep_their_xpath(path: str) -> None:
     assert parse_path(path) is None
 
@@ -286,3 +300,82 @@ def test_spaces_are_those_python_strips() -> None:
     xml_chars = [c for c in range(0x110000) if c in (9, 10, 13) or 0x20 <= c <= 0xD7FF or 0xE000 <= c <= 0xFFFD
                  or c >= 0x10000]
     assert [c for c in xml_chars if native.is_space_code(c)] == [c for c in xml_chars if chr(c).isspace()]
+
+
+def _expression_cases() -> list[tuple[str, str, Any, str]]:
+    """(version, context path, compiled case, which) for every compiled if/then/condition expression."""
+    found = []
+    env = rules.environment(OPTIONS.today, OPTIONS.registered_org_ids)
+    for version in VERSIONS:
+        for kind in ("activity", "organisation"):
+            for compiled in rules.load_ruleset(version, kind, rules.today_number(env.now)):
+                if compiled.native is None:
+                    continue
+                for which, key in (("if", "if"), ("then", "then"), ("condition", "condition")):
+                    if key in compiled.case:
+                        try:
+                            compiled.native.truth(etree.Element("x"), which)
+                        except ValueError:
+                            continue  # a condition taken as a predicate of the context, not an expression
+                        found.append((version, kind, compiled, which))
+    return found
+
+
+def test_expressions_are_xpath_on_every_context(tmp_path: Path) -> None:
+    """Each compiled expression, on every context of the real files, the examples and the awkward grid,
+    is true exactly when libxml's XPath is (as the official engine tests it), unless it says unsure."""
+    expressions = _expression_cases()
+    assert {which for _v, _k, _c, which in expressions} >= {"if", "then", "condition"}
+    assert len(expressions) > 30
+    files = [*_files(), _grid_file(tmp_path)]
+    checked = unsure_count = 0
+    for path in files:
+        for chunk in _chunks_of(path, OPTIONS):
+            for version, kind, compiled, which in expressions:
+                if (version, kind) != (chunk.version, chunk.kind):
+                    continue
+                every = etree.XPath(rules.chunk_xpath(chunk.kind, compiled.contexts, "true()"))(chunk.root)
+                assert isinstance(every, list)
+                for element in every:
+                    truth, unsure = compiled.native.truth(element, which)
+                    if unsure:
+                        unsure_count += 1
+                        continue
+                    assert truth == truthy(str(compiled.case[which]), element), (
+                        compiled.case[which], element.getroottree().getpath(element))
+                    checked += 1
+    assert checked > 10_000 and unsure_count < checked / 100
+
+
+SYNTHETIC = ["2 < count(a)", "count(a) + count(b) >= 2", "@v = 1", "1 = @v", "1 < @v", "@v > 1", "2 >= @v",
+             "not(a or @v)", "a and b", "number(@v) = @v", "boolean(a/@v)", "count(a[@v='1']) = count(a)",
+             "not(a[not(@v)])", "(a or b) and not(c)", "a/@v = 2.5", "3 > a/@v", "not(a/@v) or a/@v = 100",
+             "a/@v != 1", "count(a) = 1 and not(b)", "count(a/@v) > 1 or count(b) < 1"]
+SAMPLES = ['<x/>', '<x v="1"/>', '<x v=" 2 "><a/></x>', '<x v="x"><a v="1"/><a v="2.5"/><b/></x>',
+           '<x v="1e0"><a v="100"/><c/></x>', '<x><a/><a v="1"/><b/><b/></x>', '<x v="-1"><a v="3"/></x>',
+           '<x v="1.0"><a v=""/></x>']
+
+
+@pytest.mark.parametrize("expression", SYNTHETIC)
+def test_expression_evaluation_is_xpath(expression: str) -> None:
+    from iaticonv.validate.layers.rule_expr import Compiled, compile_expression
+
+    native = native_module()
+    compiled = Compiled(parse_path)
+    root = compile_expression(expression, compiled)
+    assert root is not None, expression
+    plan = native.CasePlan(0, [([], None, False)], [], exprs=compiled.nodes, expr_paths=compiled.paths,
+                           condition=root)
+    for sample in SAMPLES:
+        element = etree.fromstring(sample)
+        truth, unsure = plan.truth(element, "condition")
+        if not unsure:
+            assert truth == truthy(expression, element), (expression, sample)
+
+
+@pytest.mark.parametrize("expression", ["a | b", "count(a) - 1", "@v = 'x'", "a = b", "a = (b or c)",
+                                        "string(a)", "count(a", "a/text()", "sum(a/@v) > 1", ""])
+def test_other_expressions_keep_their_xpath(expression: str) -> None:
+    from iaticonv.validate.layers.rule_expr import Compiled, compile_expression
+
+    assert compile_expression(expression, Compiled(parse_path)) is None

@@ -18,7 +18,7 @@ the same with and without this module.
 
 from cpython.ref cimport PyObject
 from libc.stdlib cimport free, malloc
-from libc.math cimport NAN
+from libc.math cimport NAN, fabs
 from libc.string cimport strcmp, strlen, strncmp
 
 from lxml.includes cimport tree
@@ -49,6 +49,42 @@ cdef enum:
     OP_DATE_ORDER = 7    # the first date of path 0 not before that of path 1 (or now)
     OP_TIME_LIMIT = 8    # more than 365 days from the first date of path 0 to that of path 1
     OP_STARTS = 9        # a text of the paths not starting with one of the prefix texts + separator
+    OP_IF_THEN = 10      # the "if" expression true and the "then" expression false
+    OP_SUM = 11          # the numbers of the paths not summing to ``low`` (``high``: 1 when no value passes)
+
+# Expression nodes (the codes of rule_native.EXPRESSIONS): XPath 1.0 over the plan's paths.
+cdef enum:
+    E_PATH = 0       # the node-set of path ``path``
+    E_COUNT = 1      # count(path)
+    E_NUMBER_OF = 2  # number(path): the number of its first node's text
+    E_LITERAL = 3    # a number
+    E_NOT = 4
+    E_BOOLEAN = 5
+    E_AND = 6
+    E_OR = 7
+    E_ADD = 8
+    E_COMPARE = 9    # ``compare``: 0 =, 1 !=, 2 <, 3 >, 4 <=, 5 >=
+
+cdef enum:
+    V_BOOLEAN = 0
+    V_NUMBER = 1
+    V_NODES = 2
+
+
+cdef struct Expr:
+    int op
+    int compare
+    int left
+    int right
+    int path
+    double number
+
+
+cdef struct Value:
+    int kind
+    double number
+    bint truth
+    int path
 
 cdef enum:
     DATE_MISSING = -1    # no value: the rule passes
@@ -63,6 +99,8 @@ cdef enum:
     TEST_NOT_EQUAL = 3   # not(@a = 'v') (true when the attribute is absent)
     TEST_NUMBER = 4      # @a = 98: number(@a) equals it
     TEST_NOT_NUMBER = 5  # @a != 1: the attribute present and number(@a) differs (NaN differs)
+    TEST_PRESENT = 6     # @a
+    TEST_CHILD = 7       # a child element of that name (no namespace)
 
 
 cdef struct Alternative:   # one test of a predicate
@@ -76,6 +114,7 @@ cdef struct Step:
     const char* name
     int alternatives        # 0: no predicate
     Alternative* tests
+    bint negate             # the predicate is not(any alternative)
 
 
 cdef struct Path:
@@ -127,44 +166,60 @@ cdef const char* _element_text(xmlNode* node, bint* unsure):
     return NULL
 
 
-cdef bint _passes(xmlNode* node, Step* step, bint* unsure):
-    """Whether ``node`` passes the step's predicate (any alternative true). An attribute that cannot be
-    read plainly makes its alternative true and sets ``unsure``."""
-    cdef int i
-    cdef bint found
-    cdef bint unreadable
+cdef bint _has_child(xmlNode* node, const char* name, bint* unsure):
+    cdef xmlNode* child = node.children
+    while child is not NULL:
+        if _plain_name(child, name):
+            return True
+        if child.type == tree.XML_ENTITY_REF_NODE or child.type == tree.XML_XINCLUDE_START:
+            unsure[0] = True
+        child = child.next
+    return False
+
+
+cdef bint _alternative(xmlNode* node, Alternative* test, bint* unsure):
+    """One test of a predicate, as XPath means it; an attribute that cannot be read plainly sets
+    ``unsure`` (the caller then counts the node in)."""
+    cdef bint found = False
+    cdef bint unreadable = False
     cdef const char* value
-    cdef Alternative* test
     cdef double number
+    if test.kind == TEST_CHILD:
+        return _has_child(node, test.value, unsure)
+    value = _attr_text(node, test.attr, &found, &unreadable)
+    if test.kind == TEST_ABSENT:
+        return not found
+    if test.kind == TEST_PRESENT:
+        return found
+    if not found:
+        return test.kind == TEST_NOT_EQUAL
+    if unreadable:
+        unsure[0] = True
+        return True
+    if test.kind == TEST_EQUAL:
+        return strcmp(value, test.value) == 0
+    if test.kind == TEST_UNEQUAL or test.kind == TEST_NOT_EQUAL:
+        return strcmp(value, test.value) != 0
+    number = _xpath_number(value, unsure)
+    return (number == test.number) == (test.kind == TEST_NUMBER)  # NaN equals nothing
+
+
+cdef bint _passes(xmlNode* node, Step* step, bint* unsure):
+    """Whether ``node`` passes the step's predicate. Whenever a test is unsure, the node passes and
+    ``unsure`` is set: a value path then selects its context, a context walk gives the chunk back."""
+    cdef int i
+    cdef bint any_true = False
+    cdef bint doubt = False
     if step.alternatives == 0:
         return True
     for i in range(step.alternatives):
-        test = &step.tests[i]
-        found = False
-        unreadable = False
-        value = _attr_text(node, test.attr, &found, &unreadable)
-        if test.kind == TEST_ABSENT:
-            if not found:
-                return True
-            continue
-        if not found:
-            if test.kind == TEST_NOT_EQUAL:
-                return True
-            continue
-        if unreadable:
-            unsure[0] = True
-            return True
-        if test.kind == TEST_EQUAL:
-            if strcmp(value, test.value) == 0:
-                return True
-        elif test.kind == TEST_UNEQUAL or test.kind == TEST_NOT_EQUAL:
-            if strcmp(value, test.value) != 0:
-                return True
-        else:
-            number = _xpath_number(value, unsure)
-            if (number == test.number) == (test.kind == TEST_NUMBER):  # NaN equals nothing
-                return True
-    return False
+        if _alternative(node, &step.tests[i], &doubt):
+            any_true = True
+            break
+    if doubt:
+        unsure[0] = True
+        return True
+    return any_true != step.negate
 
 
 cdef int _plain_decimal(const char* text, double* value):
@@ -404,6 +459,152 @@ cdef int _first_date(xmlNode* context, Path* path, long today, long* low, long* 
     return _date(found.text[0], low, high)
 
 
+cdef bint _compared(double a, double b, int compare):
+    if compare == 0:
+        return a == b
+    if compare == 1:
+        return a != b
+    if compare == 2:
+        return a < b
+    if compare == 3:
+        return a > b
+    if compare == 4:
+        return a <= b
+    return a >= b
+
+
+cdef int _swapped(int compare):
+    """The comparison with its sides swapped (a < b is b > a)."""
+    if compare == 2:
+        return 3
+    if compare == 3:
+        return 2
+    if compare == 4:
+        return 5
+    if compare == 5:
+        return 4
+    return compare
+
+
+cdef bint _nodes_truth(Path* path, xmlNode* context, bint* unsure):
+    cdef Values found
+    found.count = 0
+    found.unsure = False
+    _collect(context, path, 0, &found, False)
+    if found.unsure:
+        unsure[0] = True
+    return found.count > 0
+
+
+cdef double _number_of(Path* path, xmlNode* context, bint* unsure):
+    """number() of a node-set: that of its first node's text (NaN when empty)."""
+    cdef Values found
+    found.count = 0
+    found.unsure = False
+    _collect(context, path, 0, &found, True)
+    if found.unsure:
+        unsure[0] = True
+        return NAN
+    if found.count == 0:
+        return NAN
+    return _xpath_number(found.text[0], unsure)
+
+
+cdef bint _truth(Value value, Path* paths, xmlNode* context, bint* unsure):
+    if value.kind == V_BOOLEAN:
+        return value.truth
+    if value.kind == V_NUMBER:
+        return value.number == value.number and value.number != 0
+    return _nodes_truth(&paths[value.path], context, unsure)
+
+
+cdef double _number(Value value, Path* paths, xmlNode* context, bint* unsure):
+    if value.kind == V_NUMBER:
+        return value.number
+    if value.kind == V_BOOLEAN:
+        return 1.0 if value.truth else 0.0
+    return _number_of(&paths[value.path], context, unsure)
+
+
+cdef bint _nodes_compared(Path* path, double number, int compare, xmlNode* context, bint* unsure):
+    """A node-set compared with a number: true when some node's number compares so."""
+    cdef Values found
+    cdef int i
+    found.count = 0
+    found.unsure = False
+    _collect(context, path, 0, &found, True)
+    if found.unsure or found.count > CAP:
+        unsure[0] = True
+        return True
+    for i in range(found.count):
+        if _compared(_xpath_number(found.text[i], unsure), number, compare):
+            return True
+    return False
+
+
+cdef Value _evaluate(Expr* exprs, int index, Path* paths, xmlNode* context, bint* unsure):
+    """XPath 1.0's value of expression ``index`` on the context (``unsure`` when a value was not read
+    with certainty: the caller then selects the context)."""
+    cdef Expr* e = &exprs[index]
+    cdef Value out
+    cdef Value a
+    cdef Value b
+    out.kind = V_BOOLEAN
+    out.truth = False
+    out.number = 0.0
+    out.path = -1
+    if e.op == E_PATH:
+        out.kind = V_NODES
+        out.path = e.path
+    elif e.op == E_COUNT:
+        out.kind = V_NUMBER
+        out.number = _count(&paths[e.path], context, unsure)
+    elif e.op == E_NUMBER_OF:
+        out.kind = V_NUMBER
+        out.number = _number_of(&paths[e.path], context, unsure)
+    elif e.op == E_LITERAL:
+        out.kind = V_NUMBER
+        out.number = e.number
+    elif e.op == E_NOT:
+        out.truth = not _truth(_evaluate(exprs, e.left, paths, context, unsure), paths, context, unsure)
+    elif e.op == E_BOOLEAN:
+        out.truth = _truth(_evaluate(exprs, e.left, paths, context, unsure), paths, context, unsure)
+    elif e.op == E_AND:
+        out.truth = (_truth(_evaluate(exprs, e.left, paths, context, unsure), paths, context, unsure)
+                     and _truth(_evaluate(exprs, e.right, paths, context, unsure), paths, context, unsure))
+    elif e.op == E_OR:
+        out.truth = (_truth(_evaluate(exprs, e.left, paths, context, unsure), paths, context, unsure)
+                     or _truth(_evaluate(exprs, e.right, paths, context, unsure), paths, context, unsure))
+    elif e.op == E_ADD:
+        out.kind = V_NUMBER
+        out.number = (_number(_evaluate(exprs, e.left, paths, context, unsure), paths, context, unsure)
+                      + _number(_evaluate(exprs, e.right, paths, context, unsure), paths, context, unsure))
+    else:
+        a = _evaluate(exprs, e.left, paths, context, unsure)
+        b = _evaluate(exprs, e.right, paths, context, unsure)
+        if a.kind == V_NODES and b.kind == V_NODES:
+            unsure[0] = True  # not built by rule_native
+        elif a.kind == V_NODES and b.kind == V_NUMBER:
+            out.truth = _nodes_compared(&paths[a.path], b.number, e.compare, context, unsure)
+        elif b.kind == V_NODES and a.kind == V_NUMBER:
+            out.truth = _nodes_compared(&paths[b.path], a.number, _swapped(e.compare), context, unsure)
+        elif e.compare <= 1 and (a.kind == V_BOOLEAN or b.kind == V_BOOLEAN):
+            out.truth = (_truth(a, paths, context, unsure) == _truth(b, paths, context, unsure)) == (e.compare == 0)
+        else:
+            out.truth = _compared(_number(a, paths, context, unsure), _number(b, paths, context, unsure), e.compare)
+    return out
+
+
+cdef double _count(Path* path, xmlNode* context, bint* unsure):
+    cdef Values found
+    found.count = 0
+    found.unsure = False
+    _collect(context, path, 0, &found, False)
+    if found.unsure:
+        unsure[0] = True
+    return found.count
+
+
 cdef class CasePlan:
     """One case's test in C structures, built from ``rule_native``'s description of it."""
 
@@ -421,19 +622,45 @@ cdef class CasePlan:
     cdef long today
     cdef bint record_level   # the record itself is a context
     cdef unsigned int below  # the context paths below the record (a bit each)
+    cdef int n_exprs
+    cdef Expr* exprs         # expressions over ``expr_paths``: the condition, "if" and "then"
+    cdef int n_expr_paths
+    cdef Path* expr_paths
+    cdef int condition       # root of the case's condition (-1: none); a context failing it is skipped
+    cdef int first           # root of the "if" expression (OP_IF_THEN)
+    cdef int second          # root of the "then" expression (OP_IF_THEN)
     cdef list keep   # the bytes the C pointers point into
 
     def __cinit__(self):
         self.contexts = NULL
         self.paths = NULL
         self.prefixes = NULL
+        self.exprs = NULL
+        self.expr_paths = NULL
         self.keep = []
 
     def __init__(self, int op, list contexts, list paths, list prefixes=None,
-                 bytes chars=b"", bytes separator=b"", double low=0.0, double high=0.0, long today=0):
+                 bytes chars=b"", bytes separator=b"", double low=0.0, double high=0.0, long today=0,
+                 list exprs=None, list expr_paths=None, int condition=-1, int first=-1, int second=-1):
         cdef int i
         if len(contexts) > MAX_CONTEXTS:
             raise ValueError("too many context paths")
+        exprs = exprs or []
+        self.exprs = <Expr*>malloc(max(1, len(exprs)) * sizeof(Expr))
+        if self.exprs is NULL:
+            raise MemoryError()
+        self.n_exprs = len(exprs)
+        for i, (op_code, compare, left, right, path, number) in enumerate(exprs):
+            self.exprs[i].op = op_code
+            self.exprs[i].compare = compare
+            self.exprs[i].left = left
+            self.exprs[i].right = right
+            self.exprs[i].path = path
+            self.exprs[i].number = number
+        self.expr_paths = self._paths(expr_paths or [], &self.n_expr_paths)
+        self.condition = condition
+        self.first = first
+        self.second = second
         self.op = op
         self.contexts = self._paths(contexts, &self.n_contexts)
         self.paths = self._paths(paths, &self.n_paths)
@@ -456,7 +683,8 @@ cdef class CasePlan:
         return <const char*>value
 
     cdef Path* _paths(self, list described, int* count):
-        """``described``: [(steps, attribute or None, now)], steps: [(name, [(attr, kind, value, number)])]."""
+        """``described``: [(steps, attribute or None, now)],
+        steps: [(name, [(attr, kind, value, number)], negate)]."""
         cdef Path* paths = <Path*>malloc(max(1, len(described)) * sizeof(Path))
         cdef int i, j, k
         if paths is NULL:
@@ -473,8 +701,9 @@ cdef class CasePlan:
                 raise MemoryError()
             for j in range(paths[i].steps):
                 paths[i].step[j].tests = NULL  # freed by __dealloc__ even if a later malloc fails
-            for j, (name, tests) in enumerate(steps):
+            for j, (name, tests, negate) in enumerate(steps):
                 paths[i].step[j].name = self._bytes(name)
+                paths[i].step[j].negate = negate
                 paths[i].step[j].alternatives = len(tests)
                 paths[i].step[j].tests = <Alternative*>malloc(max(1, len(tests)) * sizeof(Alternative))
                 if paths[i].step[j].tests is NULL:
@@ -487,12 +716,43 @@ cdef class CasePlan:
         return paths
 
     def __dealloc__(self):
+        free(self.exprs)
+        _free_paths(self.expr_paths, self.n_expr_paths)
         _free_paths(self.contexts, self.n_contexts)
         _free_paths(self.paths, self.n_paths)
         _free_paths(self.prefixes, self.n_prefixes)
 
+    cdef bint _holds(self, int root, xmlNode* context, bint* unsure):
+        """The official engine's truth of an expression: a node-set is always true (a JS array)."""
+        if self.exprs[root].op == E_PATH:
+            return True
+        return _truth(_evaluate(self.exprs, root, self.expr_paths, context, unsure), self.expr_paths, context,
+                      unsure)
+
+    def truth(self, cetree._Element element, str which):
+        """(truth, unsure) of the case's ``condition``, ``if`` or ``then`` on ``element``, as the official
+        engine tests it: for tests that compare this module with libxml's XPath."""
+        cdef bint unsure = False
+        cdef int root = {"condition": self.condition, "if": self.first, "then": self.second}[which]
+        if root < 0:
+            raise ValueError(f"this case has no compiled {which}")
+        return self._holds(root, element._c_node, &unsure), unsure
+
     cdef bint selects(self, xmlNode* context):
         """Whether the context may fail the case (the Python rule decides)."""
+        cdef bint unsure = False
+        if self.condition >= 0:
+            if not self._holds(self.condition, context, &unsure) and not unsure:
+                return False  # the Python rule skips this context
+            if unsure:
+                return True
+        if self.op == OP_IF_THEN:
+            if not self._holds(self.first, context, &unsure) and not unsure:
+                return False
+            return unsure or not self._holds(self.second, context, &unsure) or unsure
+        return self._tests(context)
+
+    cdef bint _tests(self, xmlNode* context):
         cdef Values found
         cdef Values starts
         cdef int i, j, k
@@ -500,6 +760,8 @@ cdef class CasePlan:
         cdef long low1, high1, low2, high2
         cdef bint matched
         cdef bint counts
+        cdef double total
+        cdef double value
         found.count = 0
         found.unsure = False
         if self.op == OP_DATE_ORDER or self.op == OP_TIME_LIMIT:
@@ -544,6 +806,16 @@ cdef class CasePlan:
                 if _outside(found.text[i], self.low, self.high):
                     return True
             return False
+        if self.op == OP_SUM:
+            if found.count == 0 and self.high:  # ``sum``: no value, nothing to add up
+                return False
+            total = 0.0
+            for i in range(found.count):
+                if _plain_decimal(found.text[i], &value) == 0:
+                    return True
+                total += value
+            # the rule rounds to 4 decimals: within 1e-9 of the target it passes, whatever the rounding
+            return not (fabs(total - self.low) <= 1e-9)
         if self.op == OP_STARTS:
             starts.count = 0
             starts.unsure = False

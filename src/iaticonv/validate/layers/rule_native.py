@@ -20,36 +20,46 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ...formats.direct import pure_python
+from .rule_expr import Compiled, compile_expression
 from .rule_prefilter import _negated_class
 
 __all__ = ["ChunkPrefilter", "chunk_prefilter", "native_module", "native_plan", "parse_path"]
 
 ChunkPrefilter = Callable[[Any], list[list[Any] | None]]
 MAX_CONTEXTS = 32  # a bit each in the compiled walk
-# A path as the compiled module takes it: ([(name, [(attr, value or None), …]), …], attribute or None, NOW?)
-PathPlan = tuple[list[tuple[bytes, list[tuple[bytes, int, bytes, float]]]], bytes | None, bool]
+# A path as the compiled module takes it: ([(name, [test, …], negated), …], attribute or None, NOW?)
+PathPlan = tuple[list[tuple[bytes, list[tuple[bytes, int, bytes, float]], bool]], bytes | None, bool]
 
 OPS = {"exists": 0, "none": 1, "many": 2, "unique": 3, "no_spaces": 4, "chars": 5, "range": 6,
-       "date_order": 7, "time_limit": 8, "starts": 9}
+       "date_order": 7, "time_limit": 8, "starts": 9, "if_then": 10, "sum": 11}
 RECORD_STEP = {"activity": b"iati-activity", "organisation": b"iati-organisation"}
 
-TESTS = {"equal": 0, "unequal": 1, "absent": 2, "not_equal": 3, "number": 4, "not_number": 5}
+TESTS = {"equal": 0, "unequal": 1, "absent": 2, "not_equal": 3, "number": 4, "not_number": 5, "present": 6,
+         "child": 7}
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_.\-]*"
+_KEYWORD = r"(?:or|and|not)(?![A-Za-z0-9_.\-])"
 _LITERAL = r"'[^']*'|-?[0-9]+(?:\.[0-9]+)?"
-_TEST = rf"(?:@{_NAME}\s*!?=\s*(?:{_LITERAL})|not\(\s*@{_NAME}\s*(?:=\s*'[^']*'\s*)?\))"
-_PREDICATE = re.compile(rf"\s*{_TEST}(?:\s+or\s+{_TEST})*\s*")
-_ONE_TEST = re.compile(rf"@({_NAME})\s*(!?=)\s*({_LITERAL})|not\(\s*@({_NAME})\s*(?:=\s*'([^']*)'\s*)?\)")
+_ONE_TEST = re.compile(rf"\s*(?:@({_NAME})\s*(!?=)\s*({_LITERAL})|not\(\s*@({_NAME})\s*(?:=\s*'([^']*)'\s*)?\)"
+                       rf"|@({_NAME})|(?!{_KEYWORD})({_NAME}))\s*")
+_OR = re.compile(r"or(?=[\s@])\s*")
+_NEGATED = re.compile(r"\s*not\((.*)\)\s*")
 _STEP = re.compile(rf"({_NAME})(?:\[([^\[\]]*)\])?")
 _ATTRIBUTE = re.compile(rf"@({_NAME})")
 
 Test = tuple[bytes, int, bytes, float]  # attribute, TESTS code, string compared with, number compared with
+Step = tuple[bytes, list[Test], bool]  # element name, the predicate's tests (any true), negated
 
 
 def _test(match: re.Match[str]) -> Test:
     """One alternative of a predicate, with XPath's meaning: a quoted literal compares strings, a
-    number literal compares ``number(@a)``; ``!=`` needs the attribute; ``not(...)`` negates."""
-    attr, operator, literal, negated, negated_value = match.groups()
+    number literal compares ``number(@a)``; ``!=`` needs the attribute; ``not(...)`` negates; a bare
+    ``@a`` needs the attribute, a bare name a child element."""
+    attr, operator, literal, negated, negated_value, present, child = match.groups()
+    if child is not None:
+        return b"", TESTS["child"], child.encode(), 0.0
+    if present is not None:
+        return present.encode(), TESTS["present"], b"", 0.0
     if negated is not None:
         if negated_value is None:
             return negated.encode(), TESTS["absent"], b"", 0.0
@@ -59,10 +69,34 @@ def _test(match: re.Match[str]) -> Test:
     return attr.encode(), TESTS["number" if operator == "=" else "not_number"], b"", float(literal)
 
 
-def _tests(predicate: str) -> list[Test] | None:
-    if not _PREDICATE.fullmatch(predicate):
-        return None
-    return [_test(match) for match in _ONE_TEST.finditer(predicate)]
+def _alternatives(text: str) -> list[Test] | None:
+    """``test or test or …``, read test by test from the start (never searched for inside a literal)."""
+    tests: list[Test] = []
+    at = 0
+    while True:
+        match = _ONE_TEST.match(text, at)
+        if match is None:
+            return None
+        tests.append(_test(match))
+        at = match.end()
+        if at == len(text):
+            return tests
+        separator = _OR.match(text, at)
+        if separator is None:
+            return None
+        at = separator.end()
+
+
+def _tests(predicate: str) -> tuple[list[Test], bool] | None:
+    """A predicate's tests and whether it is ``not(...)`` of them; None when it is not that plain."""
+    tests = _alternatives(predicate)
+    if tests is not None:
+        return tests, False
+    negated = _NEGATED.fullmatch(predicate)
+    if negated:
+        inner = _alternatives(negated[1])
+        return None if inner is None else (inner, True)
+    return None
 
 
 def _split(path: str) -> list[str] | None:
@@ -81,15 +115,15 @@ def parse_path(path: str) -> PathPlan | None:
     attribute: bytes | None = None
     if _ATTRIBUTE.fullmatch(parts[-1]):
         attribute = parts.pop()[1:].encode()
-    steps: list[tuple[bytes, list[Test]]] = []
+    steps: list[Step] = []
     for part in parts:
         match = _STEP.fullmatch(part)
-        if match is None:
+        if match is None or match[1] in ("or", "and", "not"):
             return None
-        tests = _tests(match[2]) if match[2] is not None else []
-        if tests is None:
+        predicate = _tests(match[2]) if match[2] is not None else ([], False)
+        if predicate is None:
             return None
-        steps.append((match[1].encode(), tests))
+        steps.append((match[1].encode(), *predicate))
     return steps, attribute, False
 
 
@@ -108,13 +142,13 @@ def _context_paths(parts: tuple[str, ...]) -> list[PathPlan] | None:
 
 def _with_condition(paths: list[PathPlan] | None, condition: Any) -> list[PathPlan] | None:
     """The context paths with the case's ``condition`` as the predicate of their last step, when it is
-    plain attribute tests and the step has none (a context it rejects is one the rule skips), else None."""
+    plain tests and the step has none (a context it rejects is one the rule skips), else None."""
     if not condition or paths is None:
         return paths
-    tests = _tests(str(condition))
-    if tests is None or any(not steps or steps[-1][1] for steps, _attribute, _now in paths):
+    predicate = _tests(str(condition))
+    if predicate is None or any(not steps or steps[-1][1] for steps, _attribute, _now in paths):
         return None
-    return [([*steps[:-1], (steps[-1][0], tests)], attribute, now) for steps, attribute, now in paths]
+    return [([*steps[:-1], (steps[-1][0], *predicate)], attribute, now) for steps, attribute, now in paths]
 
 
 def _all(paths: Any) -> list[PathPlan] | None:
@@ -152,6 +186,10 @@ def _op(name: str, case: Mapping[str, Any]) -> dict[str, Any] | None:
                                             "paths": dates}
     if name == "startswith":
         return _startswith(case)
+    if name in ("strict_sum", "sum"):  # ``high`` 1: ``sum`` passes when no path finds a value
+        paths = _all(case["paths"])
+        return None if paths is None else {"op": "sum", "paths": paths, "low": float(case["sum"]),
+                                            "high": 1.0 if name == "sum" else 0.0}
     if name == "loop":  # its sub-cases run per value of ``foreach``: a context without one has none to fail
         paths = _all([case["foreach"]])
         return None if paths is None else {"op": "exists", "paths": paths}
@@ -190,14 +228,32 @@ def native_plan(name: str, case: Mapping[str, Any], contexts: tuple[str, ...], t
     native = native_module()
     if native is None:
         return None
-    condition = case.get("condition") if name != "loop" else None  # as in rule_prefilter.prefilter
-    context_paths = _with_condition(_context_paths(contexts), condition)
-    test = _op(name, case)
+    condition = str(case.get("condition") or "") if name != "loop" else ""  # as in rule_prefilter.prefilter
+    expressions = Compiled(parse_path)
+    context_paths = _context_paths(contexts)
+    roots = {"condition": -1, "first": -1, "second": -1}
+    if condition:
+        with_predicate = _with_condition(context_paths, condition)
+        if with_predicate is not None:
+            context_paths = with_predicate
+        elif (root := compile_expression(condition, expressions)) is not None:
+            roots["condition"] = root
+        else:
+            return None
+    if name == "if_then":
+        first, second = compile_expression(str(case["if"]), expressions), compile_expression(str(case["then"]),
+                                                                                              expressions)
+        if first is None or second is None:
+            return None
+        roots["first"], roots["second"] = first, second
+        test: dict[str, Any] | None = {"op": "if_then", "paths": []}
+    else:
+        test = _op(name, case)
     if context_paths is None or test is None or len(context_paths) > MAX_CONTEXTS:
         return None
     return native.CasePlan(OPS[test["op"]], context_paths, test["paths"], test.get("prefixes"), test.get("chars", b""),
                            test.get("separator", b""), test.get("low", 0.0), test.get("high", 0.0),
-                           native.day_number(*today))
+                           native.day_number(*today), expressions.nodes, expressions.paths, **roots)
 
 
 def chunk_prefilter(plans: list[Any], kind: str) -> ChunkPrefilter | None:

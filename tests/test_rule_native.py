@@ -44,7 +44,7 @@ def _check_chunk(chunk: Chunk) -> int:
     env = rules.environment(chunk.options.today, chunk.options.registered_org_ids)
     ruleset = rules.ruleset(chunk.version, chunk.kind, rules.today_number(env.now))
     assert ruleset.native is not None
-    covered = 0
+    covered = _check_loop_sub_cases(chunk, ruleset, env)
     for compiled, native in zip(ruleset.cases, ruleset.native(chunk.root), strict=True):
         if native is None:
             continue
@@ -61,6 +61,26 @@ def _check_chunk(chunk: Chunk) -> int:
                         f"{case['ruleInfo']['id']} fails at {element.getroottree().getpath(element)} "
                         "but the compiled prefilter did not select it")
                     covered += 1
+    return covered
+
+
+def _check_loop_sub_cases(chunk: Chunk, ruleset: rules.Ruleset, env: rules.Env) -> int:
+    """The same contract for each loop sub-case's compiled prefilter, on every context of its loop."""
+    covered = 0
+    today = rules.today_number(env.now)
+    for compiled in ruleset.cases:
+        if compiled.name != "loop":
+            continue
+        every = etree.XPath(rules.chunk_xpath(chunk.kind, compiled.contexts, "true()"))(chunk.root)
+        assert isinstance(every, list)
+        for element in every:
+            for name, case, origin in rules._expanded(compiled.name, compiled.case, element):
+                assert origin is not None
+                plan = rules._SUB_PLANS.get(name, origin, case, today)
+                if plan is None or rules._skipped(case, element, env) or RULE_TYPES[name](case, element, env) is None:
+                    continue
+                assert plan.may_fail(element), f"{case['ruleInfo']['id']} fails but its compiled prefilter says no"
+                covered += 1
     return covered
 
 

@@ -729,6 +729,10 @@ cdef class CasePlan:
         return _truth(_evaluate(self.exprs, root, self.expr_paths, context, unsure), self.expr_paths, context,
                       unsure)
 
+    def may_fail(self, cetree._Element element):
+        """Whether ``element``, as this case's context, may fail it (for loop sub-cases, tested one by one)."""
+        return self.selects(element._c_node)
+
     def truth(self, cetree._Element element, str which):
         """(truth, unsure) of the case's ``condition``, ``if`` or ``then`` on ``element``, as the official
         engine tests it: for tests that compare this module with libxml's XPath."""

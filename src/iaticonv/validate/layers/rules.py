@@ -159,14 +159,49 @@ def _substitute(case: Mapping[str, Any], subs: list[str], value: str) -> dict[st
 
 
 def _expand(name: str, case: Mapping[str, Any], element: etree._Element) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """The cases to run on a context: the case itself, or a loop's sub-cases, one per ``foreach`` value."""
+    for sub_name, sub_case, _origin in _expanded(name, case, element):
+        yield sub_name, sub_case
+
+
+Origin = tuple[Mapping[str, Any], str]  # a loop sub-case's template and the value put in for $1
+
+
+def _expanded(name: str, case: Mapping[str, Any],
+              element: etree._Element) -> Iterator[tuple[str, Mapping[str, Any], Origin | None]]:
+    """``_expand``, with where each loop sub-case comes from (None for a case that is not in a loop)."""
     if name != "loop":
-        yield name, case
+        yield name, case, None
         return
     values = list(dict.fromkeys(node_text(n) for n in nodes(case["foreach"], element)))
     for sub_name, body in case.get("do", {}).items():
         for sub_case in body.get("cases", ()):
             for value in values:
-                yield sub_name, _substitute(sub_case, list(case.get("subs", ())), value)
+                yield sub_name, _substitute(sub_case, list(case.get("subs", ())), value), (sub_case, value)
+
+
+class _SubPlans:
+    """Compiled prefilters of loop sub-cases, per template and substituted value (a few vocabularies
+    each), built on first use. Bounded, and dropped whole when full."""
+
+    LIMIT = 4096
+
+    def __init__(self) -> None:
+        self.plans: dict[tuple[int, str, int], tuple[Mapping[str, Any], Any]] = {}
+
+    def get(self, name: str, origin: Origin, case: Mapping[str, Any], today: int) -> Any:
+        template, value = origin
+        key = (id(template), value, today)
+        found = self.plans.get(key)
+        if found is None or found[0] is not template:
+            if len(self.plans) >= self.LIMIT:
+                self.plans.clear()
+            found = (template, native_plan(name, case, (".",), _ymd(today)))
+            self.plans[key] = found
+        return found[1]
+
+
+_SUB_PLANS = _SubPlans()
 
 
 def _skipped(case: Mapping[str, Any], element: etree._Element, env: Env) -> bool:
@@ -204,13 +239,18 @@ def environment(options_today: dt.date | None, registered: frozenset[str]) -> En
 def check_chunk(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
     """Every ruleset case on every context of the chunk's records that its prefilter selects."""
     env = environment(chunk.options.today, chunk.options.registered_org_ids)
-    for compiled, found in ruleset(chunk.version, chunk.kind, today_number(env.now)).candidates(chunk.root):
+    today = today_number(env.now)
+    for compiled, found in ruleset(chunk.version, chunk.kind, today).candidates(chunk.root):
         if not isinstance(found, list):
             continue
         for element in found:
             if not isinstance(element, etree._Element):
                 continue
-            for rule_name, case in _expand(compiled.name, compiled.case, element):
+            for rule_name, case, origin in _expanded(compiled.name, compiled.case, element):
+                if origin is not None:  # a loop's sub-case: its compiled prefilter first, when it has one
+                    plan = _SUB_PLANS.get(rule_name, origin, case, today)
+                    if plan is not None and not plan.may_fail(element):
+                        continue
                 if _skipped(case, element, env):
                     continue
                 failure = RULE_TYPES[rule_name](case, element, env)

@@ -99,3 +99,39 @@ def test_entity_references_in_values_give_the_python_hits(tmp_path: Path) -> Non
     sectors = [s for s in root.iter("sector") if "&c;" in etree.tostring(s, encoding="unicode")]
     assert [s.get("code") for s in sectors] == ["15112", "115112"]  # references kept, values expanded by lxml
     assert _assert_same(root, "entities") > 0  # 15112 is no code of vocabulary 2 (SectorCategory): hits
+
+
+def _languages_by_xpath(record: etree._Element, version: str) -> list[tuple[etree._Element, str]]:
+    from iaticonv.validate.layers import extra
+
+    codes = extra._language_codes(version)
+    found = extra._LANGS(record)
+    assert isinstance(found, list)
+    return [(value.getparent(), str(value)) for value in found if str(value) not in codes]  # type: ignore[union-attr]
+
+
+ODD_LANGUAGES = b"""<iati-activities version="2.03" xmlns:x="urn:x"><iati-activity xml:lang="EN">
+<title><narrative xml:lang="">a</narrative><narrative xml:lang="fr">b</narrative>
+<narrative xml:lang=" en ">c</narrative></title><x:ext xml:lang="zz"><x:in xml:lang="es"/><x:in xml:lang="q&#233;"/></x:ext><description lang="xx"/>
+<!-- xml:lang="no" --><sector code="1"><narrative xml:lang="EN-gb">d</narrative></sector></iati-activity>
+</iati-activities>"""
+
+
+def test_compiled_language_check_finds_what_the_xpath_finds(tmp_path: Path) -> None:
+    from iaticonv.validate.layers import extra
+
+    odd = tmp_path / "odd-languages.xml"
+    odd.write_bytes(ODD_LANGUAGES)
+    checked = 0
+    for path in [*real_files(), EXAMPLE_ACTIVITY, EXAMPLE_ORGANISATION, odd]:
+        root = etree.parse(str(path), _PARSER).getroot()
+        step, _kind = RECORDS.get(str(root.tag), ("iati-activity", "activity"))
+        version = root.get("version") if root.get("version") in ("2.01", "2.02", "2.03") else "2.03"
+        for record in root.iterfind(step):
+            compiled = extra._language_misses(record, str(version))
+            assert compiled == _languages_by_xpath(record, str(version))
+            checked += len(compiled)
+    assert checked > 1000
+    odd_record = etree.parse(str(odd), _PARSER).getroot()[0]
+    assert [value for _element, value in extra._language_misses(odd_record, "2.03")] == [
+        "EN", "", " en ", "zz", "qé", "EN-gb"]

@@ -167,3 +167,48 @@ def record_misses(TrieNode root, cetree._Element record, bint extra):
         _check(root, record._doc, record._c_node, extra, misses)
     _walk(root, record._doc, record._c_node, extra, misses)
     return misses
+
+
+cdef const char* XML_NAMESPACE = b"http://www.w3.org/XML/1998/namespace"
+
+
+cdef int _languages(xmlNode* element, frozenset codes, cetree._Document doc, list misses) except -1:
+    """Pre-order over ``element`` and its descendant elements: each ``xml:lang`` not in ``codes``."""
+    cdef xmlAttr* a
+    cdef xmlNode* v
+    cdef xmlNode* child
+    a = element.properties
+    while a is not NULL:
+        if (a.ns is not NULL and a.ns.href is not NULL and strcmp(<const char*> a.ns.href, XML_NAMESPACE) == 0
+                and strcmp(<const char*> a.name, b"lang") == 0):
+            v = a.children
+            if v is NULL:
+                value = ""
+            elif v.type != tree.XML_TEXT_NODE or v.next is not NULL or v.content is NULL:
+                raise Delegate()
+            else:
+                value = PyUnicode_DecodeUTF8(<const char*> v.content, strlen(<const char*> v.content), NULL)
+            if value not in codes:
+                misses.append((cetree.elementFactory(doc, element), value))
+            break
+        a = a.next
+    child = element.children
+    while child is not NULL:
+        if child.type == tree.XML_ELEMENT_NODE:
+            _languages(child, codes, doc, misses)
+        elif child.type == tree.XML_ENTITY_REF_NODE or child.type == tree.XML_XINCLUDE_START:
+            raise Delegate()
+        child = child.next
+    return 0
+
+
+def language_misses(cetree._Element record, frozenset codes):
+    """(element, value) for each ``xml:lang`` on ``record`` or below it that is not in ``codes``, in
+    document order (what ``descendant-or-self::*/@xml:lang`` finds); None when a value or node is
+    not plain (the caller then asks the XPath)."""
+    misses = []
+    try:
+        _languages(record._c_node, codes, record._doc, misses)
+    except Delegate:
+        return None
+    return misses

@@ -27,7 +27,8 @@ from ...standard.codelists import load_codelists
 from ...standard.store import require_store
 from ..context import Chunk, Hit, RecordContext
 
-__all__ = ["CodelistRule", "check_chunk", "check_root", "compiled_walk_available", "load_rules", "record_hits"]
+__all__ = ["CodelistRule", "check_chunk", "check_root", "compiled_module", "compiled_walk_available", "load_rules",
+           "record_hits"]
 
 _CONDITION = re.compile(r"^(?P<parent>\.\./)?@vocabulary = '(?P<vocab>[^']+)'(?P<default> or not\(@vocabulary\))?$")
 RECORD_TAGS = {"iati-activity": "activity", "iati-organisation": "organisation"}
@@ -194,7 +195,7 @@ NativeWalk = Callable[[etree._Element, bool], list[tuple[CodelistRule, Any, str]
 
 
 @cache
-def _native_module() -> Any:
+def compiled_module() -> Any:
     """The compiled walk's module (``_codelists_native``) when it is built for this lxml and not turned
     off with ``IATICONV_PURE_PYTHON``; else None."""
     if pure_python():
@@ -207,13 +208,13 @@ def _native_module() -> Any:
 
 
 def compiled_walk_available() -> bool:
-    return _native_module() is not None
+    return compiled_module() is not None
 
 
 @cache
 def _native_walk(version: str, kind: str) -> NativeWalk | None:
-    """The compiled trie walk for ``version`` and record ``kind``, or None (see ``_native_module``)."""
-    native = _native_module()
+    """The compiled trie walk for ``version`` and record ``kind``, or None (see ``compiled_module``)."""
+    native = compiled_module()
     if native is None:
         return None
     walk: NativeWalk = functools.partial(native.record_misses, _native_trie(load_rules(version).records[kind], native))

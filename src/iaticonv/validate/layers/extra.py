@@ -11,6 +11,7 @@ found by the codelist layer, which already holds the value.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
@@ -20,6 +21,7 @@ from ..._dates import leading_date
 from ...standard.codelists import Codelist, load_codelists
 from .._xpath import elements
 from ..context import Chunk, Hit, RecordContext
+from .codelists import compiled_module
 
 __all__ = ["check_chunk", "check_root"]
 
@@ -56,16 +58,37 @@ def _future_transactions(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
                                   params={"position": position})
 
 
+@functools.cache
+def _language_codes(version: str) -> frozenset[str]:
+    return frozenset(code.code for code in load_codelists(version)["Language"])
+
+
+def _language_misses(record: etree._Element, version: str) -> list[tuple[etree._Element, str]]:
+    """(element, value) of each ``xml:lang`` on or below the record that is not a Language code, in
+    document order: from the compiled walk when it is built and the values are plain, else by XPath."""
+    native = compiled_module()
+    if native is not None:
+        compiled = native.language_misses(record, _language_codes(version))
+        if compiled is not None:
+            return [(element, str(value)) for element, value in compiled]
+    codes = _language_codes(version)
+    values = _LANGS(record)
+    if not isinstance(values, list):
+        return []
+    found: list[tuple[etree._Element, str]] = []
+    for value in values:
+        owner = getattr(value, "getparent", lambda: None)()  # attribute results are lxml "smart" strings
+        if str(value) not in codes and isinstance(owner, etree._Element):
+            found.append((owner, str(value)))
+    return found
+
+
 def _languages(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
     codes = load_codelists(chunk.version)["Language"]
     for record in chunk.records:
-        found = _LANGS(record.element)
-        if not isinstance(found, list):
-            continue
-        for value in found:
-            if str(value) not in codes:
-                yield record, Hit(rule_id="2004.1.1", node=value.getparent(),  # type: ignore[union-attr]
-                                  attribute="xml:lang", value=str(value), params=_lang_hint(str(value), codes))
+        for element, value in _language_misses(record.element, chunk.version):
+            yield record, Hit(rule_id="2004.1.1", node=element, attribute="xml:lang", value=value,
+                              params=_lang_hint(value, codes))
 
 
 def _lang_hint(value: str, codes: Codelist) -> dict[str, str]:

@@ -112,7 +112,8 @@ def _languages_by_xpath(record: etree._Element, version: str) -> list[tuple[etre
 
 ODD_LANGUAGES = b"""<iati-activities version="2.03" xmlns:x="urn:x"><iati-activity xml:lang="EN">
 <title><narrative xml:lang="">a</narrative><narrative xml:lang="fr">b</narrative>
-<narrative xml:lang=" en ">c</narrative></title><x:ext xml:lang="zz"><x:in xml:lang="es"/><x:in xml:lang="q&#233;"/></x:ext><description lang="xx"/>
+<narrative xml:lang=" en ">c</narrative></title>
+<x:ext xml:lang="zz"><x:in xml:lang="es"/><x:in xml:lang="q&#233;"/></x:ext><description lang="xx"/>
 <!-- xml:lang="no" --><sector code="1"><narrative xml:lang="EN-gb">d</narrative></sector></iati-activity>
 </iati-activities>"""
 

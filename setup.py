@@ -3,7 +3,8 @@
 Optional Cython modules speed up the hot loops: ``iaticonv.formats._xml_record_native`` (IATI XML → JSON,
 walking libxml2's nodes through lxml's C API), ``iaticonv.formats._record_xml_native`` (JSON → IATI XML,
 over the parsed records), and in the validator ``iaticonv.validate.layers._rule_native`` (the rulesets'
-prefilters) and ``iaticonv.validate.layers._codelists_native`` (the codelist layer's walk). When Cython
+prefilters), ``iaticonv.validate.layers._codelists_native`` (the codelist layer's walk) and
+``iaticonv.validate._locate_native`` (the XPath of each finding). When Cython
 or a C compiler is missing, or a build fails, the package installs without them and the same Python
 code runs (slower, same output).
 """
@@ -47,6 +48,8 @@ def _extensions() -> list[object]:
         Extension("iaticonv.validate.layers._rule_native", ["src/iaticonv/validate/layers/_rule_native.pyx"],
                   include_dirs=lxml.get_include()),
         Extension("iaticonv.validate.layers._codelists_native", ["src/iaticonv/validate/layers/_codelists_native.pyx"],
+                  include_dirs=lxml.get_include()),
+        Extension("iaticonv.validate._locate_native", ["src/iaticonv/validate/_locate_native.pyx"],
                   include_dirs=lxml.get_include()),
     ]
     try:

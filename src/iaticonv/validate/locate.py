@@ -7,11 +7,13 @@ for hits, never for the elements that pass.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from lxml import etree
 
+from ..formats.direct import pure_python
 from .catalogue import Catalogue
 from .context import Hit, RecordContext
 from .findings import Finding, located_finding, truncate
@@ -77,6 +79,22 @@ def relative_path(node: etree._Element, record: etree._Element, head: str | None
     return _indexed(tail)
 
 
+@functools.cache
+def _native_path() -> Callable[[etree._Element, etree._Element], str | None] | None:
+    """The compiled ``relative_path`` (``_locate_native``) when it is built for this lxml and not
+    turned off with ``IATICONV_PURE_PYTHON``; else None."""
+    if pure_python():
+        return None
+    try:
+        from . import _locate_native as native  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    if etree.__version__ != native.BUILT_WITH_LXML:  # it reads lxml's structures
+        return None
+    found: Callable[[etree._Element, etree._Element], str | None] = native.relative_path
+    return found
+
+
 def record_base(ctx: RecordContext) -> str:
     if ctx.base is not None:
         return ctx.base
@@ -136,9 +154,13 @@ def to_finding(hit: Hit, ctx: RecordContext, catalogue: Catalogue) -> Finding:
     base = record_base(ctx)
     line = hit.line
     if hit.node is not None:
-        if ctx.path_head is None:
-            ctx.path_head = ctx.element.getroottree().getpath(ctx.element)
-        xpath = base + relative_path(hit.node, ctx.element, ctx.path_head)
+        native = _native_path()
+        tail = native(hit.node, ctx.element) if native is not None else None
+        if tail is None:
+            if ctx.path_head is None:
+                ctx.path_head = ctx.element.getroottree().getpath(ctx.element)
+            tail = relative_path(hit.node, ctx.element, ctx.path_head)
+        xpath = base + tail
         line = line or source_line(hit.node)
     elif hit.relpath is not None:
         xpath = base + _libxml_tail(hit.relpath)

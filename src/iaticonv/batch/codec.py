@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import orjson
@@ -44,11 +44,19 @@ def finding_from_dict(data: dict[str, Any], *, file: str | None = None) -> Findi
     return Finding(**values)
 
 
+def _plain(value: Any) -> Any:
+    """What the encoders do not write themselves: findings and mappings (their params) as objects, the
+    rest as text (dates, numbers of the message parameters)."""
+    if isinstance(value, Finding):
+        return finding_to_dict(value)
+    return dict(value) if isinstance(value, Mapping) else str(value)
+
+
 def _dump(value: Any) -> bytes:
     try:
-        return orjson.dumps(value, default=str)
+        return orjson.dumps(value, default=_plain, option=orjson.OPT_PASSTHROUGH_DATETIME)
     except TypeError:  # what orjson refuses (a lone surrogate): the standard encoder escapes it
-        return json.dumps(value, default=str).encode("ascii")
+        return json.dumps(_plain(value) if isinstance(value, Finding) else value, default=_plain).encode("ascii")
 
 
 def _load(line: bytes) -> Any:
@@ -64,10 +72,10 @@ def walk_to_lines(result: WalkResult) -> Iterator[bytes]:
     yield _dump({"path": report.path, "file_type": report.file_type, "iati_version": report.iati_version,
                  "activities": report.activities, "seconds": report.seconds,
                  "identifiers": sorted(result.identifiers)})
-    for finding in report.findings:
-        yield FINDING + _dump(finding_to_dict(finding))
+    for finding in report.findings:  # orjson writes the dataclass's fields itself, in order (no dict built)
+        yield FINDING + _dump(finding)
     for link in result.links:
-        yield LINK + _dump({"target": link.target, "finding": finding_to_dict(link.finding)})
+        yield LINK + _dump({"target": link.target, "finding": link.finding})
 
 
 def walk_from_lines(lines: Iterable[bytes], path: str) -> WalkResult:

@@ -21,6 +21,7 @@ __all__ = [
     "Chunk",
     "ChunkCheck",
     "Hit",
+    "Placement",
     "RecordContext",
     "RecordKind",
     "ValidateOptions",
@@ -95,6 +96,22 @@ class RecordContext:
     root_attrib: Mapping[str, str] = field(default_factory=dict)
     base: str | None = None  # the record's own XPath when it is not under the usual root
     path_head: str | None = None  # libxml's path of the element in its chunk, kept by ``locate``
+    placement: Placement | None = None  # where the walk's range sits in its whole file (``ranges``)
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where a range of a file, walked as a file of its own, sits in the whole file: the findings of
+    its records are born with the whole file's name, lines and record positions (``ranges``), instead
+    of being moved there afterwards one by one."""
+
+    file: str
+    header_line: int  # lines from this one on are the range's own: they shift by ``lines``
+    lines: int
+    positions: int  # records before the range
+
+    def line(self, line: int | None) -> int | None:
+        return line + self.lines if line is not None and line >= self.header_line else line
 
 
 Check = Callable[[RecordContext], Iterable[Hit]]

@@ -99,7 +99,8 @@ def record_base(ctx: RecordContext) -> str:
     if ctx.base is not None:
         return ctx.base
     root, record = ROOT_OF[ctx.kind]
-    return f"/{root}/{record}[{ctx.position}]"
+    position = ctx.position + (ctx.placement.positions if ctx.placement is not None else 0)
+    return f"/{root}/{record}[{position}]"
 
 
 def source_line(element: etree._Element) -> int | None:
@@ -169,5 +170,8 @@ def to_finding(hit: Hit, ctx: RecordContext, catalogue: Catalogue) -> Finding:
     if hit.attribute:
         xpath += "/@" + hit.attribute
     message, value, params = _SHARED.get(info, hit.value, hit.params)
-    return located_finding(hit.rule_id, info.severity, info.category, message, ctx.file,
-                           line or source_line(ctx.element), hit.column, xpath, ctx.identifier, value, params)
+    line = line or source_line(ctx.element)
+    if ctx.placement is not None:
+        line = ctx.placement.line(line)
+    return located_finding(hit.rule_id, info.severity, info.category, message, ctx.file, line, hit.column, xpath,
+                           ctx.identifier, value, params)

@@ -34,7 +34,7 @@ from .._cuts import (
     start_tag_end,
 )
 from .catalogue import Catalogue, load_catalogue
-from .context import ValidateOptions
+from .context import Placement, ValidateOptions
 from .findings import FILE_IDENTIFIER, Finding, truncate
 from .layers.advisory import Link
 from .report import FileReport, render_messages
@@ -87,20 +87,25 @@ def plan_chunks(path: Path, options: ValidateOptions, *, part_bytes: int) -> lis
 
 
 def validate_chunk(chunk: Chunk) -> ChunkResult:
-    """Worker side: walk the framed range, and move its findings to the whole file.
+    """Worker side: walk the framed range, its findings placed in the whole file.
 
-    Moving a million findings is real work, and here it runs on every worker at once rather than in
-    the parent after the last range: lines shift by the range's newlines before it (exact), positions
-    by the activities counted before it when planning, which ``assemble`` checks against what the
-    ranges really held (a count thrown off by a comment makes it fall back to a whole-file walk).
+    Lines shift by the range's newlines before it (exact), positions by the activities counted before
+    it when planning, which ``assemble`` checks against what the ranges really held (a count thrown
+    off by a comment makes it fall back to a whole-file walk). The records' findings are born placed
+    (``Placement``); the few file-level ones (the root's checks) are moved here.
     """
-    with framed(chunk.cut) as (path, newlines):
-        result = walk_file(path, chunk.options)
     if chunk.before < 0:
-        return ChunkResult(chunk, result, newlines)
+        with framed(chunk.cut) as (path, newlines):
+            return ChunkResult(chunk, walk_file(path, chunk.options), newlines)
     cut = chunk.cut
+    placement = Placement(file=cut.source, header_line=cut.header_line, lines=cut.line_offset,
+                          positions=chunk.before)
+    with framed(cut) as (path, newlines):
+        result = walk_file(path, chunk.options, placement)
 
     def move(finding: Finding) -> Finding:
+        if finding.file == cut.source:  # born placed (a record's finding)
+            return finding
         return _shift(finding, file=cut.source, header_line=cut.header_line, lines=cut.line_offset,
                       positions=chunk.before)
 

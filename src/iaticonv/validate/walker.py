@@ -21,7 +21,7 @@ from lxml import etree
 
 from .._xml import iterparse, parse_file
 from .catalogue import Catalogue, load_catalogue
-from .context import Chunk, Hit, RecordContext, RecordKind, ValidateOptions
+from .context import Chunk, Hit, Placement, RecordContext, RecordKind, ValidateOptions
 from .findings import FILE_IDENTIFIER, Finding, truncate
 from .layers import CHUNK_LAYERS, advisory, codelists, extra, schema
 from .locate import source_line, to_finding
@@ -97,13 +97,15 @@ def _version(root: etree._Element, catalogue: Catalogue, file: str, out: list[Fi
     return None if legacy else FALLBACK_VERSION
 
 
-def walk_file(path: Path, options: ValidateOptions) -> WalkResult:
-    """Validate one file; bad data becomes findings, never exceptions."""
+def walk_file(path: Path, options: ValidateOptions, placement: Placement | None = None) -> WalkResult:
+    """Validate one file; bad data becomes findings, never exceptions. With a ``placement`` (a range of
+    a bigger file, framed as a file), its records' findings carry the whole file's name, lines and
+    positions; the file-level ones are moved by the caller."""
     started = time.perf_counter()
     catalogue = load_catalogue()
     result = WalkResult(FileReport(path=str(path)))
     try:
-        _walk(path, options, catalogue, result)
+        _walk(path, options, catalogue, result, placement)
     except OSError as exc:
         result.report.findings.append(
             _file_finding(catalogue, "2000.0.1", str(path), detail=exc.strerror or str(exc))
@@ -119,7 +121,8 @@ def _syntax(exc: etree.XMLSyntaxError, catalogue: Catalogue, file: str) -> Findi
                          detail=f"{exc.msg} (at line {line})")
 
 
-def _walk(path: Path, options: ValidateOptions, catalogue: Catalogue, result: WalkResult) -> None:
+def _walk(path: Path, options: ValidateOptions, catalogue: Catalogue, result: WalkResult,
+          placement: Placement | None) -> None:
     file, report = str(path), result.report
     if path.is_dir():
         raise IsADirectoryError(21, "is a directory", file)
@@ -145,7 +148,7 @@ def _walk(path: Path, options: ValidateOptions, catalogue: Catalogue, result: Wa
     if version is None:
         return
     try:
-        _stream(path, tag, version, options, catalogue, result)
+        _stream(path, tag, version, options, catalogue, result, placement)
     except etree.XMLSyntaxError as exc:
         report.findings.append(_syntax(exc, catalogue, file))
 
@@ -216,9 +219,10 @@ class _Stream:
 
 
 def _stream(path: Path, root_tag: str, version: str, options: ValidateOptions, catalogue: Catalogue,
-            result: WalkResult) -> None:
+            result: WalkResult, placement: Placement | None) -> None:
     record_tag, kind, id_tag = RECORDS[root_tag]
     file, report, state = str(path), result.report, _Stream()
+    record_file = placement.file if placement is not None else file
     root: etree._Element | None = None
     chunk: Chunk | None = None
     for event, element in iterparse(path, events=("start", "end"), tag=[root_tag, record_tag]):
@@ -234,8 +238,8 @@ def _stream(path: Path, root_tag: str, version: str, options: ValidateOptions, c
             chunk = Chunk(root=etree.Element(root_tag), records=[], kind=kind, version=version, options=options,
                           record_step=record_tag)
         chunk.root.append(element)  # out of the parse tree: only whole records are ever checked
-        ctx = RecordContext(element=element, kind=kind, position=state.position, version=version, file=file,
-                            identifier=_identifier(element, id_tag), options=options)
+        ctx = RecordContext(element=element, kind=kind, position=state.position, version=version, file=record_file,
+                            identifier=_identifier(element, id_tag), options=options, placement=placement)
         chunk.records.append(ctx)
         chunk.by_element[element] = ctx
         if len(chunk.records) >= CHUNK_SIZE:
@@ -288,6 +292,8 @@ def _duplicates(ctx: RecordContext, first_seen: dict[str, tuple[int, int]], cata
         return
     if ctx.kind != "activity":
         return
-    hit = Hit(rule_id="1.1.2", node=id_node, value=ctx.identifier,
-              params={"first_line": first_seen[ctx.identifier][0]})
+    first_line = first_seen[ctx.identifier][0]
+    if ctx.placement is not None:
+        first_line = ctx.placement.line(first_line) or first_line
+    hit = Hit(rule_id="1.1.2", node=id_node, value=ctx.identifier, params={"first_line": first_line})
     out.append(to_finding(hit, ctx, catalogue))

@@ -399,3 +399,26 @@ def test_other_expressions_keep_their_xpath(expression: str) -> None:
     from iaticonv.validate.layers.rule_expr import Compiled, compile_expression
 
     assert compile_expression(expression, Compiled(parse_path)) is None
+
+
+@pytest.mark.parametrize("today", [dt.date(2015, 1, 1), dt.date(2026, 11, 27), dt.date(2016, 1, 1)])
+def test_later_transactions_prefilter_keeps_every_future_date(today: dt.date, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """iaticonv's own 2001.1.*: the compiled pick of later transactions gives the same hits as every
+    later transaction read in Python, on the real files and on every pair of awkward dates."""
+    from iaticonv.validate.layers import extra
+
+    options = ValidateOptions(today=today)
+    grid = _grid_file(tmp_path)
+    text = grid.read_text(encoding="utf-8").replace("<transaction>", "<transaction/><transaction>")
+    grid.write_text(text, encoding="utf-8")  # every grid transaction is a later one
+    hits = 0
+    for path in [*_files(), grid]:
+        for chunk in _chunks_of(path, options):
+            compiled = [(r.position, h.rule_id, h.value) for r, h in extra._future_transactions(chunk)]
+            with monkeypatch.context() as patch:
+                patch.setattr(extra, "native_module", lambda: None)
+                plain = [(r.position, h.rule_id, h.value) for r, h in extra._future_transactions(chunk)]
+            assert compiled == plain
+            hits += len(plain)
+    assert hits > 10

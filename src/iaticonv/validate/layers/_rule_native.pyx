@@ -930,3 +930,68 @@ def chunk_candidates(tuple plans, bytes record_name, cetree._Element chunk_root)
             return [None] * n
         record = record.next
     return [None if judged[i] else found[i] for i in range(n)]
+
+
+cdef xmlNode* _first_child(xmlNode* node, const char* name):
+    cdef xmlNode* child = node.children
+    while child is not NULL:
+        if _plain_name(child, name):
+            return child
+        child = child.next
+    return NULL
+
+
+cdef bint _may_be_after(xmlNode* transaction, const char* child_name, const char* attribute, long today):
+    """Whether the leading date of ``child/@attribute`` (the first such child) may be after ``today``,
+    as ``_dates.leading_date`` reads it: the first ten characters of the stripped value. Anything
+    this does not read as a plain ``YYYY-MM-DD`` start counts as maybe."""
+    cdef xmlNode* child = _first_child(transaction, child_name)
+    cdef bint found = False
+    cdef bint unreadable = False
+    cdef const char* value
+    cdef char head[11]
+    cdef long low = 0
+    cdef long high = 0
+    cdef int i
+    if child is NULL:
+        return False
+    value = _attr_text(child, attribute, &found, &unreadable)
+    if not found:
+        return False
+    if unreadable:
+        return True
+    while value[0] == 32 or value[0] == 9 or value[0] == 10 or value[0] == 13:
+        value += 1
+    for i in range(10):
+        if value[i] == 0:
+            return True
+        head[i] = value[i]
+    head[10] = 0
+    if _date(head, &low, &high) != 0:
+        return True
+    return low > today
+
+
+def later_transactions(cetree._Element chunk_root, bytes record_name, long today):
+    """The transactions after the first of each record whose transaction date or value date may lie
+    after ``today`` (a day number), in document order: the only ones iaticonv's check 2001.1.* needs
+    to read in Python."""
+    cdef list out = []
+    cdef xmlNode* record = chunk_root._c_node.children
+    cdef xmlNode* child
+    cdef bint first
+    cdef const char* name = <const char*>record_name
+    while record is not NULL:
+        if _plain_name(record, name):
+            first = True
+            child = record.children
+            while child is not NULL:
+                if _plain_name(child, b"transaction"):
+                    if first:
+                        first = False
+                    elif (_may_be_after(child, b"transaction-date", b"iso-date", today)
+                          or _may_be_after(child, b"value", b"value-date", today)):
+                        out.append(cetree.elementFactory(chunk_root._doc, child))
+                child = child.next
+        record = record.next
+    return out

@@ -22,6 +22,7 @@ from ...standard.codelists import Codelist, load_codelists
 from .._xpath import elements
 from ..context import Chunk, Hit, RecordContext
 from .codelists import compiled_module
+from .rule_native import native_module
 
 __all__ = ["check_chunk", "check_root"]
 
@@ -41,9 +42,20 @@ _SPLIT = etree.XPath("iati-activity[count(sector[@percentage]) > 1 or "
                      "count(recipient-country[@percentage] | recipient-region[@percentage]) > 1]")
 
 
+def _later_transactions(chunk: Chunk, today: dt.date) -> list[etree._Element]:
+    """The transactions after each record's first that may be dated after ``today``: a compiled walk
+    picks them where it is built (``_rule_native.later_transactions``), else every later one."""
+    native = native_module()
+    if native is not None and chunk.kind == "activity":
+        found: list[etree._Element] = native.later_transactions(chunk.root, b"iati-activity",
+                                                                native.day_number(today.year, today.month, today.day))
+        return found
+    return list(elements(_LATER_TRANSACTIONS, chunk.root))
+
+
 def _future_transactions(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
     today = chunk.options.now()
-    for transaction in elements(_LATER_TRANSACTIONS, chunk.root):
+    for transaction in _later_transactions(chunk, today):
         for rule_id, path, attribute in (("2001.1.1", "transaction-date", "iso-date"),
                                          ("2001.1.2", "value", "value-date")):
             node = transaction.find(path)

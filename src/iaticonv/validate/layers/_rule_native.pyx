@@ -486,26 +486,30 @@ cdef int _swapped(int compare):
     return compare
 
 
-cdef bint _nodes_truth(Path* path, xmlNode* context, bint* unsure):
-    cdef Values found
+cdef void _gather(Path* path, xmlNode* context, Values* found, bint texts, bint* unsure):
+    """``path``'s values below ``context`` into a fresh ``found``; its doubt goes to ``unsure``."""
     found.count = 0
     found.unsure = False
-    _collect(context, path, 0, &found, False)
+    _collect(context, path, 0, found, texts)
     if found.unsure:
         unsure[0] = True
-    return found.count > 0
+
+
+cdef double _count(Path* path, xmlNode* context, bint* unsure):
+    cdef Values found
+    _gather(path, context, &found, False, unsure)
+    return found.count
+
+
+cdef bint _nodes_truth(Path* path, xmlNode* context, bint* unsure):
+    return _count(path, context, unsure) > 0
 
 
 cdef double _number_of(Path* path, xmlNode* context, bint* unsure):
     """number() of a node-set: that of its first node's text (NaN when empty)."""
     cdef Values found
-    found.count = 0
-    found.unsure = False
-    _collect(context, path, 0, &found, True)
-    if found.unsure:
-        unsure[0] = True
-        return NAN
-    if found.count == 0:
+    _gather(path, context, &found, True, unsure)
+    if found.unsure or found.count == 0:
         return NAN
     return _xpath_number(found.text[0], unsure)
 
@@ -530,9 +534,7 @@ cdef bint _nodes_compared(Path* path, double number, int compare, xmlNode* conte
     """A node-set compared with a number: true when some node's number compares so."""
     cdef Values found
     cdef int i
-    found.count = 0
-    found.unsure = False
-    _collect(context, path, 0, &found, True)
+    _gather(path, context, &found, True, unsure)
     if found.unsure or found.count > CAP:
         unsure[0] = True
         return True
@@ -593,16 +595,6 @@ cdef Value _evaluate(Expr* exprs, int index, Path* paths, xmlNode* context, bint
         else:
             out.truth = _compared(_number(a, paths, context, unsure), _number(b, paths, context, unsure), e.compare)
     return out
-
-
-cdef double _count(Path* path, xmlNode* context, bint* unsure):
-    cdef Values found
-    found.count = 0
-    found.unsure = False
-    _collect(context, path, 0, &found, False)
-    if found.unsure:
-        unsure[0] = True
-    return found.count
 
 
 cdef class CasePlan:

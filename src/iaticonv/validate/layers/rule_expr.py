@@ -100,29 +100,31 @@ class _Parser:
             return token[1]
         return None
 
-    def either(self) -> int:
-        left = self.both()
-        while self.operator("or"):
-            left = self.into.add("or", left=left, right=self.both())
+    def joined(self, operator: str, node: str, operand: Callable[[], int]) -> int:
+        """``operand (operator operand)*``, left to right."""
+        left = operand()
+        while self.operator(operator):
+            left = self.into.add(node, left=left, right=operand())
         return left
+
+    def compared(self, operators: tuple[str, ...], operand: Callable[[], int]) -> int:
+        """``operand (comparison operand)*``, left to right."""
+        left = operand()
+        while (found := self.operator(*operators)) is not None:
+            left = self.compare(found, left, operand())
+        return left
+
+    def either(self) -> int:
+        return self.joined("or", "or", self.both)
 
     def both(self) -> int:
-        left = self.equality()
-        while self.operator("and"):
-            left = self.into.add("and", left=left, right=self.equality())
-        return left
+        return self.joined("and", "and", self.equality)
 
     def equality(self) -> int:
-        left = self.relation()
-        while (found := self.operator("=", "!=")) is not None:
-            left = self.compare(found, left, self.relation())
-        return left
+        return self.compared(("=", "!="), self.relation)
 
     def relation(self) -> int:
-        left = self.sum()
-        while (found := self.operator("<=", ">=", "<", ">")) is not None:
-            left = self.compare(found, left, self.sum())
-        return left
+        return self.compared(("<=", ">=", "<", ">"), self.sum)
 
     def compare(self, operator: str, left: int, right: int) -> int:
         kinds = {self.into.nodes[left][0], self.into.nodes[right][0]}
@@ -133,10 +135,7 @@ class _Parser:
         return self.into.add("compare", compare=COMPARISONS[operator], left=left, right=right)
 
     def sum(self) -> int:
-        left = self.primary()
-        while self.operator("+"):
-            left = self.into.add("add", left=left, right=self.primary())
-        return left
+        return self.joined("+", "add", self.primary)
 
     def primary(self) -> int:
         kind, value = self.take()

@@ -1,12 +1,14 @@
 """Layer 4: the IATI rulesets (``rulesets/2.0x/standard.json``), per activity or organisation, by id.
 
 The ruleset maps absolute context XPaths (``/iati-activities/iati-activity/transaction``) to rule
-types and cases. Once per version, each case becomes one chunk-level XPath: the context rewritten
-below the record step, filtered by the case's prefilter (``rule_prefilter``), so a single call finds
-the contexts, across a whole chunk of records, that might fail. Only those run the Python rule
-(``rule_types``), which decides and says why. ``loop`` cases are expanded per value of their
-``foreach`` path on the contexts that have one. One finding per failing case, as in the official
-report, located at the node the case blames.
+types and cases. Once per version, each case gets a prefilter that selects, across a whole chunk of
+records, the contexts that might fail: compiled from its plain paths where the optional compiled
+module is built (``rule_native``, run for all such cases together, record by record), otherwise one
+chunk-level XPath (``rule_prefilter``: the context rewritten below the record step, filtered by the
+predicate). Only those contexts run the Python rule (``rule_types``), which decides and says why.
+``loop`` cases are expanded per value of their ``foreach`` path on the contexts that have one, each
+sub-case tried against its own compiled prefilter first. One finding per failing case, as in the
+official report, located at the node the case blames.
 """
 
 from __future__ import annotations

@@ -238,3 +238,13 @@ def test_engine_equals_plain_evaluation_on_real_files(path: Path) -> None:
         for chunk in _chunks_of(path, options):
             engine = [_key(record, hit) for record, hit in rules.check_chunk(chunk)]
             assert engine == _reference_hits(chunk), path.name
+
+
+def test_prefilter_spaces_are_every_character_python_strips() -> None:
+    import sys
+
+    from iaticonv.validate.layers.rule_prefilter import WHITESPACE
+
+    everywhere = "".join(chr(c) for c in range(sys.maxunicode + 1)
+                         if chr(c).isspace() and (c >= 0x20 or chr(c) in "\t\n\r"))
+    assert everywhere == WHITESPACE

@@ -12,7 +12,6 @@ does); sums are compared with a tolerance wider than the official rounding to 4 
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
@@ -25,11 +24,11 @@ __all__ = ["WHITESPACE", "js_truthy", "prefilter"]
 
 Case = Mapping[str, Any]
 
-# Every character Python's str.strip() removes (a superset of JavaScript's trim()).
-# Characters not allowed in XML (most C0 controls) cannot occur in values, so they are left out.
-WHITESPACE = "".join(
-    chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace() and (c >= 0x20 or chr(c) in "\t\n\r")
-)
+# Every character Python's str.strip() removes (a superset of JavaScript's trim()). Characters not
+# allowed in XML (most C0 controls) cannot occur in values, so they are left out. All of them lie in
+# the Basic Multilingual Plane, so only it is scanned (the whole of Unicode took 0.12 s at every
+# start); a test checks the whole range.
+WHITESPACE = "".join(chr(c) for c in range(0x10000) if chr(c).isspace() and (c >= 0x20 or chr(c) in "\t\n\r"))
 TRUE = "true()"
 
 

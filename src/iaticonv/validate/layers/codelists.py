@@ -101,6 +101,7 @@ def load_rules(version: str) -> CodelistRules:
     records: dict[str, Node] = {"activity": Node(), "organisation": Node()}
     root_rules: dict[str, list[CodelistRule]] = {tag: [] for tag in ROOT_TAGS}
     tree = parse_file(require_store() / "validator" / version / "rule_mapping.xml")
+    code_sets: dict[str, tuple[frozenset[str], dict[str, str]]] = {}
     for mapping in tree.getroot().iterfind("mapping"):
         split = _split((mapping.findtext("path") or "").strip())
         ref = mapping.find("codelist")
@@ -113,13 +114,17 @@ def load_rules(version: str) -> CodelistRules:
         codelist = codelists[name]
         condition = (mapping.findtext("condition") or "").strip()
         parsed = _CONDITION.match(condition) if condition else None
+        if name not in code_sets:  # one set per codelist, however many mappings use it
+            code_sets[name] = (frozenset(code.code for code in codelist),
+                               {c.code: str(c.withdrawal_date or "") for c in codelist.withdrawn()})
+        codes, withdrawn = code_sets[name]
         for rule in mapping.iterfind("validation-rules/validation-rule"):
             entry = CodelistRule(
                 rule_id=(rule.findtext("id") or "").strip(),
                 attribute=attribute,
                 codelist=name,
-                codes=frozenset(code.code for code in codelist),
-                withdrawn={c.code: str(c.withdrawal_date or "") for c in codelist.withdrawn()},
+                codes=codes,
+                withdrawn=withdrawn,
                 message=(rule.findtext("message") or "").strip(),
                 vocabulary=parsed["vocab"] if parsed else None,
                 vocabulary_on_parent=bool(parsed and parsed["parent"]),

@@ -245,24 +245,28 @@ EQUAL, UNEQUAL, ABSENT, NOT_EQUAL, NUMBER, NOT_NUMBER, PRESENT, CHILD = range(8)
 
 
 @pytest.mark.parametrize(("path", "plan"), [
-    ("reporting-org/@ref", ([(b"reporting-org", [], False)], b"ref", False)),
+    ("reporting-org/@ref", ([(b"reporting-org", [], False, False)], b"ref", False)),
     ("activity-date[@type='1' or @type = '2']/@iso-date",
-     ([(b"activity-date", [(b"type", EQUAL, b"1", 0.0), (b"type", EQUAL, b"2", 0.0)], False)], b"iso-date", False)),
+     ([(b"activity-date", [(b"type", EQUAL, b"1", 0.0), (b"type", EQUAL, b"2", 0.0)], False, False)], b"iso-date",
+      False)),
     ("aid-type[@vocabulary = '1' or @vocabulary = '' or not(@vocabulary)]",
      ([(b"aid-type", [(b"vocabulary", EQUAL, b"1", 0.0), (b"vocabulary", EQUAL, b"", 0.0),
-                      (b"vocabulary", ABSENT, b"", 0.0)], False)], None, False)),
+                      (b"vocabulary", ABSENT, b"", 0.0)], False, False)], None, False)),
     ("sector[@vocabulary != '1']/@vocabulary",
-     ([(b"sector", [(b"vocabulary", UNEQUAL, b"1", 0.0)], False)], b"vocabulary", False)),
+     ([(b"sector", [(b"vocabulary", UNEQUAL, b"1", 0.0)], False, False)], b"vocabulary", False)),
     ("default-aid-type[@vocabulary != 1]/@vocabulary",
-     ([(b"default-aid-type", [(b"vocabulary", NOT_NUMBER, b"", 1.0)], False)], b"vocabulary", False)),
+     ([(b"default-aid-type", [(b"vocabulary", NOT_NUMBER, b"", 1.0)], False, False)], b"vocabulary", False)),
     ("sector[@vocabulary=98 or @vocabulary=99]",
-     ([(b"sector", [(b"vocabulary", NUMBER, b"", 98.0), (b"vocabulary", NUMBER, b"", 99.0)], False)], None, False)),
-    ("sector[not(@vocabulary='')]", ([(b"sector", [(b"vocabulary", NOT_EQUAL, b"", 0.0)], False)], None, False)),
+     ([(b"sector", [(b"vocabulary", NUMBER, b"", 98.0), (b"vocabulary", NUMBER, b"", 99.0)], False, False)], None,
+      False)),
+    ("sector[not(@vocabulary='')]", ([(b"sector", [(b"vocabulary", NOT_EQUAL, b"", 0.0)], False, False)], None, False)),
     ("transaction[recipient-country or recipient-region]",
-     ([(b"transaction", [(b"", CHILD, b"recipient-country", 0.0), (b"", CHILD, b"recipient-region", 0.0)], False)],
-      None, False)),
+     ([(b"transaction", [(b"", CHILD, b"recipient-country", 0.0), (b"", CHILD, b"recipient-region", 0.0)], False,
+        False)], None, False)),
     ("transaction[not(recipient-country or @code)]",
-     ([(b"transaction", [(b"", CHILD, b"recipient-country", 0.0), (b"code", PRESENT, b"", 0.0)], True)], None, False)),
+     ([(b"transaction", [(b"", CHILD, b"recipient-country", 0.0), (b"code", PRESENT, b"", 0.0)], True, False)], None,
+      False)),
+    ("narrative/text()", ([(b"narrative", [], False, False)], b"text()", False)),
     ("@ref", ([], b"ref", False)),
     ("NOW", ([], None, True)),
 ])
@@ -270,7 +274,12 @@ def test_plain_paths_are_read(path: str, plan: object) -> None:
     assert parse_path(path) == plan
 
 
-@pytest.mark.parametrize("path", ["reference[1]", "../reference[1]", "narrative/text()", "descendant::narrative",
+def test_a_context_may_be_any_descendant() -> None:
+    assert parse_path("descendant::title", context=True) == ([(b"title", [], False, True)], None, False)
+    assert parse_path("descendant::title/narrative", context=True) is None
+
+
+@pytest.mark.parametrize("path", ["reference[1]", "../reference[1]", "text()", "descendant::narrative",
                                   "a[@x='1/2']/@y", "count(sector)", "sector[@vocabulary > 1]",
                                   "sector[@vocabulary='1' and @code]", "sector[@code][@vocabulary='1']", "or",
                                   "x[not(a) or b]"])

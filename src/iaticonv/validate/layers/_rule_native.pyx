@@ -32,6 +32,8 @@ cimport lxml.includes.etreepublic as cetree
 cetree.import_lxml__etree()
 
 BUILT_WITH_LXML = cetree.LXML_VERSION_STRING.decode("ascii")
+TEXT_NODES = b"text()"  # a path's final step that selects the element's text nodes
+cdef const char* EMPTY = b""
 
 cdef extern from "Python.h":
     double PyOS_string_to_double(const char* s, char** endptr, PyObject* overflow_exception) except? -1.0
@@ -119,6 +121,7 @@ cdef struct Step:
     int alternatives        # 0: no predicate
     Alternative* tests
     bint negate             # the predicate is not(any alternative)
+    bint descendant         # descendant::name (only as a context path's single step)
 
 
 cdef struct Path:
@@ -126,6 +129,7 @@ cdef struct Path:
     Step* step
     const char* attr        # final @attribute, or NULL for the element's text
     bint now                # the literal NOW of date rules (no steps)
+    bint text_nodes         # the final step is text(): the element's text and CDATA children
 
 
 cdef struct Values:
@@ -295,7 +299,19 @@ cdef void _collect(xmlNode* node, Path* path, int depth, Values* out, bint texts
     cdef bint ignored = False
     cdef const char* text
     if depth == path.steps:
-        if path.attr is not NULL:
+        if path.text_nodes:
+            child = node.children
+            while child is not NULL:
+                if child.type == tree.XML_TEXT_NODE or child.type == tree.XML_CDATA_SECTION_NODE:
+                    if child.content is NULL:
+                        out.unsure = True
+                        _add(out, EMPTY)
+                    else:
+                        _add(out, <const char*>child.content)
+                elif child.type == tree.XML_ENTITY_REF_NODE or child.type == tree.XML_XINCLUDE_START:
+                    out.unsure = True
+                child = child.next
+        elif path.attr is not NULL:
             found = False
             text = _attr_text(node, path.attr, &found, &out.unsure if texts else &ignored)
             if found:
@@ -618,6 +634,7 @@ cdef class CasePlan:
     cdef long today
     cdef bint record_level   # the record itself is a context
     cdef unsigned int below  # the context paths below the record (a bit each)
+    cdef bint anywhere       # the one context path is descendant::name: any element below the record
     cdef int n_exprs
     cdef Expr* exprs         # expressions over ``expr_paths``: the condition, "if" and "then"
     cdef int n_expr_paths
@@ -668,9 +685,14 @@ cdef class CasePlan:
         self.today = today
         self.record_level = False
         self.below = 0
+        self.anywhere = False
         for i in range(self.n_contexts):
             if self.contexts[i].steps == 0:
                 self.record_level = True
+            elif self.contexts[i].step[0].descendant:
+                if self.n_contexts != 1 or self.contexts[i].steps != 1:
+                    raise ValueError("a descendant:: context must be the case's only one, of one step")
+                self.anywhere = True
             else:
                 self.below |= 1u << i
 
@@ -680,7 +702,8 @@ cdef class CasePlan:
 
     cdef Path* _paths(self, list described, int* count):
         """``described``: [(steps, attribute or None, now)],
-        steps: [(name, [(attr, kind, value, number)], negate)]."""
+        steps: [(name, [(attr, kind, value, number)], negate, descendant)]; the attribute
+        ``b"text()"`` stands for a final text() step."""
         cdef Path* paths = <Path*>malloc(max(1, len(described)) * sizeof(Path))
         cdef int i, j, k
         if paths is NULL:
@@ -689,7 +712,8 @@ cdef class CasePlan:
         for i, (steps, attribute, now) in enumerate(described):
             paths[i].steps = len(steps)
             paths[i].step = <Step*>malloc(max(1, len(steps)) * sizeof(Step))
-            paths[i].attr = NULL if attribute is None else self._bytes(attribute)
+            paths[i].text_nodes = attribute == TEXT_NODES
+            paths[i].attr = NULL if attribute is None or paths[i].text_nodes else self._bytes(attribute)
             paths[i].now = now
             count[0] = i + 1
             if paths[i].step is NULL:
@@ -697,9 +721,10 @@ cdef class CasePlan:
                 raise MemoryError()
             for j in range(paths[i].steps):
                 paths[i].step[j].tests = NULL  # freed by __dealloc__ even if a later malloc fails
-            for j, (name, tests, negate) in enumerate(steps):
+            for j, (name, tests, negate, descendant) in enumerate(steps):
                 paths[i].step[j].name = self._bytes(name)
                 paths[i].step[j].negate = negate
+                paths[i].step[j].descendant = descendant
                 paths[i].step[j].alternatives = len(tests)
                 paths[i].step[j].tests = <Alternative*>malloc(max(1, len(tests)) * sizeof(Alternative))
                 if paths[i].step[j].tests is NULL:
@@ -889,6 +914,27 @@ cdef int _contexts(CasePlan plan, xmlNode* node, int depth, unsigned int active,
     return 0
 
 
+cdef int _anywhere(CasePlan plan, xmlNode* node, list out, cetree._Document doc) except -1:
+    """The elements below ``node``, in document order, that match the plan's descendant::name
+    context and may fail; 1 when the walk meets what only the XPath can judge."""
+    cdef xmlNode* child = node.children
+    cdef Step* step = &plan.contexts[0].step[0]
+    cdef bint unsure = False
+    while child is not NULL:
+        if child.type == tree.XML_ELEMENT_NODE:
+            if _plain_name(child, step.name) and _passes(child, step, &unsure):
+                if unsure:
+                    return 1
+                if plan.selects(child):
+                    out.append(cetree.elementFactory(doc, child))
+            if _anywhere(plan, child, out, doc):
+                return 1
+        elif child.type == tree.XML_ENTITY_REF_NODE or child.type == tree.XML_XINCLUDE_START:
+            return 1
+        child = child.next
+    return 0
+
+
 def day_number(int year, int month, int day):
     """The day count the date tests compare (for "today", from Python)."""
     return _day_number(year, month, day)
@@ -921,6 +967,8 @@ def chunk_candidates(tuple plans, bytes record_name, cetree._Element chunk_root)
                 if plan.record_level and plan.selects(record):
                     out.append(cetree.elementFactory(doc, record))
                 if plan.below and _contexts(plan, record, 0, plan.below, out, doc):
+                    judged[i] = 1
+                elif plan.anywhere and _anywhere(plan, record, out, doc):
                     judged[i] = 1
         elif record.type == tree.XML_ENTITY_REF_NODE or record.type == tree.XML_XINCLUDE_START:
             return [None] * n

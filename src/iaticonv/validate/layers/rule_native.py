@@ -28,11 +28,13 @@ __all__ = ["ChunkPrefilter", "chunk_prefilter", "native_module", "native_plan", 
 ChunkPrefilter = Callable[[Any], list[list[Any] | None]]
 MAX_CONTEXTS = 32  # a bit each in the compiled walk
 # A path as the compiled module takes it: ([(name, [test, …], negated), …], attribute or None, NOW?)
-PathPlan = tuple[list[tuple[bytes, list[tuple[bytes, int, bytes, float]], bool]], bytes | None, bool]
+PathPlan = tuple[list["Step"], bytes | None, bool]
 
 OPS = {"exists": 0, "none": 1, "many": 2, "unique": 3, "no_spaces": 4, "chars": 5, "range": 6,
        "date_order": 7, "time_limit": 8, "starts": 9, "if_then": 10, "sum": 11}
 RECORD_STEP = {"activity": b"iati-activity", "organisation": b"iati-organisation"}
+TEXT_NODES = b"text()"  # the attribute of a path whose final step is text() (as ``_rule_native`` reads it)
+DESCENDANT = "descendant::"
 
 TESTS = {"equal": 0, "unequal": 1, "absent": 2, "not_equal": 3, "number": 4, "not_number": 5, "present": 6,
          "child": 7}
@@ -48,7 +50,7 @@ _STEP = re.compile(rf"({_NAME})(?:\[([^\[\]]*)\])?")
 _ATTRIBUTE = re.compile(rf"@({_NAME})")
 
 Test = tuple[bytes, int, bytes, float]  # attribute, TESTS code, string compared with, number compared with
-Step = tuple[bytes, list[Test], bool]  # element name, the predicate's tests (any true), negated
+Step = tuple[bytes, list[Test], bool, bool]  # element name, the predicate's tests (any true), negated, descendant::
 
 
 def _test(match: re.Match[str]) -> Test:
@@ -105,8 +107,11 @@ def _split(path: str) -> list[str] | None:
     return None if any(step.count("[") != step.count("]") for step in steps) else steps
 
 
-def parse_path(path: str) -> PathPlan | None:
-    """A plain path's plan, or None when the path is not plain (``NOW`` is the date rules' literal)."""
+def parse_path(path: str, *, context: bool = False) -> PathPlan | None:
+    """A plain path's plan, or None when the path is not plain (``NOW`` is the date rules' literal).
+
+    A final ``text()`` selects the element's text nodes. A context path (``context``) may also be a
+    single ``descendant::name`` step (the ``//title`` contexts)."""
     if path == "NOW":
         return [], None, True
     parts = _split(path.strip())
@@ -115,6 +120,12 @@ def parse_path(path: str) -> PathPlan | None:
     attribute: bytes | None = None
     if _ATTRIBUTE.fullmatch(parts[-1]):
         attribute = parts.pop()[1:].encode()
+    elif parts[-1] == "text()" and len(parts) > 1:
+        attribute = TEXT_NODES
+        parts.pop()
+    anywhere = context and len(parts) == 1 and parts[0].startswith(DESCENDANT)
+    if anywhere:
+        parts[0] = parts[0][len(DESCENDANT):]
     steps: list[Step] = []
     for part in parts:
         match = _STEP.fullmatch(part)
@@ -123,7 +134,7 @@ def parse_path(path: str) -> PathPlan | None:
         predicate = _tests(match[2]) if match[2] is not None else ([], False)
         if predicate is None:
             return None
-        steps.append((match[1].encode(), *predicate))
+        steps.append((match[1].encode(), *predicate, anywhere))
     return steps, attribute, False
 
 
@@ -133,10 +144,12 @@ def _context_paths(parts: tuple[str, ...]) -> list[PathPlan] | None:
         if part == ".":
             paths.append(([], None, False))
             continue
-        parsed = parse_path(part)
+        parsed = parse_path(part, context=True)
         if parsed is None or parsed[1] is not None:
             return None
         paths.append(parsed)
+    if len(paths) > 1 and any(steps and steps[0][3] for steps, _attribute, _now in paths):
+        return None  # a descendant:: context is walked on its own
     return paths
 
 
@@ -148,7 +161,8 @@ def _with_condition(paths: list[PathPlan] | None, condition: Any) -> list[PathPl
     predicate = _tests(str(condition))
     if predicate is None or any(not steps or steps[-1][1] for steps, _attribute, _now in paths):
         return None
-    return [([*steps[:-1], (steps[-1][0], *predicate)], attribute, now) for steps, attribute, now in paths]
+    return [([*steps[:-1], (steps[-1][0], *predicate, steps[-1][3])], attribute, now)
+            for steps, attribute, now in paths]
 
 
 def _all(paths: Any) -> list[PathPlan] | None:

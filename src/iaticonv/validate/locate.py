@@ -96,11 +96,12 @@ def _native_path() -> Callable[[etree._Element, etree._Element], str | None] | N
 
 
 def record_base(ctx: RecordContext) -> str:
-    if ctx.base is not None:
-        return ctx.base
-    root, record = ROOT_OF[ctx.kind]
-    position = ctx.position + (ctx.placement.positions if ctx.placement is not None else 0)
-    return f"/{root}/{record}[{position}]"
+    """The record's own XPath (kept on the context: a record may have hundreds of findings)."""
+    if ctx.base is None:
+        root, record = ROOT_OF[ctx.kind]
+        position = ctx.position + (ctx.placement.positions if ctx.placement is not None else 0)
+        ctx.base = f"/{root}/{record}[{position}]"
+    return ctx.base
 
 
 def source_line(element: etree._Element) -> int | None:

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 
 from ..._dates import leading_date
-from ...standard.codelists import Codelist, load_codelists
+from ...standard.codelists import load_codelists
 from .._xpath import elements
 from ..context import Chunk, Hit, RecordContext
 from .codelists import compiled_module
@@ -96,15 +96,18 @@ def _language_misses(record: etree._Element, version: str) -> list[tuple[etree._
 
 
 def _languages(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
-    codes = load_codelists(chunk.version)["Language"]
     for record in chunk.records:
         for element, value in _language_misses(record.element, chunk.version):
             yield record, Hit(rule_id="2004.1.1", node=element, attribute="xml:lang", value=value,
-                              params=_lang_hint(value, codes))
+                              params=_lang_hint(value, chunk.version))
 
 
-def _lang_hint(value: str, codes: Codelist) -> dict[str, str]:
+@functools.lru_cache(maxsize=1024)
+def _lang_hint(value: str, version: str) -> dict[str, str]:
+    """The hint for a language value (cached: a big file repeats the same few wrong values; the dict
+    is shared, and nothing mutates a hit's params)."""
     lower = value.strip().lower()
+    codes = _language_codes(version)
     return {"hint": f" Did you mean '{lower}'? Language codes are lower case." if lower in codes else ""}
 
 
@@ -178,7 +181,6 @@ def check_chunk(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
 
 def check_root(root: etree._Element, version: str) -> Iterator[Hit]:
     """The root element's own ``xml:lang``."""
-    codes = load_codelists(version)["Language"]
     value = root.get(XML_LANG)
-    if value is not None and value not in codes:
-        yield Hit(rule_id="2004.1.1", node=root, attribute="xml:lang", value=value, params=_lang_hint(value, codes))
+    if value is not None and value not in _language_codes(version):
+        yield Hit(rule_id="2004.1.1", node=root, attribute="xml:lang", value=value, params=_lang_hint(value, version))

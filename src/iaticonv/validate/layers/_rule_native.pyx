@@ -55,7 +55,7 @@ cdef enum:
     OP_DATE_ORDER = 7    # the first date of path 0 not before that of path 1 (or now)
     OP_TIME_LIMIT = 8    # more than 365 days from the first date of path 0 to that of path 1
     OP_STARTS = 9        # a text of the paths not starting with one of the prefix texts + separator
-    OP_IF_THEN = 10      # the "if" expression true and the "then" expression false
+    OP_IF_THEN = 10      # the "if" expression true and the "then" expression false (or absent)
     OP_SUM = 11          # the numbers of the paths not summing to ``low`` (``high``: 1 when no value passes)
 
 # Expression nodes (the codes of rule_native.EXPRESSIONS): XPath 1.0 over the plan's paths.
@@ -771,9 +771,11 @@ cdef class CasePlan:
                 return False  # the Python rule skips this context
             if unsure:
                 return True
-        if self.op == OP_IF_THEN:
+        if self.op == OP_IF_THEN:  # without "then": the "if" alone is the test
             if not self._holds(self.first, context, &unsure) and not unsure:
                 return False
+            if self.second < 0:
+                return True
             return unsure or not self._holds(self.second, context, &unsure) or unsure
         return self._tests(context)
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from ...formats.direct import pure_python
 from .rule_expr import Compiled, compile_expression
-from .rule_prefilter import _negated_class
+from .rule_prefilter import ONE_OR_ALL_FAILING, _negated_class
 
 __all__ = ["ChunkPrefilter", "chunk_prefilter", "native_module", "native_plan", "parse_path"]
 
@@ -261,6 +261,13 @@ def native_plan(name: str, case: Mapping[str, Any], contexts: tuple[str, ...], t
             return None
         roots["first"], roots["second"] = first, second
         test: dict[str, Any] | None = {"op": "if_then", "paths": []}
+    elif name == "one_or_all":  # the XPath prefilter's own test, when its "failing" path is plain
+        failing = ONE_OR_ALL_FAILING.get(str(case["all"]))
+        root = compile_expression(f"not({case['one']}) and {failing}", expressions) if failing else None
+        if root is None:
+            return None
+        roots["first"] = root
+        test = {"op": "if_then", "paths": []}
     else:
         test = _op(name, case)
     if context_paths is None or test is None or len(context_paths) > MAX_CONTEXTS:

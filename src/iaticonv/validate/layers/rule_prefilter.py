@@ -20,7 +20,7 @@ from lxml import etree
 
 from .rule_xpath import NS
 
-__all__ = ["WHITESPACE", "js_truthy", "prefilter"]
+__all__ = ["ONE_OR_ALL_FAILING", "WHITESPACE", "js_truthy", "prefilter"]
 
 Case = Mapping[str, Any]
 
@@ -128,7 +128,7 @@ def _unique(case: Case) -> str:
 
 
 # What ``rule_types.one_or_all`` lists as failing, per kind of "all", as a path from the context.
-_ONE_OR_ALL = {
+ONE_OR_ALL_FAILING = {
     "lang": "descendant::narrative[not(@xml:lang)]",
     "sector": "transaction[not(sector)]",
     "recipient-country|recipient-region": "transaction[not(recipient-country|recipient-region)]",
@@ -137,7 +137,7 @@ _ONE_OR_ALL = {
 
 
 def _one_or_all(case: Case) -> str:
-    failing = _ONE_OR_ALL.get(str(case["all"]))
+    failing = ONE_OR_ALL_FAILING.get(str(case["all"]))
     return f"not({case['one']})" + (f" and boolean({failing})" if failing else "")
 
 

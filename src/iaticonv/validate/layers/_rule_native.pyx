@@ -56,7 +56,8 @@ cdef enum:
     OP_TIME_LIMIT = 8    # more than 365 days from the first date of path 0 to that of path 1
     OP_STARTS = 9        # a text of the paths not starting with one of the prefix texts + separator
     OP_IF_THEN = 10      # the "if" expression true and the "then" expression false (or absent)
-    OP_SUM = 11          # the numbers of the paths not summing to ``low`` (``high``: 1 when no value passes)
+    OP_SUM = 11          # the numbers of the paths not summing to ``low`` (no value at all passes)
+    OP_STRICT_SUM = 12   # the same, where no value sums to 0
 
 # Expression nodes (the codes of rule_native.EXPRESSIONS): XPath 1.0 over the plan's paths.
 cdef enum:
@@ -230,21 +231,32 @@ cdef bint _passes(xmlNode* node, Step* step, bint* unsure):
     return any_true != step.negate
 
 
+cdef inline bint _blank(char c):
+    return c == 32 or c == 9 or c == 10 or c == 13
+
+
+cdef const char* _trimmed(const char* text, Py_ssize_t* length):
+    """``text`` without the ASCII blanks at either end: its new start, and its length in ``length``."""
+    cdef Py_ssize_t n
+    while _blank(text[0]):
+        text += 1
+    n = strlen(text)
+    while n > 0 and _blank(text[n - 1]):
+        n -= 1
+    length[0] = n
+    return text
+
+
 cdef int _plain_decimal(const char* text, double* value):
     """Read ASCII blanks, an optional '-', digits with at most one '.', blanks (XPath's number syntax,
     and a plain case of Python's float): 0 for no such number, else how many digits it has. Converted
     by Python's own parser, so bounds compare as the Python rules compare them."""
     cdef char buffer[NUMBER_MAX + 1]
-    cdef const char* start = text
     cdef Py_ssize_t n
+    cdef const char* start = _trimmed(text, &n)
     cdef Py_ssize_t i
     cdef int digits = 0
     cdef int points = 0
-    while start[0] == 32 or start[0] == 9 or start[0] == 10 or start[0] == 13:
-        start += 1
-    n = strlen(start)
-    while n > 0 and (start[n - 1] == 32 or start[n - 1] == 9 or start[n - 1] == 10 or start[n - 1] == 13):
-        n -= 1
     if n == 0 or n > NUMBER_MAX:
         return 0
     for i in range(n):
@@ -413,16 +425,11 @@ cdef int _date(const char* text, long* low, long* high):
     ``YYYY-MM-DD`` is that day's midnight (low = high); followed by ``T`` or a space and a time, the
     instant lies within the day (high = low + 1), or within a day either side when the rest holds a
     ``+``/``-`` (a UTC offset is less than a day). DATE_UNSURE for anything else."""
-    cdef const char* s = text
     cdef Py_ssize_t n
+    cdef const char* s = _trimmed(text, &n)
     cdef Py_ssize_t i
     cdef int year, month, day, d
     cdef bint offset = False
-    while s[0] == 32 or s[0] == 9 or s[0] == 10 or s[0] == 13:
-        s += 1
-    n = strlen(s)
-    while n > 0 and (s[n - 1] == 32 or s[n - 1] == 9 or s[n - 1] == 10 or s[n - 1] == 13):
-        n -= 1
     if n < 10 or s[4] != 45 or s[7] != 45:
         return DATE_UNSURE
     for i in range(n):
@@ -833,8 +840,8 @@ cdef class CasePlan:
                 if _outside(found.text[i], self.low, self.high):
                     return True
             return False
-        if self.op == OP_SUM:
-            if found.count == 0 and self.high:  # ``sum``: no value, nothing to add up
+        if self.op == OP_SUM or self.op == OP_STRICT_SUM:
+            if found.count == 0 and self.op == OP_SUM:
                 return False
             total = 0.0
             for i in range(found.count):
@@ -999,6 +1006,7 @@ cdef bint _may_be_after(xmlNode* transaction, const char* child_name, const char
     cdef long low = 0
     cdef long high = 0
     cdef int i
+    cdef Py_ssize_t n
     if child is NULL:
         return False
     value = _attr_text(child, attribute, &found, &unreadable)
@@ -1006,11 +1014,10 @@ cdef bint _may_be_after(xmlNode* transaction, const char* child_name, const char
         return False
     if unreadable:
         return True
-    while value[0] == 32 or value[0] == 9 or value[0] == 10 or value[0] == 13:
-        value += 1
+    value = _trimmed(value, &n)
+    if n < 10:
+        return True
     for i in range(10):
-        if value[i] == 0:
-            return True
         head[i] = value[i]
     head[10] = 0
     if _date(head, &low, &high) != 0:

@@ -80,9 +80,9 @@ def _language_misses(record: etree._Element, version: str) -> list[tuple[etree._
     document order: from the compiled walk when it is built and the values are plain, else by XPath."""
     native = compiled_module()
     if native is not None:
-        compiled = native.language_misses(record, _language_codes(version))
+        compiled: list[tuple[etree._Element, str]] | None = native.language_misses(record, _language_codes(version))
         if compiled is not None:
-            return [(element, str(value)) for element, value in compiled]
+            return compiled
     codes = _language_codes(version)
     values = _LANGS(record)
     if not isinstance(values, list):

@@ -31,7 +31,7 @@ MAX_CONTEXTS = 32  # a bit each in the compiled walk
 PathPlan = tuple[list["Step"], bytes | None, bool]
 
 OPS = {"exists": 0, "none": 1, "many": 2, "unique": 3, "no_spaces": 4, "chars": 5, "range": 6,
-       "date_order": 7, "time_limit": 8, "starts": 9, "if_then": 10, "sum": 11}
+       "date_order": 7, "time_limit": 8, "starts": 9, "if_then": 10, "sum": 11, "strict_sum": 12}
 RECORD_STEP = {"activity": b"iati-activity", "organisation": b"iati-organisation"}
 TEXT_NODES = b"text()"  # the attribute of a path whose final step is text() (as ``_rule_native`` reads it)
 DESCENDANT = "descendant::"
@@ -200,10 +200,9 @@ def _op(name: str, case: Mapping[str, Any]) -> dict[str, Any] | None:
                                             "paths": dates}
     if name == "startswith":
         return _startswith(case)
-    if name in ("strict_sum", "sum"):  # ``high`` 1: ``sum`` passes when no path finds a value
+    if name in ("strict_sum", "sum"):
         paths = _all(case["paths"])
-        return None if paths is None else {"op": "sum", "paths": paths, "low": float(case["sum"]),
-                                            "high": 1.0 if name == "sum" else 0.0}
+        return None if paths is None else {"op": name, "paths": paths, "low": float(case["sum"])}
     if name == "loop":  # its sub-cases run per value of ``foreach``: a context without one has none to fail
         paths = _all([case["foreach"]])
         return None if paths is None else {"op": "exists", "paths": paths}

@@ -21,7 +21,7 @@ from lxml import etree
 
 from conftest import EXAMPLE_ACTIVITY, EXAMPLE_ORGANISATION, SCHEMA_TESTS, real_files
 from iaticonv.validate.context import Hit
-from iaticonv.validate.layers.codelists import compiled_walk_available, record_hits
+from iaticonv.validate.layers.codelists import compiled_module, compiled_walk_available, record_hits
 from test_model_properties import SLOW_OK
 
 pytestmark = pytest.mark.skipif(not compiled_walk_available(),
@@ -136,3 +136,32 @@ def test_compiled_language_check_finds_what_the_xpath_finds(tmp_path: Path) -> N
     odd_record = etree.parse(str(odd), _PARSER).getroot()[0]
     assert [value for _element, value in extra._language_misses(odd_record, "2.03")] == [
         "EN", "", " en ", "zz", "qé", "EN-gb"]
+
+
+def test_compiled_language_spots_are_placed_as_locate_places_them(tmp_path: Path) -> None:
+    """Each compiled spot (line, path below the record, value) is what ``locate`` gives the element;
+    a record it cannot place plainly (namespaced elements) is left to the Python walk (None)."""
+    from iaticonv.validate.layers import extra
+    from iaticonv.validate.locate import relative_path, source_line
+
+    native = compiled_module()
+    odd = tmp_path / "odd-languages.xml"
+    odd.write_bytes(ODD_LANGUAGES)
+    placed = declined = 0
+    for path in [*real_files(), EXAMPLE_ACTIVITY, EXAMPLE_ORGANISATION, odd]:
+        root = etree.parse(str(path), _PARSER).getroot()
+        step, _kind = RECORDS.get(str(root.tag), ("iati-activity", "activity"))
+        version = str(root.get("version") if root.get("version") in ("2.01", "2.02", "2.03") else "2.03")
+        for record in root.iterfind(step):
+            spots = native.language_spots(record, extra._language_codes(version))
+            expected = [(source_line(element), relative_path(element, record), value)
+                        for element, value in extra._language_misses(record, version)]
+            if spots is None:
+                declined += 1
+                assert any(":" in path or "*" in path for _line, path, _value in expected)
+                continue
+            assert spots == expected
+            placed += len(spots)
+            assert extra._language_spots(record, version) == expected
+    assert placed > 1000
+    assert declined >= 1  # the odd record's namespaced x:ext

@@ -24,6 +24,7 @@ __all__ = [
     "Placement",
     "RecordContext",
     "RecordKind",
+    "Spots",
     "ValidateOptions",
 ]
 
@@ -80,6 +81,21 @@ class Hit:
     line: int | None = None
     column: int | None = None
     relpath: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Spots:
+    """Many hits of one rule in one record, each already placed by a compiled walk.
+
+    A big file repeats some problems on every narrative (``xml:lang="EN"``): a hundred thousand hits
+    of one rule. A walk that already knows each one's line and path below the record hands them over
+    as plain tuples, so no element proxy, ``Hit`` or path search is paid per hit (``locate.spot_findings``).
+    """
+
+    rule_id: str
+    attribute: str | None  # each spot names this attribute of its element
+    places: list[tuple[int | None, str, str]]  # (line, positional path below the record, value)
+    params: Callable[[str], Mapping[str, Any]]  # a value's message parameters
 
 
 @dataclass(slots=True, kw_only=True)
@@ -157,4 +173,4 @@ class Chunk:
         return " | ".join(f"{self.record_step}/{part}" for part in parts)
 
 
-ChunkCheck = Callable[[Chunk], Iterable[tuple[RecordContext, Hit]]]
+ChunkCheck = Callable[[Chunk], Iterable[tuple[RecordContext, Hit | Spots]]]

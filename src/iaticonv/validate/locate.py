@@ -8,18 +8,18 @@ for hits, never for the elements that pass.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from lxml import etree
 
 from ..formats.direct import pure_python
 from .catalogue import Catalogue
-from .context import Hit, RecordContext
+from .context import Hit, RecordContext, Spots
 from .findings import Finding, located_finding, truncate
 from .ruleinfo import RuleInfo
 
-__all__ = ["element_name", "record_base", "relative_path", "source_line", "to_finding"]
+__all__ = ["element_name", "locate_all", "record_base", "relative_path", "source_line", "spot_findings", "to_finding"]
 
 ROOT_OF = {
     "activity": ("iati-activities", "iati-activity"),
@@ -176,3 +176,35 @@ def to_finding(hit: Hit, ctx: RecordContext, catalogue: Catalogue) -> Finding:
         line = ctx.placement.line(line)
     return located_finding(hit.rule_id, info.severity, info.category, message, ctx.file, line, hit.column, xpath,
                            ctx.identifier, value, params)
+
+
+def spot_findings(spots: Spots, ctx: RecordContext, catalogue: Catalogue) -> list[Finding]:
+    """``to_finding`` for each of a record's spots: the same findings, with the message rendered once
+    per distinct value instead of once per spot."""
+    info = catalogue[spots.rule_id]
+    base, suffix = record_base(ctx), f"/@{spots.attribute}" if spots.attribute else ""
+    rendered: dict[str, _Rendered] = {}
+    placement, file, identifier = ctx.placement, ctx.file, ctx.identifier
+    record_line: int | None = None
+    out: list[Finding] = []
+    for line, path, value in spots.places:
+        found = rendered.get(value)
+        if found is None:
+            found = rendered[value] = _SHARED.get(info, value, spots.params(value))
+        if line is None:
+            record_line = record_line or source_line(ctx.element)
+            line = record_line
+        if placement is not None:
+            line = placement.line(line)
+        out.append(located_finding(spots.rule_id, info.severity, info.category, found[0], file, line, None,
+                                   base + path + suffix, identifier, found[1], found[2]))
+    return out
+
+
+def locate_all(found: Iterable[tuple[RecordContext, Hit | Spots]], catalogue: Catalogue, out: list[Finding]) -> None:
+    """Every hit (or record's spots) of a layer, located, appended to ``out``."""
+    for ctx, hit in found:
+        if isinstance(hit, Spots):
+            out += spot_findings(hit, ctx, catalogue)
+        else:
+            out.append(to_finding(hit, ctx, catalogue))

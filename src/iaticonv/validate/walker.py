@@ -24,7 +24,7 @@ from .catalogue import Catalogue, load_catalogue
 from .context import Chunk, Hit, Placement, RecordContext, RecordKind, ValidateOptions
 from .findings import FILE_IDENTIFIER, Finding, truncate
 from .layers import CHUNK_LAYERS, advisory, codelists, extra, schema
-from .locate import source_line, to_finding
+from .locate import locate_all, source_line, to_finding
 from .report import FileReport, render_messages
 from .ruleinfo import VERSIONS
 
@@ -203,7 +203,7 @@ def _check_chunk(chunk: Chunk, catalogue: Catalogue, result: WalkResult,
     for layer, check in CHUNK_LAYERS:
         if layer == "extra" and not chunk.options.extra:
             continue
-        out.extend(to_finding(hit, ctx, catalogue) for ctx, hit in check(chunk))
+        locate_all(check(chunk), catalogue, out)
     for ctx in chunk.records:
         _duplicates(ctx, first_seen, catalogue, out)
     result.links.extend(advisory.collect_chunk(chunk))

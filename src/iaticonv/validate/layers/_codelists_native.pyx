@@ -202,6 +202,85 @@ cdef int _languages(xmlNode* element, frozenset codes, cetree._Document doc, lis
     return 0
 
 
+cdef Py_ssize_t _position(xmlNode* node):
+    """1 + the preceding element siblings with the same name and namespace (as ``locate`` counts)."""
+    cdef Py_ssize_t position = 1
+    cdef xmlNode* sibling = node.prev
+    while sibling is not NULL:
+        if sibling.type == tree.XML_ELEMENT_NODE and (sibling.name == node.name or strcmp(
+                <const char*> sibling.name, <const char*> node.name) == 0) and _same_namespace(sibling, node):
+            position += 1
+        sibling = sibling.prev
+    return position
+
+
+cdef inline bint _same_namespace(xmlNode* a, xmlNode* b):
+    if a.ns is NULL or a.ns.href is NULL:
+        return b.ns is NULL or b.ns.href is NULL
+    return b.ns is not NULL and b.ns.href is not NULL and strcmp(<const char*> a.ns.href,
+                                                                 <const char*> b.ns.href) == 0
+
+
+cdef str _path_below(xmlNode* node, xmlNode* top):
+    """``locate.relative_path`` of a plain (no namespace) element: ``/name[k]`` for each step below
+    ``top``; None when a step has a namespace (the caller then asks the Python walk)."""
+    cdef list steps = []
+    while node is not top:
+        if node.ns is not NULL:
+            return None
+        steps.append(f"/{(<bytes> node.name).decode('utf-8')}[{_position(node)}]")
+        node = node.parent
+    steps.reverse()
+    return "".join(steps)
+
+
+cdef int _language_spots(xmlNode* element, xmlNode* top, frozenset codes, list spots) except -1:
+    """``_languages``, each miss as (line, path below ``top``, value): no element proxy is made."""
+    cdef xmlAttr* a
+    cdef xmlNode* v
+    cdef xmlNode* child
+    a = element.properties
+    while a is not NULL:
+        if (a.ns is not NULL and a.ns.href is not NULL and strcmp(<const char*> a.ns.href, XML_NAMESPACE) == 0
+                and strcmp(<const char*> a.name, b"lang") == 0):
+            v = a.children
+            if v is NULL:
+                value = ""
+            elif v.type != tree.XML_TEXT_NODE or v.next is not NULL or v.content is NULL:
+                raise Delegate()
+            else:
+                value = PyUnicode_DecodeUTF8(<const char*> v.content, strlen(<const char*> v.content), NULL)
+            if value not in codes:
+                if element.line == 0 or element.line >= 65535:  # libxml2 would borrow a neighbour's line
+                    raise Delegate()
+                path = _path_below(element, top)
+                if path is None:
+                    raise Delegate()
+                spots.append((element.line, path, value))
+            break
+        a = a.next
+    child = element.children
+    while child is not NULL:
+        if child.type == tree.XML_ELEMENT_NODE:
+            _language_spots(child, top, codes, spots)
+        elif child.type == tree.XML_ENTITY_REF_NODE or child.type == tree.XML_XINCLUDE_START:
+            raise Delegate()
+        child = child.next
+    return 0
+
+
+def language_spots(cetree._Element record, frozenset codes):
+    """``language_misses`` with each miss already placed: (line, positional path below the record,
+    value), as ``locate`` would place its element; None when anything is not plain (a value of
+    several nodes, an entity, a namespaced element, a line libxml2 does not keep exactly)."""
+    spots = []
+    try:
+        _language_spots(record._c_node, record._c_node, codes, spots)
+    except Delegate:
+        return None
+    return spots
+
+
 def language_misses(cetree._Element record, frozenset codes):
     """(element, value) for each ``xml:lang`` on ``record`` or below it that is not in ``codes``, in
     document order (what ``descendant-or-self::*/@xml:lang`` finds); None when a value or node is

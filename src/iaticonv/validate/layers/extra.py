@@ -20,7 +20,8 @@ from lxml import etree
 from ..._dates import leading_date
 from ...standard.codelists import load_codelists
 from .._xpath import elements
-from ..context import Chunk, Hit, RecordContext
+from ..context import Chunk, Hit, RecordContext, Spots
+from ..locate import relative_path, source_line
 from .codelists import compiled_module
 from .rule_native import native_module
 
@@ -95,11 +96,28 @@ def _language_misses(record: etree._Element, version: str) -> list[tuple[etree._
     return found
 
 
-def _languages(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
+def _language_spots(record: etree._Element, version: str) -> list[tuple[int | None, str, str]]:
+    """(line, path below the record, value) of each ``_language_misses`` entry: placed by the compiled
+    walk when it can, else located here one by one (as ``locate`` places an element)."""
+    native = compiled_module()
+    if native is not None:
+        spots: list[tuple[int | None, str, str]] | None = native.language_spots(record, _language_codes(version))
+        if spots is not None:
+            return spots
+    return [(source_line(element), relative_path(element, record), value)
+            for element, value in _language_misses(record, version)]
+
+
+def _languages(chunk: Chunk) -> Iterator[tuple[RecordContext, Spots]]:
+    version = chunk.version
+
+    def hint(value: str) -> dict[str, str]:
+        return _lang_hint(value, version)
+
     for record in chunk.records:
-        for element, value in _language_misses(record.element, chunk.version):
-            yield record, Hit(rule_id="2004.1.1", node=element, attribute="xml:lang", value=value,
-                              params=_lang_hint(value, chunk.version))
+        places = _language_spots(record.element, version)
+        if places:
+            yield record, Spots(rule_id="2004.1.1", attribute="xml:lang", places=places, params=hint)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -170,7 +188,7 @@ def _policy_markers(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
             yield record, Hit(rule_id="2003.1.1", node=marker, value=marker.get("code"))
 
 
-def check_chunk(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
+def check_chunk(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit | Spots]]:
     """iaticonv's own findings for every record of the chunk."""
     yield from _future_transactions(chunk)
     yield from _policy_markers(chunk)

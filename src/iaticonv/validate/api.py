@@ -48,6 +48,8 @@ def _standard_info() -> dict[str, Any]:
 
 
 def _resolve(results: list[WalkResult], options: ValidateOptions) -> None:
+    """The links between activities resolved across ``results``; each file's findings, walked unsorted,
+    are then sorted once with them."""
     known: set[str] = set()
     for result in results:
         known |= result.identifiers
@@ -55,8 +57,8 @@ def _resolve(results: list[WalkResult], options: ValidateOptions) -> None:
     for result in results:
         extra = advisory.resolve(result.links, known, options.lookup)
         if extra:
-            rendered = render_messages(extra, catalogue)
-            result.report.findings = sorted([*result.report.findings, *rendered], key=Finding.sort_key)
+            result.report.findings += render_messages(extra, catalogue)
+        result.report.findings.sort(key=Finding.sort_key)
         result.links = []
 
 
@@ -64,7 +66,7 @@ def validate_paths(paths: Iterable[Path], options: ValidateOptions | None = None
     """Validate files and folders; never raises for bad data (only for a missing standard store)."""
     options = options or ValidateOptions()
     info = _standard_info()
-    results = [walk_exact(path, options) for path in collect_paths(paths)]
+    results = [walk_exact(path, options, sort=False) for path in collect_paths(paths)]
     _resolve(results, options)
     return Report(files=[result.report for result in results], standard=info)
 
@@ -73,6 +75,6 @@ def validate_file(path: Path, options: ValidateOptions | None = None) -> FileRep
     """Validate one file on its own (activity links resolved within this file only)."""
     options = options or ValidateOptions()
     require_store()
-    result = walk_exact(path, options)
+    result = walk_exact(path, options, sort=False)
     _resolve([result], options)
     return result.report

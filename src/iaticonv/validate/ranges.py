@@ -96,12 +96,12 @@ def validate_chunk(chunk: Chunk) -> ChunkResult:
     """
     if chunk.before < 0:
         with framed(chunk.cut) as (path, newlines):
-            return ChunkResult(chunk, walk_file(path, chunk.options), newlines)
+            return ChunkResult(chunk, walk_file(path, chunk.options, sort=False), newlines)
     cut = chunk.cut
     placement = Placement(file=cut.source, header_line=cut.header_line, lines=cut.line_offset,
                           positions=chunk.before)
     with framed(cut) as (path, newlines):
-        result = walk_file(path, chunk.options, placement)
+        result = walk_file(path, chunk.options, placement, sort=False)
 
     def move(finding: Finding) -> Finding:
         if finding.file == cut.source:  # born placed (a record's finding)
@@ -143,8 +143,10 @@ def _shift(finding: Finding, *, file: str, header_line: int, lines: int, positio
     return finding
 
 
-def assemble(path: Path, parts: list[ChunkResult]) -> WalkResult | None:
+def assemble(path: Path, parts: list[ChunkResult], *, sort: bool = True) -> WalkResult | None:
     """The whole file's result from its ranges, or None when only a whole-file walk can be trusted.
+    The ranges' findings come unsorted (``validate_chunk``); they are sorted here once, unless
+    ``sort=False`` leaves that to a caller that adds more.
 
     An identifier first seen in an earlier range gets the 1.1.2 finding a single pass gives at its
     first record in this range (built from the range's ``first_seen``), and this range's own
@@ -194,7 +196,7 @@ def assemble(path: Path, parts: list[ChunkResult]) -> WalkResult | None:
     first_report = parts[0].result.report
     report = FileReport(path=file, file_type=first_report.file_type, iati_version=first_report.iati_version,
                         activities=positions, seconds=sum(part.result.report.seconds for part in parts),
-                        findings=sorted(findings, key=Finding.sort_key))
+                        findings=sorted(findings, key=Finding.sort_key) if sort else findings)
     return WalkResult(report, set(first), links, first)
 
 
@@ -207,13 +209,14 @@ def _duplicate(catalogue: Catalogue, file: str, identifier: str, where: tuple[in
                    value=truncate(identifier), params={"first_line": first_line})
 
 
-def walk_exact(path: Path, options: ValidateOptions) -> WalkResult:
+def walk_exact(path: Path, options: ValidateOptions, *, sort: bool = True) -> WalkResult:
     """``walk_file``, with exact line numbers on a file longer than libxml2 counts exactly.
 
     libxml2 keeps an element's line in 16 bits: past line 65,535 a one-pass walk can only borrow a
     neighbour's line (often one more) or give 65535. A file of more than ``MAX_LINES`` lines is
     walked here by ranges of fewer lines, one after another, which gives the same findings with
     exact lines; when the ranges cannot stand for the file (``assemble``), it is walked whole.
+    ``sort`` as for ``walk_file``.
     """
     try:
         size = path.stat().st_size
@@ -223,7 +226,7 @@ def walk_exact(path: Path, options: ValidateOptions) -> WalkResult:
     if lines > MAX_LINES:
         chunks = plan_chunks(path, options, part_bytes=lines_part_bytes(size, lines))
         if chunks:
-            result = assemble(path, [validate_chunk(chunk) for chunk in chunks])
+            result = assemble(path, [validate_chunk(chunk) for chunk in chunks], sort=sort)
             if result is not None:
                 return result
-    return walk_file(path, options)
+    return walk_file(path, options, sort=sort)

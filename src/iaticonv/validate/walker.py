@@ -203,12 +203,17 @@ def _check_chunk(chunk: Chunk, catalogue: Catalogue, result: WalkResult,
                  first_seen: dict[str, tuple[int, int]]) -> None:
     """Every layer on one chunk: the schema record by record, the others once for the whole chunk."""
     out = result.report.findings
-    for ctx in chunk.records:
-        out.extend(to_finding(hit, ctx, catalogue) for hit in schema.check_record(ctx))
-    for layer, check in CHUNK_LAYERS:
-        if layer == "extra" and not chunk.options.extra:
-            continue
-        locate_all(check(chunk), catalogue, out)
+    schema_hits = schema.start_chunk(chunk)  # in a helper thread, while the other layers run here
+    others: list[Finding] = []
+    try:
+        for layer, check in CHUNK_LAYERS:
+            if layer == "extra" and not chunk.options.extra:
+                continue
+            locate_all(check(chunk), catalogue, others)
+    finally:
+        hits = schema_hits()  # waited for even on an error: the helper reads the chunk
+    locate_all(hits, catalogue, out)
+    out += others
     for ctx in chunk.records:
         _duplicates(ctx, first_seen, catalogue, out)
     result.links.extend(advisory.collect_chunk(chunk))

@@ -5,21 +5,28 @@ subtree on its own against the compiled schema while the streaming parser holds 
 That ties each error to its record, line and path without ever building the whole document (the
 official validator validates the whole file, then re-validates each activity to attribute errors).
 The root element's own attributes and non-IATI children are checked once at the end of the file.
+
+Where the compiled module is built (``_xsd_native``), a chunk's records are validated together, by
+the same libxml2 with the GIL released, in one helper thread, while the main thread runs the other
+layers on the chunk (``start_chunk``); each error is placed in its record as lxml would place it.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
+from typing import Any
 
 from lxml import etree
 
 from ..._xml import parse_file
+from ...formats.direct import pure_python
 from ...standard.store import store_dir
-from ..context import Hit, RecordContext
+from ..context import Chunk, Hit, RecordContext
 
-__all__ = ["check_record", "check_root", "check_whole", "load_schema"]
+__all__ = ["check_record", "check_root", "check_whole", "load_schema", "start_chunk"]
 
 SCHEMA_FILES = {
     "iati-activities": "iati-activities-schema.xsd",
@@ -63,6 +70,69 @@ def check_record(ctx: RecordContext) -> Iterator[Hit]:
     if schema.validate(ctx.element):
         return
     yield from _hits(schema)
+
+
+ChunkHits = Callable[[], list[tuple[RecordContext, Hit]]]
+
+
+@cache
+def native_module() -> Any:
+    """The compiled chunk validator when it is built for this lxml, finds libxml2's functions in it,
+    and is not turned off (``IATICONV_PURE_PYTHON``); else None."""
+    if pure_python():
+        return None
+    try:
+        from . import _xsd_native as native  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    if etree.__version__ != native.BUILT_WITH_LXML or not native.bind(etree.__file__):
+        return None
+    return native
+
+
+@cache
+def _chunk_schema(home: str | None, root_tag: str, version: str) -> Any:
+    """The compiled chunk validator's schema (None without the module); ``home`` keys the cache only."""
+    native = native_module()
+    if native is None:
+        return None
+    folder = store_dir() / "schemas" / version
+    return native.ChunkSchema(parse_file(folder / SCHEMA_FILES[root_tag]).getroot())
+
+
+@cache
+def _helper() -> ThreadPoolExecutor:
+    """The one thread that validates chunks beside the main thread (libxml2 runs there without the GIL)."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="iaticonv-xsd")
+
+
+def start_chunk(chunk: Chunk) -> ChunkHits:
+    """Start the XSD check of every record of ``chunk``; the returned function waits for it and gives
+    the hits, record by record, as ``check_record`` gives them. The chunk must not change, nor be
+    released, before that function has returned: the helper thread reads it."""
+    root_tag = "iati-activities" if chunk.kind == "activity" else "iati-organisations"
+    compiled = _chunk_schema(os.environ.get("IATICONV_HOME"), root_tag, chunk.version)
+    if compiled is None:
+        return lambda: _record_by_record(chunk)
+    started: Future[list[tuple[int, int, int, str, str]] | None] = _helper().submit(compiled.validate, chunk.root)
+
+    def finish() -> list[tuple[RecordContext, Hit]]:
+        try:
+            placed = started.result()
+        except Exception:  # never lose the check: lxml then validates the records one by one
+            placed = None
+        if placed is None:
+            return _record_by_record(chunk)
+        step = "/" + chunk.record_step
+        return [(chunk.records[index], Hit(rule_id="0.3.1", line=line or None, column=column or None,
+                                           relpath=step + tail, params={"detail": message.strip()}))
+                for index, line, column, tail, message in placed]
+
+    return finish
+
+
+def _record_by_record(chunk: Chunk) -> list[tuple[RecordContext, Hit]]:
+    return [(ctx, hit) for ctx in chunk.records for hit in check_record(ctx)]
 
 
 def check_root(skeleton: etree._Element, version: str, record_tag: str) -> Iterator[Hit]:

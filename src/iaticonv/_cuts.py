@@ -177,31 +177,37 @@ def plan_cuts(path: Path, *, part_bytes: int) -> list[Cut] | None:
     if len(cuts) < 3:
         return None
     with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        cuts = _within_lines(data, cuts, MAX_LINES)
-    count = len(cuts) - 1
-    offsets = newlines_before(path, cuts)
-    return [Cut(str(path), i, count, header_end, cuts[i], cuts[i + 1], offsets[0] + 1, offsets[i] - offsets[0])
-            for i in range(count)]
+        cuts, newlines = _within_lines(data, cuts, MAX_LINES)
+        header_line = _newlines(data, 0, cuts[0]) + 1
+    count, before = len(cuts) - 1, 0
+    planned: list[Cut] = []
+    for i in range(count):
+        planned.append(Cut(str(path), i, count, header_end, cuts[i], cuts[i + 1], header_line, before))
+        before += newlines[i]
+    return planned
 
 
 def _newlines(data: mmap.mmap, start: int, end: int) -> int:
     return sum(data[at:min(end, at + BLOCK)].count(b"\n") for at in range(start, end, BLOCK))
 
 
-def _within_lines(data: mmap.mmap, cuts: list[int], max_lines: int) -> list[int]:
+def _within_lines(data: mmap.mmap, cuts: list[int], max_lines: int) -> tuple[list[int], list[int]]:
     """``cuts`` with ranges of more than ``max_lines`` lines halved at an activity start, again and
-    again (a single activity longer than that stays whole: no cut can help it)."""
-    out = [cuts[0]]
+    again (a single activity longer than that stays whole: no cut can help it), and the newlines of
+    each final range (counted here anyway: the caller places the ranges' lines without a second pass)."""
+    out, newlines = [cuts[0]], []
     todo = list(reversed(list(pairwise(cuts))))
     while todo:
         start, end = todo.pop()
-        if _newlines(data, start, end) > max_lines:
+        inside = _newlines(data, start, end)
+        if inside > max_lines:
             found = RECORD_START.search(data, (start + end) // 2, end) or RECORD_START.search(data, start + 1, end)
             if found is not None and start < found.start() < end:
                 todo.extend([(found.start(), end), (start, found.start())])
                 continue
         out.append(end)
-    return out
+        newlines.append(inside)
+    return out, newlines
 
 
 def count_lines(path: Path) -> int:

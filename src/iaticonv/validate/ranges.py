@@ -16,6 +16,7 @@ each range's walk noted of the first record of each identifier.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -224,9 +225,20 @@ def walk_exact(path: Path, options: ValidateOptions, *, sort: bool = True) -> Wa
     except OSError:
         lines = 0  # the walk reports an unreadable file
     if lines > MAX_LINES:
-        chunks = plan_chunks(path, options, part_bytes=lines_part_bytes(size, lines))
-        if chunks:
-            result = assemble(path, [validate_chunk(chunk) for chunk in chunks], sort=sort)
+        cuts = plan_cuts(path, part_bytes=lines_part_bytes(size, lines))
+        if cuts:
+            result = assemble(path, list(_in_turn(cuts, options)), sort=sort)
             if result is not None:
                 return result
     return walk_file(path, options, sort=sort)
+
+
+def _in_turn(cuts: list[Cut], options: ValidateOptions) -> Iterator[ChunkResult]:
+    """Each range walked after the one before it, its records' positions counted on from what the
+    earlier ranges held: exact, and no pass over the file to count start tags (``plan_chunks`` counts
+    them for ranges that run at the same time, on workers)."""
+    before = 0
+    for cut in cuts:
+        part = validate_chunk(Chunk(cut, options, before))
+        before += part.result.report.activities
+        yield part

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -169,38 +169,60 @@ def _expand(name: str, case: Mapping[str, Any], element: etree._Element) -> Iter
 Origin = tuple[Mapping[str, Any], str]  # a loop sub-case's template and the value put in for $1
 
 
-def _expanded(name: str, case: Mapping[str, Any],
-              element: etree._Element) -> Iterator[tuple[str, Mapping[str, Any], Origin | None]]:
-    """``_expand``, with where each loop sub-case comes from (None for a case that is not in a loop)."""
+Expansion = list[tuple[str, Mapping[str, Any], Origin | None]]
+
+
+def _expanded(name: str, case: Mapping[str, Any], element: etree._Element) -> Expansion:
+    """``_expand``, with where each loop sub-case comes from (None for a case that is not in a loop).
+    A loop's sub-cases for one set of ``foreach`` values are built once (``_EXPANSIONS``): a big file
+    has tens of thousands of contexts with the same few vocabularies."""
     if name != "loop":
-        yield name, case, None
-        return
-    values = list(dict.fromkeys(node_text(n) for n in nodes(case["foreach"], element)))
-    for sub_name, body in case.get("do", {}).items():
-        for sub_case in body.get("cases", ()):
-            for value in values:
-                yield sub_name, _substitute(sub_case, list(case.get("subs", ())), value), (sub_case, value)
+        return [(name, case, None)]
+    values = tuple(dict.fromkeys(node_text(n) for n in nodes(case["foreach"], element)))
+    return _EXPANSIONS.get(case, values, lambda: _substituted(case, values))
 
 
-class _SubPlans:
-    """Compiled prefilters of loop sub-cases, per template and substituted value (a few vocabularies
-    each), built on first use. Bounded, and dropped whole when full."""
+def _substituted(case: Mapping[str, Any], values: tuple[str, ...]) -> Expansion:
+    subs = list(case.get("subs", ()))
+    return [(sub_name, _substitute(sub_case, subs, value), (sub_case, value))
+            for sub_name, body in case.get("do", {}).items()
+            for sub_case in body.get("cases", ())
+            for value in values]
+
+
+class _PerCase:
+    """What is built from a case and a key, kept for the next context that needs it. Bounded, and
+    dropped whole when full; an entry serves only the very case object it was built from (the key
+    holds the case's id, which a later object may reuse)."""
 
     LIMIT = 4096
 
     def __init__(self) -> None:
-        self.plans: dict[tuple[int, str, int], tuple[Mapping[str, Any], Any]] = {}
+        self.entries: dict[tuple[int, Any], tuple[Mapping[str, Any], Any]] = {}
+
+    def get(self, case: Mapping[str, Any], key: Any, build: Callable[[], Any]) -> Any:
+        found = self.entries.get((id(case), key))
+        if found is None or found[0] is not case:
+            if len(self.entries) >= self.LIMIT:
+                self.entries.clear()
+            found = (case, build())
+            self.entries[(id(case), key)] = found
+        return found[1]
+
+
+_EXPANSIONS = _PerCase()
+
+
+class _SubPlans:
+    """Compiled prefilters of loop sub-cases, per template and substituted value (a few vocabularies
+    each), built on first use."""
+
+    def __init__(self) -> None:
+        self.plans = _PerCase()
 
     def get(self, name: str, origin: Origin, case: Mapping[str, Any], today: int) -> Any:
         template, value = origin
-        key = (id(template), value, today)
-        found = self.plans.get(key)
-        if found is None or found[0] is not template:
-            if len(self.plans) >= self.LIMIT:
-                self.plans.clear()
-            found = (template, native_plan(name, case, (".",), _ymd(today)))
-            self.plans[key] = found
-        return found[1]
+        return self.plans.get(template, (value, today), lambda: native_plan(name, case, (".",), _ymd(today)))
 
 
 _SUB_PLANS = _SubPlans()

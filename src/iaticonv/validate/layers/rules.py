@@ -179,7 +179,8 @@ def _expanded(name: str, case: Mapping[str, Any], element: etree._Element) -> Ex
     if name != "loop":
         return [(name, case, None)]
     values = tuple(dict.fromkeys(node_text(n) for n in nodes(case["foreach"], element)))
-    return _EXPANSIONS.get(case, values, lambda: _substituted(case, values))
+    expansion: Expansion = _EXPANSIONS.get(case, values, lambda: _substituted(case, values))
+    return expansion
 
 
 def _substituted(case: Mapping[str, Any], values: tuple[str, ...]) -> Expansion:

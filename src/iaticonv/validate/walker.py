@@ -203,7 +203,7 @@ def _check_chunk(chunk: Chunk, catalogue: Catalogue, result: WalkResult,
                  first_seen: dict[str, tuple[int, int]]) -> None:
     """Every layer on one chunk: the schema record by record, the others once for the whole chunk."""
     out = result.report.findings
-    schema_hits = schema.start_chunk(chunk)  # in a helper thread, while the other layers run here
+    schema_hits = schema.start_chunk(chunk)  # in the helper thread, while the other layers run here
     others: list[Finding] = []
     try:
         for layer, check in CHUNK_LAYERS:

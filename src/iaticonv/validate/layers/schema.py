@@ -7,15 +7,15 @@ official validator validates the whole file, then re-validates each activity to 
 The root element's own attributes and non-IATI children are checked once at the end of the file.
 
 Where the compiled module is built (``_xsd_native``), a chunk's records are validated together, by
-the same libxml2 with the GIL released, in one helper thread, while the main thread runs the other
-layers on the chunk (``start_chunk``); each error is placed in its record as lxml would place it.
+the same libxml2 with the GIL released, in the helper thread (``helper``), while the main thread runs
+the other layers on the chunk (``start_chunk``); each error is placed in its record as lxml would place it.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from functools import cache
 from typing import Any
 
@@ -25,6 +25,7 @@ from ..._xml import parse_file
 from ...formats.direct import pure_python
 from ...standard.store import store_dir
 from ..context import Chunk, Hit, RecordContext
+from ..helper import submit
 
 __all__ = ["check_record", "check_root", "check_whole", "load_schema", "start_chunk"]
 
@@ -100,12 +101,6 @@ def _chunk_schema(home: str | None, root_tag: str, version: str) -> Any:
     return native.ChunkSchema(parse_file(folder / SCHEMA_FILES[root_tag]).getroot())
 
 
-@cache
-def _helper() -> ThreadPoolExecutor:
-    """The one thread that validates chunks beside the main thread (libxml2 runs there without the GIL)."""
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="iaticonv-xsd")
-
-
 def start_chunk(chunk: Chunk) -> ChunkHits:
     """Start the XSD check of every record of ``chunk``; the returned function waits for it and gives
     the hits, record by record, as ``check_record`` gives them. The chunk must not change, nor be
@@ -114,7 +109,8 @@ def start_chunk(chunk: Chunk) -> ChunkHits:
     compiled = _chunk_schema(os.environ.get("IATICONV_HOME"), root_tag, chunk.version)
     if compiled is None:
         return lambda: _record_by_record(chunk)
-    started: Future[list[tuple[int, int, int, str, str]] | None] = _helper().submit(compiled.validate, chunk.root)
+    root = chunk.root
+    started: Future[list[tuple[int, int, int, str, str]] | None] = submit(lambda: compiled.validate(root))
 
     def finish() -> list[tuple[RecordContext, Hit]]:
         try:

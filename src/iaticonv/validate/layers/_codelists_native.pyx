@@ -31,6 +31,9 @@ cdef struct RuleSpec:
     PyObject* rule         # the CodelistRule (kept alive by the node's list)
     PyObject* codes        # every code of the list
     PyObject* current      # the codes not withdrawn (what --extra checks against)
+    const char* vocabulary # the rule's vocabulary condition (NULL: none; see ``CodelistRule.applies``)
+    bint on_parent         # the condition reads the parent's @vocabulary
+    bint is_default        # the condition also holds when there is no @vocabulary
 
 
 cdef class TrieNode:
@@ -66,6 +69,11 @@ cdef class TrieNode:
             self.rules[i].rule = <PyObject*> rule
             self.rules[i].codes = <PyObject*> codes
             self.rules[i].current = <PyObject*> current
+            vocabulary = None if rule.vocabulary is None else rule.vocabulary.encode("utf-8")
+            self.keep.append(vocabulary)
+            self.rules[i].vocabulary = NULL if vocabulary is None else <const char*> vocabulary
+            self.rules[i].on_parent = rule.vocabulary_on_parent
+            self.rules[i].is_default = rule.is_default
 
     def set_children(self, children):
         """``children``: (element name, TrieNode) pairs."""
@@ -115,6 +123,31 @@ cdef object _stripped_text(xmlNode* element):
     return "".join(parts).strip()
 
 
+cdef bint _may_apply(xmlNode* element, RuleSpec* spec):
+    """False only when the rule's vocabulary condition surely does not hold (``CodelistRule.applies``
+    then decides the rest): most values that are no code of a rule belong to another vocabulary."""
+    cdef xmlNode* holder = element.parent if spec.on_parent else element
+    cdef xmlAttr* a
+    cdef xmlNode* v
+    if spec.vocabulary is NULL:
+        return True
+    if holder is NULL or holder.type != tree.XML_ELEMENT_NODE:
+        return True
+    a = holder.properties
+    while a is not NULL:
+        if (a.ns is NULL or a.ns.href is NULL) and strcmp(<const char*> a.name, b"vocabulary") == 0:
+            v = a.children
+            if v is NULL:
+                return spec.is_default
+            if v.type != tree.XML_TEXT_NODE or v.next is not NULL or v.content is NULL:
+                return True
+            if v.content[0] == 0:
+                return spec.is_default
+            return strcmp(<const char*> v.content, spec.vocabulary) == 0
+        a = a.next
+    return spec.is_default
+
+
 cdef int _check(TrieNode node, cetree._Document doc, xmlNode* element, bint extra, list misses) except -1:
     """The node's rules on ``element``: each value that is not an allowed code joins ``misses``."""
     cdef int i
@@ -132,6 +165,8 @@ cdef int _check(TrieNode node, cetree._Document doc, xmlNode* element, bint extr
                     proxy = cetree.elementFactory(doc, element)
                 value = proxy.get(spec.attribute.decode("utf-8"))
         if value is None or value in <object> (spec.current if extra else spec.codes):
+            continue
+        if not _may_apply(element, spec):
             continue
         if proxy is None:
             proxy = cetree.elementFactory(doc, element)

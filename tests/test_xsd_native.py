@@ -4,8 +4,8 @@ Where it is built, a chunk of records validated together by libxml2 without the 
 error, the record, line, column, libxml2's path below the record and message that lxml's
 ``XMLSchema.validate`` gives for that record validated alone: on every official schema test (both
 versions of every should-fail file), the official examples and every real file, in chunks of one,
-seven and 32 records. The walker's threaded ``start_chunk`` gives the same hits as the record-by-record
-check, and the validator declines what it cannot place.
+seven and 32 records. Run in the helper thread (``helper.start``), ``prepare_chunk`` gives the same hits
+as the record-by-record check, and the validator declines what it cannot place.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import pytest
 from lxml import etree
 
 from conftest import EXAMPLE_ACTIVITY, EXAMPLE_ORGANISATION, SCHEMA_TESTS, real_files
+from iaticonv.validate import helper
 from iaticonv.validate.context import Chunk, RecordContext, ValidateOptions
 from iaticonv.validate.layers import schema
 
@@ -86,7 +87,7 @@ def test_every_error_of_every_file_is_placed_as_lxml_places_it() -> None:
     assert checked_errors > 1000
 
 
-def test_the_threaded_start_gives_the_record_by_record_hits() -> None:
+def test_the_helper_thread_gives_the_record_by_record_hits() -> None:
     options = ValidateOptions()
     compared = 0
     for path in [EXAMPLE_ACTIVITY, *sorted((SCHEMA_TESTS).rglob("*.xml"))[:200], *real_files()[:6]]:
@@ -100,7 +101,11 @@ def test_the_threaded_start_gives_the_record_by_record_hits() -> None:
                                       file=str(path), options=options) for i, element in enumerate(container)]
             chunk = Chunk(root=container, records=contexts, kind=kind, version=version, options=options,  # type: ignore[arg-type]
                           record_step=step)
-            threaded = schema.start_chunk(chunk)()
+            walk, hits = schema.prepare_chunk(chunk)
+            assert walk is not None
+            job = helper.start([walk])
+            job.join()
+            threaded = hits()
             assert threaded == schema._record_by_record(chunk)
             compared += len(threaded)
     assert compared > 50
@@ -123,3 +128,15 @@ def test_errors_on_the_container_itself_are_left_out() -> None:
     assert [index for index, *_rest in placed] == [0]
     assert "bogus" in placed[0][-1]
     assert not schema.load_schema("iati-activities", "2.03").validate(container)  # the container alone fails
+
+
+def test_a_check_that_never_ran_is_not_taken_for_a_clean_one() -> None:
+    """Results are read only from a run that happened: a prepared check nobody ran gives None (the
+    caller then validates record by record), not an empty list."""
+    container = etree.fromstring(b"<iati-activities><iati-activity><bogus/></iati-activity></iati-activities>")
+    run = schema._chunk_schema(None, "iati-activities", "2.03").run(container)
+    assert run.placed() is None
+    job = helper.start([run])
+    job.join()
+    placed = run.placed()
+    assert placed is not None and len(placed) == 1

@@ -1,31 +1,62 @@
-"""The validator's one helper thread: compiled work on a chunk runs there with the GIL released.
+"""The validator's helper thread: a chunk's XSD check runs there, beside the main thread.
 
-Why a thread and not a process: the chunk's XSD check reads the chunk's libxml2 nodes where they lie,
-without the GIL, while the main thread runs the Python layers on the same chunk; a process would have
-to be sent the chunk. Both threads only read it. Jobs run one at a time, in the order they were given.
+libxml2 validates a chunk's records (``layers._xsd_native``) in a thread of its own
+(``_helper_native``: a POSIX thread per chunk that never takes the GIL) while the main thread runs the
+Python layers on the same chunk; both only read it. The main thread joins the job when the chunk's
+other layers are done, before the chunk is let go.
 
-Only work that computes pays here. The XSD check does (a sixth of a big file's time left the main
-thread). The rulesets' compiled walk was tried and gained nothing measurable: it waits on memory,
-and on another core it only moves those waits, which the main thread then meets again.
+Why not a Python thread: it must get the GIL back to start and to end each job, waiting up to the
+interpreter's switch interval (5 ms) each time while the main thread computes; a chunk's check
+takes about 1.5 ms. Why only the XSD check: it computes. The rulesets' compiled walk was tried here
+too and made the whole slower on the 100 MB bench file (the helper spent 0.6 s on it, the main thread
+saved 0.15 s): that walk mostly waits on memory, and on the other core it only moves those waits,
+which the main thread's layers then meet again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from functools import cache
-from typing import TypeVar
+import functools
+from collections.abc import Sequence
+from typing import Any, Protocol
 
-__all__ = ["submit"]
+from ..formats.direct import pure_python
 
-T = TypeVar("T")
-
-
-@cache
-def _thread() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="iaticonv-validate")
+__all__ = ["Started", "start"]
 
 
-def submit(job: Callable[[], T]) -> Future[T]:
-    """Run ``job`` in the helper thread, after the jobs given before it."""
-    return _thread().submit(job)
+class Started(Protocol):
+    def join(self) -> None: ...
+
+
+class _Here:
+    """The steps run in the calling thread, at ``join`` (when the compiled helper is not built)."""
+
+    def __init__(self, owners: Sequence[Any]) -> None:
+        self.owners = list(owners)
+
+    def join(self) -> None:
+        for owner in self.owners:
+            owner.run_here()
+        self.owners = []
+
+
+@functools.cache
+def _native() -> Any:
+    if pure_python():
+        return None
+    try:
+        from . import _helper_native as native  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return native
+
+
+def start(owners: Sequence[Any]) -> Started:
+    """Start the steps of ``owners`` (compiled checks with ``step()`` and ``run_here()``), in order,
+    in a new helper thread; ``join`` waits for them. Without the compiled helper they run at ``join``."""
+    native = _native()
+    if native is None or not owners:
+        return _Here(owners)
+    job: Started = native.Job(list(owners))
+    job.start()  # type: ignore[attr-defined]
+    return job

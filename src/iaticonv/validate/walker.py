@@ -20,6 +20,7 @@ from typing import Any
 from lxml import etree
 
 from .._xml import iterparse, parse_file
+from . import helper
 from .catalogue import Catalogue, load_catalogue
 from .context import Chunk, Hit, Placement, RecordContext, RecordKind, ValidateOptions
 from .findings import FILE_IDENTIFIER, Finding, truncate
@@ -203,7 +204,8 @@ def _check_chunk(chunk: Chunk, catalogue: Catalogue, result: WalkResult,
                  first_seen: dict[str, tuple[int, int]]) -> None:
     """Every layer on one chunk: the schema record by record, the others once for the whole chunk."""
     out = result.report.findings
-    schema_hits = schema.start_chunk(chunk)  # in the helper thread, while the other layers run here
+    xsd_walk, schema_hits = schema.prepare_chunk(chunk)
+    job = helper.start([xsd_walk] if xsd_walk is not None else [])  # while the other layers run here
     others: list[Finding] = []
     try:
         for layer, check in CHUNK_LAYERS:
@@ -211,8 +213,8 @@ def _check_chunk(chunk: Chunk, catalogue: Catalogue, result: WalkResult,
                 continue
             locate_all(check(chunk), catalogue, others)
     finally:
-        hits = schema_hits()  # waited for even on an error: the helper reads the chunk
-    locate_all(hits, catalogue, out)
+        job.join()  # even on an error: the helper thread reads the chunk
+    locate_all(schema_hits(), catalogue, out)
     out += others
     for ctx in chunk.records:
         _duplicates(ctx, first_seen, catalogue, out)

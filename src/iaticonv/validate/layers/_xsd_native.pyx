@@ -4,13 +4,14 @@
 Why this exists: lxml holds the GIL while libxml2 validates, so the schema check (a sixth of a big
 file's validation) cannot overlap anything else. Here the same libxml2 — lxml's own copy, its
 functions looked up in the loaded ``lxml.etree`` module, never a second library — validates a chunk's
-small document with the GIL released, in a helper thread, while the main thread runs the other
-layers on the same chunk (both only read it) and parses on. Errors are collected in C and placed in
+small document with the GIL released, as a step of the helper thread's job (``_helper_native``), while
+the main thread runs the other layers on the same chunk (both only read it). Errors are collected in C and placed in
 their record afterwards: which record holds the node, and libxml2's own path of the node below that
 record, exactly what lxml reports when the record is validated alone. Tests compare both ways on
 every official schema test and every real file.
 """
 
+from cpython.pycapsule cimport PyCapsule_New
 from libc.stdlib cimport free, realloc
 from libc.string cimport strdup, strlen
 
@@ -187,64 +188,117 @@ cdef class ChunkSchema:
         if self.schema is not NULL:
             free_schema(self.schema)
 
+    def run(self, cetree._Element root):
+        """A ``ChunkRun`` of this schema on the chunk under ``root``."""
+        return ChunkRun(self, root)
+
     def validate(self, cetree._Element root):
-        """Validate the document whose root element is ``root`` (a chunk of records), without the GIL.
+        """Validate the document whose root element is ``root`` (a chunk of records), here and now,
+        without the GIL: ``ChunkRun``'s step, run in this thread."""
+        run = ChunkRun(self, root)
+        run.run_here()
+        return run.placed()
 
-        Returns (record index, line, column, libxml2's path below the record, message) for each error
-        inside a record, in libxml2's order; errors on ``root`` itself are left out (a chunk's
-        container is no real root: the file's root is checked on its own). None when an error cannot
-        be placed in a record, or was lost: the caller then validates record by record.
-        """
-        cdef xmlNode* top = root._c_node
-        cdef xmlDoc* doc = root._doc._c_doc
-        if top.parent is not <xmlNode*> doc:
-            return None  # not the document's root: libxml2 would validate the whole document
-        cdef Problems found
-        found.items = NULL
-        found.count = found.size = 0
-        found.lost = False
-        cdef xmlSchemaValidCtxt* validator = new_validator(self.schema)
-        if validator is NULL:
+
+cdef struct Work:
+    xmlSchemaValidCtxt* validator
+    xmlDoc* doc
+    Problems found
+    int status
+    bint done
+
+
+cdef void _validate_step(void* data) noexcept nogil:
+    """The step a helper thread runs: libxml2 validates the chunk's document; errors go to ``found``."""
+    cdef Work* work = <Work*> data
+    if work.validator is not NULL:
+        work.status = validate_doc(work.validator, work.doc)
+    work.done = True
+
+
+cdef struct Step:
+    void (*function)(void*) noexcept nogil
+    void* arg
+
+
+cdef class ChunkRun:
+    """One chunk's XSD check: set up here (with the GIL), run as a step of a helper thread's job
+    (``_helper_native``) or here, read back with ``placed``. Holds the chunk's root and the schema
+    until it is released, so the step never reads freed nodes."""
+
+    cdef ChunkSchema schema
+    cdef cetree._Element root
+    cdef Work work
+    cdef Step step_data
+    cdef bint usable
+
+    def __cinit__(self, ChunkSchema schema, cetree._Element root):
+        self.schema, self.root = schema, root
+        self.work.validator = NULL
+        self.work.found.items = NULL
+        self.work.found.count = self.work.found.size = 0
+        self.work.found.lost = False
+        self.work.status = -1
+        self.work.done = False
+        self.work.doc = root._doc._c_doc
+        self.usable = root._c_node.parent is <xmlNode*> root._doc._c_doc  # the document's own root
+        if self.usable:
+            self.work.validator = new_validator(schema.schema)
+            if self.work.validator is not NULL:
+                set_valid_errors(self.work.validator, <xmlStructuredErrorFunc> _collect, &self.work.found)
+        self.step_data.function = _validate_step
+        self.step_data.arg = &self.work
+
+    def step(self):
+        """The step capsule for a helper thread's job."""
+        return PyCapsule_New(&self.step_data, b"iaticonv.validate.step", NULL)
+
+    def run_here(self):
+        with nogil:
+            _validate_step(&self.work)
+
+    def placed(self):
+        """After the step ran: (record index, line, column, libxml2's path below the record, message)
+        for each error inside a record, in libxml2's order; errors on the root itself are left out (a
+        chunk's container is no real root: the file's root is checked on its own). None when an error
+        cannot be placed in a record, or was lost, or the step did not run: the caller then validates
+        record by record."""
+        if not self.usable or self.work.validator is NULL or not self.work.done:
             return None
-        cdef int status
-        try:
-            set_valid_errors(validator, <xmlStructuredErrorFunc> _collect, &found)
-            with nogil:
-                status = validate_doc(validator, doc)
-            free_validator(validator)
-            validator = NULL
-            if found.lost or status < 0:
-                return None
-            return self._placed(&found, top)
-        finally:
-            if validator is not NULL:
-                free_validator(validator)
-            _release(&found)
+        if self.work.found.lost or self.work.status < 0:
+            return None
+        return _placed(&self.work.found, self.root._c_node)
 
-    cdef list _placed(self, Problems* found, xmlNode* top):
-        cdef list out = []
-        cdef Py_ssize_t i, index
-        cdef const xmlNode* node
-        cdef const xmlNode* record
-        cdef const xmlNode* sibling
-        for i in range(found.count):
-            node = <const xmlNode*> found.items[i].node
-            if node is top:
-                continue
-            record = node
-            while record is not NULL and record.parent is not top:
-                record = record.parent
-            if record is NULL or record.type != tree.XML_ELEMENT_NODE:
-                return None
-            index = 0
-            sibling = record.prev
-            while sibling is not NULL:
-                if sibling.type == tree.XML_ELEMENT_NODE:
-                    index += 1
-                sibling = sibling.prev
-            full, head = _node_path(node), _node_path(record)
-            if full is None or head is None or not full.startswith(head):
-                return None
-            out.append((index, found.items[i].line, found.items[i].column, full[len(head):],
-                        _message(found.items[i].message)))
-        return out
+    def __dealloc__(self):
+        if self.work.validator is not NULL:
+            free_validator(self.work.validator)
+        _release(&self.work.found)
+
+
+cdef list _placed(Problems* found, xmlNode* top):
+    cdef list out = []
+    cdef Py_ssize_t i, index
+    cdef const xmlNode* node
+    cdef const xmlNode* record
+    cdef const xmlNode* sibling
+    for i in range(found.count):
+        node = <const xmlNode*> found.items[i].node
+        if node is top:
+            continue
+        record = node
+        while record is not NULL and record.parent is not top:
+            record = record.parent
+        if record is NULL or record.type != tree.XML_ELEMENT_NODE:
+            return None
+        index = 0
+        sibling = record.prev
+        while sibling is not NULL:
+            if sibling.type == tree.XML_ELEMENT_NODE:
+                index += 1
+            sibling = sibling.prev
+        full, head = _node_path(node), _node_path(record)
+        if full is None or head is None or not full.startswith(head):
+            return None
+        out.append((index, found.items[i].line, found.items[i].column, full[len(head):],
+                    _message(found.items[i].message)))
+    return out

@@ -8,14 +8,13 @@ The root element's own attributes and non-IATI children are checked once at the 
 
 Where the compiled module is built (``_xsd_native``), a chunk's records are validated together, by
 the same libxml2 with the GIL released, in the helper thread (``helper``), while the main thread runs
-the other layers on the chunk (``start_chunk``); each error is placed in its record as lxml would place it.
+the other layers on the chunk (``prepare_chunk``); each error is placed in its record as lxml would place it.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
 from functools import cache
 from typing import Any
 
@@ -25,9 +24,8 @@ from ..._xml import parse_file
 from ...formats.direct import pure_python
 from ...standard.store import store_dir
 from ..context import Chunk, Hit, RecordContext
-from ..helper import submit
 
-__all__ = ["check_record", "check_root", "check_whole", "load_schema", "start_chunk"]
+__all__ = ["check_record", "check_root", "check_whole", "load_schema", "prepare_chunk"]
 
 SCHEMA_FILES = {
     "iati-activities": "iati-activities-schema.xsd",
@@ -101,22 +99,18 @@ def _chunk_schema(home: str | None, root_tag: str, version: str) -> Any:
     return native.ChunkSchema(parse_file(folder / SCHEMA_FILES[root_tag]).getroot())
 
 
-def start_chunk(chunk: Chunk) -> ChunkHits:
-    """Start the XSD check of every record of ``chunk``; the returned function waits for it and gives
-    the hits, record by record, as ``check_record`` gives them. The chunk must not change, nor be
-    released, before that function has returned: the helper thread reads it."""
+def prepare_chunk(chunk: Chunk) -> tuple[Any, ChunkHits]:
+    """The XSD check of every record of ``chunk``: (the compiled check to run in the helper thread's
+    job, or None; the function giving the hits, record by record, as ``check_record`` gives them,
+    once that job is joined). Without the compiled check, lxml validates the records one by one."""
     root_tag = "iati-activities" if chunk.kind == "activity" else "iati-organisations"
     compiled = _chunk_schema(os.environ.get("IATICONV_HOME"), root_tag, chunk.version)
     if compiled is None:
-        return lambda: _record_by_record(chunk)
-    root = chunk.root
-    started: Future[list[tuple[int, int, int, str, str]] | None] = submit(lambda: compiled.validate(root))
+        return None, lambda: _record_by_record(chunk)
+    run = compiled.run(chunk.root)
 
-    def finish() -> list[tuple[RecordContext, Hit]]:
-        try:
-            placed = started.result()
-        except Exception:  # never lose the check: lxml then validates the records one by one
-            placed = None
+    def hits() -> list[tuple[RecordContext, Hit]]:
+        placed = run.placed()
         if placed is None:
             return _record_by_record(chunk)
         step = "/" + chunk.record_step
@@ -124,7 +118,7 @@ def start_chunk(chunk: Chunk) -> ChunkHits:
                                            relpath=step + tail, params={"detail": message.strip()}))
                 for index, line, column, tail, message in placed]
 
-    return finish
+    return run, hits
 
 
 def _record_by_record(chunk: Chunk) -> list[tuple[RecordContext, Hit]]:

@@ -126,3 +126,21 @@ def test_state_keeps_a_validation_result_line_by_line_and_redoes_a_damaged_one(t
     third = validate_batch(inputs, state_dir=tmp_path)
     assert [o.status == "skipped" for o in third.outcomes] == [False, True]
     assert third.report.findings == first.report.findings
+
+
+def test_state_lines_come_back_as_given_across_compression_batches(tmp_path: Path) -> None:
+    """Lines are compressed a batch at a time (``COMPRESS_BATCH`` bytes); what comes back is every
+    line, in order, whether the lines fill no batch, exactly one, or several."""
+    from iaticonv.batch.state import COMPRESS_BATCH
+
+    source = _touch(tmp_path / "a.xml")
+    state = BatchState(tmp_path / "out", "validate", "options")
+    line = b"F" + b"x" * 99  # 100 bytes + its newline
+    per_batch = -(-COMPRESS_BATCH // (len(line) + 1))
+    for count in (0, 1, per_batch, per_batch + 1, 3 * per_batch + 7):
+        lines = [line[:-len(str(i))] + str(i).encode() for i in range(count)]
+        state.record_lines(source, f"digest-{count}", "ok", iter(lines))
+        found = state.lookup_lines(source, f"digest-{count}")
+        assert found is not None
+        assert list(found[1]) == lines
+    state.close()

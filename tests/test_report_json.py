@@ -49,3 +49,14 @@ def test_report_without_findings_and_findings_with_odd_text() -> None:
            for finding, value in zip(report.findings, odd_values, strict=False)]
     with_odd = Report(files=[dataclasses.replace(report.files[0], findings=odd)], standard=report.standard)
     assert b"".join(iter_json(with_odd)) == _plain(with_odd)
+
+
+def test_a_batch_orjson_refuses_is_written_finding_by_finding() -> None:
+    """A lone surrogate (from a file whose text had one) makes orjson refuse the whole batch: the
+    batch is then written item by item by the standard encoder, still the plain report's bytes."""
+    report = validate_paths([EXAMPLE_ACTIVITY], ValidateOptions())
+    findings = list(report.findings)
+    findings[1] = dataclasses.replace(findings[1], value="half \ud800 pair")
+    odd = Report(files=[dataclasses.replace(report.files[0], findings=findings)], standard=report.standard)
+    plain = (json.dumps(odd.to_dict(), indent=2, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass")
+    assert b"".join(iter_json(odd)) == plain

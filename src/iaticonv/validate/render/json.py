@@ -3,9 +3,9 @@
 A big file can give hundreds of thousands of findings. Building the whole report as one dict and
 one string costs several times the findings' own memory (about 1 GB for 200,000 findings) and,
 with ``indent``, the standard library's pure-Python encoder takes seconds. So the report's head is
-encoded once with an empty ``findings`` list, and each finding is encoded on its own (orjson, the
-same bytes as ``json.dumps(..., indent=2, ensure_ascii=False)``), indented to its place and written
-straight to the output: memory stays that of the findings themselves.
+encoded once with an empty ``findings`` list, and the findings are encoded a batch at a time (orjson,
+the same bytes as ``json.dumps(..., indent=2, ensure_ascii=False)``), indented to their place and
+written straight to the output: memory stays that of the findings themselves.
 """
 
 from __future__ import annotations
@@ -44,10 +44,20 @@ def iter_json(report: Report) -> Iterator[bytes]:
         raise AssertionError("the report's findings are not its last key")
     yield head[: -len(_EMPTY_FINDINGS)] + b'\n  "findings": [\n'
     for start in range(0, len(findings), _BATCH):
-        pieces = [b"    " + _encode(finding.to_dict()).replace(b"\n", b"\n    ")
-                  for finding in findings[start:start + _BATCH]]
-        yield (b",\n" if start else b"") + b",\n".join(pieces)
+        batch = [finding.to_dict() for finding in findings[start:start + _BATCH]]
+        yield (b",\n" if start else b"") + _encode_batch(batch)
     yield b"\n  ]\n}\n"
+
+
+def _encode_batch(items: list[dict[str, Any]]) -> bytes:
+    """The items as the findings array's elements, indented to their place and joined by ``,\n``:
+    one orjson call for the batch (a list at indent 2 puts its items at the findings' indent, less 2),
+    or one ``_encode`` per item when orjson refuses something in the batch."""
+    try:
+        encoded = orjson.dumps(items, option=orjson.OPT_INDENT_2)
+    except (TypeError, orjson.JSONEncodeError):
+        return b",\n".join(b"    " + _encode(item).replace(b"\n", b"\n    ") for item in items)
+    return b"  " + encoded[2:-2].replace(b"\n", b"\n  ")  # without "[\n" and "\n]"
 
 
 def render_json(report: Report) -> str:

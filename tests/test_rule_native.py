@@ -27,8 +27,8 @@ from iaticonv._xml import safe_parser
 from iaticonv.validate import ValidateOptions
 from iaticonv.validate.context import Chunk, RecordContext
 from iaticonv.validate.layers import rules
-from iaticonv.validate.layers.rule_native import native_module, parse_path
-from iaticonv.validate.layers.rule_types import RULE_TYPES
+from iaticonv.validate.layers.rule_native import native_module, native_plan, parse_path
+from iaticonv.validate.layers.rule_types import RULE_TYPES, Env
 from iaticonv.validate.layers.rule_xpath import truthy
 from iaticonv.validate.ruleinfo import VERSIONS
 from test_validate_rules import _chunks_of, _key, _reference_hits
@@ -431,3 +431,23 @@ def test_later_transactions_prefilter_keeps_every_future_date(today: dt.date, tm
             assert compiled == plain
             hits += len(plain)
     assert hits > 10
+
+
+ORG_PREFIX_VALUES = ["GB-COH-123", "GB-COH", "GB-COH-", "XM-DAC-41114", "XM-DAC", "GB", "XM", "", "-", "--", "-GB-COH",
+                     "gb-coh-1", "GB-CHC-1", "ZZ-NOPE-1", "GB-COHX-1", "GB-CO-1", "é-ü-1", "GB-COH-" + "x" * 300,
+                     "A" * 300]
+
+
+@pytest.mark.parametrize("value", ORG_PREFIX_VALUES)
+def test_org_id_prefix_test_selects_every_value_the_rule_fails(value: str) -> None:
+    """The compiled ORG-ID-PREFIX test (1.14.8, 1.18.8) against the Python rule, on prefixes without,
+    with one and with several '-', case, non-ASCII and texts too long to copy (always selected)."""
+    known = frozenset({"GB-COH", "XM-DAC", "GB-CHC", "-", "GB-"})
+    case = {"prefix": ["ORG-ID-PREFIX"], "paths": ["reporting-org/@ref"], "ruleInfo": {"id": "1.14.8"}}
+    plan = native_plan("startswith", case, (".",), (2026, 11, 28), org_prefixes=known)
+    assert plan is not None
+    record = etree.fromstring(f'<iati-activity><reporting-org ref="{value}"/></iati-activity>'.encode())
+    env = Env(now=dt.datetime(2026, 11, 28, tzinfo=dt.UTC), org_id_prefixes=known, registered_org_ids=frozenset())
+    fails = RULE_TYPES["startswith"](case, record, env) is not None
+    selected = plan.may_fail(record)
+    assert selected == fails or (selected and len(value) > 250)

@@ -23,7 +23,7 @@ grids of awkward values that nothing that fails is left out.
 from cpython.ref cimport PyObject
 from libc.stdlib cimport free, malloc
 from libc.math cimport NAN, fabs
-from libc.string cimport strcmp, strlen, strncmp
+from libc.string cimport memcpy, strcmp, strlen, strncmp
 
 from lxml.includes cimport tree
 from lxml.includes.tree cimport xmlAttr, xmlNode
@@ -58,6 +58,7 @@ cdef enum:
     OP_IF_THEN = 10      # the "if" expression true and the "then" expression false (or absent)
     OP_SUM = 11          # the numbers of the paths not summing to ``low`` (no value at all passes)
     OP_STRICT_SUM = 12   # the same, where no value sums to 0
+    OP_ORG_PREFIX = 13   # a text whose agency prefix (up to its second '-') is not one of ``known``
 
 # Expression nodes (the codes of rule_native.EXPRESSIONS): XPath 1.0 over the plan's paths.
 cdef enum:
@@ -649,6 +650,8 @@ cdef class CasePlan:
     cdef int condition       # root of the case's condition (-1: none); a context failing it is skipped
     cdef int first           # root of the "if" expression (OP_IF_THEN)
     cdef int second          # root of the "then" expression (OP_IF_THEN)
+    cdef const char** known  # OP_ORG_PREFIX: the agency prefixes, sorted (strcmp order)
+    cdef int n_known
     cdef list keep   # the bytes the C pointers point into
 
     def __cinit__(self):
@@ -657,12 +660,22 @@ cdef class CasePlan:
         self.prefixes = NULL
         self.exprs = NULL
         self.expr_paths = NULL
+        self.known = NULL
+        self.n_known = 0
         self.keep = []
 
     def __init__(self, int op, list contexts, list paths, list prefixes=None,
                  bytes chars=b"", bytes separator=b"", double low=0.0, double high=0.0, long today=0,
-                 list exprs=None, list expr_paths=None, int condition=-1, int first=-1, int second=-1):
+                 list exprs=None, list expr_paths=None, int condition=-1, int first=-1, int second=-1,
+                 list known=None):
         cdef int i
+        known = sorted(known or [])
+        self.known = <const char**>malloc(max(1, len(known)) * sizeof(const char*))
+        if self.known is NULL:
+            raise MemoryError()
+        for i, code in enumerate(known):
+            self.known[i] = self._bytes(code)
+        self.n_known = len(known)
         if len(contexts) > MAX_CONTEXTS:
             raise ValueError("too many context paths")
         exprs = exprs or []
@@ -744,6 +757,7 @@ cdef class CasePlan:
         return paths
 
     def __dealloc__(self):
+        free(self.known)
         free(self.exprs)
         _free_paths(self.expr_paths, self.n_expr_paths)
         _free_paths(self.contexts, self.n_contexts)
@@ -850,6 +864,11 @@ cdef class CasePlan:
                 total += value
             # the rule rounds to 4 decimals: within 1e-9 of the target it passes, whatever the rounding
             return not (fabs(total - self.low) <= 1e-9)
+        if self.op == OP_ORG_PREFIX:
+            for i in range(found.count):
+                if not _known_prefix(found.text[i], self.known, self.n_known):
+                    return True
+            return False
         if self.op == OP_STARTS:
             starts.count = 0
             starts.unsure = False
@@ -869,6 +888,40 @@ cdef class CasePlan:
                     return True
             return False
         return True
+
+
+cdef bint _known_prefix(const char* text, const char** known, int count):
+    """Whether the agency prefix of ``text`` is in ``known`` (sorted), as the Python rule takes it:
+    the text up to its second '-' (all of it when it has one '-'), or the text and a '-' when it has
+    none. A prefix too long to copy is not known (the context is selected)."""
+    cdef char prefix[256]
+    cdef Py_ssize_t n = strlen(text)
+    cdef Py_ssize_t i, end = n
+    cdef int dashes = 0
+    cdef int low = 0, high = count - 1, middle, order
+    for i in range(n):
+        if text[i] == 45:
+            dashes += 1
+            if dashes == 2:
+                end = i
+                break
+    if end + 2 > 256:
+        return False
+    memcpy(prefix, text, end)
+    if dashes == 0:
+        prefix[end] = 45
+        end += 1
+    prefix[end] = 0
+    while low <= high:
+        middle = (low + high) // 2
+        order = strcmp(prefix, known[middle])
+        if order == 0:
+            return True
+        if order < 0:
+            high = middle - 1
+        else:
+            low = middle + 1
+    return False
 
 
 cdef void _free_paths(Path* paths, int count):

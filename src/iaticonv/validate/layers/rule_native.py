@@ -31,7 +31,8 @@ MAX_CONTEXTS = 32  # a bit each in the compiled walk
 PathPlan = tuple[list["Step"], bytes | None, bool]
 
 OPS = {"exists": 0, "none": 1, "many": 2, "unique": 3, "no_spaces": 4, "chars": 5, "range": 6,
-       "date_order": 7, "time_limit": 8, "starts": 9, "if_then": 10, "sum": 11, "strict_sum": 12}
+       "date_order": 7, "time_limit": 8, "starts": 9, "if_then": 10, "sum": 11, "strict_sum": 12,
+       "org_prefix": 13}
 RECORD_STEP = {"activity": b"iati-activity", "organisation": b"iati-organisation"}
 TEXT_NODES = b"text()"  # the attribute of a path whose final step is text() (as ``_rule_native`` reads it)
 DESCENDANT = "descendant::"
@@ -177,7 +178,7 @@ def _dates(*paths: str) -> list[PathPlan] | None:
     return None if any(path is None for path in parsed) else [path for path in parsed if path is not None]
 
 
-def _op(name: str, case: Mapping[str, Any]) -> dict[str, Any] | None:
+def _op(name: str, case: Mapping[str, Any], org_prefixes: frozenset[str] | None = None) -> dict[str, Any] | None:
     """The compiled test of a case: its op and arguments, or None to keep the XPath prefilter."""
     if name in ("atleast_one", "no_more_than_one", "unique", "no_spaces", "regex_no_matches"):
         paths = _all(case["paths"])
@@ -199,7 +200,7 @@ def _op(name: str, case: Mapping[str, Any]) -> dict[str, Any] | None:
         return None if dates is None else {"op": "time_limit" if name == "time_limit" else "date_order",
                                             "paths": dates}
     if name == "startswith":
-        return _startswith(case)
+        return _startswith(case, org_prefixes)
     if name in ("strict_sum", "sum"):
         paths = _all(case["paths"])
         return None if paths is None else {"op": name, "paths": paths, "low": float(case["sum"])}
@@ -209,13 +210,15 @@ def _op(name: str, case: Mapping[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def _startswith(case: Mapping[str, Any]) -> dict[str, Any] | None:
+def _startswith(case: Mapping[str, Any], org_prefixes: frozenset[str] | None) -> dict[str, Any] | None:
     paths = _all(case["paths"])
     prefixes = case["prefix"]
     if paths is None:
         return None
     if prefixes == "ORG-ID-PREFIX" or list(prefixes) == ["ORG-ID-PREFIX"]:
-        return {"op": "exists", "paths": paths}  # every value goes to the Python rule, as with the XPath
+        if org_prefixes is None:
+            return {"op": "exists", "paths": paths}  # every value goes to the Python rule, as with the XPath
+        return {"op": "org_prefix", "paths": paths, "known": sorted(code.encode("utf-8") for code in org_prefixes)}
     starts = _all(prefixes)
     if starts is None:
         return None
@@ -236,8 +239,10 @@ def native_module() -> Any:
     return native if etree.__version__ == native.BUILT_WITH_LXML else None
 
 
-def native_plan(name: str, case: Mapping[str, Any], contexts: tuple[str, ...], today: tuple[int, int, int]) -> Any:
-    """The compiled prefilter of a case (a ``CasePlan``), or None to keep its XPath."""
+def native_plan(name: str, case: Mapping[str, Any], contexts: tuple[str, ...], today: tuple[int, int, int], *,
+                org_prefixes: frozenset[str] | None = None) -> Any:
+    """The compiled prefilter of a case (a ``CasePlan``), or None to keep its XPath. ``org_prefixes``:
+    the agency prefixes ``ORG-ID-PREFIX`` stands for (without them, every such value is selected)."""
     native = native_module()
     if native is None:
         return None
@@ -268,12 +273,13 @@ def native_plan(name: str, case: Mapping[str, Any], contexts: tuple[str, ...], t
         roots["first"] = root
         test = {"op": "if_then", "paths": []}
     else:
-        test = _op(name, case)
+        test = _op(name, case, org_prefixes)
     if context_paths is None or test is None or len(context_paths) > MAX_CONTEXTS:
         return None
     return native.CasePlan(OPS[test["op"]], context_paths, test["paths"], test.get("prefixes"), test.get("chars", b""),
                            test.get("separator", b""), test.get("low", 0.0), test.get("high", 0.0),
-                           native.day_number(*today), expressions.nodes, expressions.paths, **roots)
+                           native.day_number(*today), expressions.nodes, expressions.paths, **roots,
+                           known=test.get("known"))
 
 
 def chunk_prefilter(plans: list[Any], kind: str) -> ChunkPrefilter | None:

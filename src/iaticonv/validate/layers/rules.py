@@ -128,7 +128,7 @@ def load_ruleset(version: str, kind: RecordKind, today: int) -> tuple[CompiledCa
                 raise ValueError(f"rulesets/{version}/standard.json: unknown rule type {name!r}")
             for case in body.get("cases", ()):
                 xpath = chunk_xpath(kind, parts, prefilter(name, case, today))
-                native = native_plan(name, case, tuple(parts), _ymd(today))
+                native = native_plan(name, case, tuple(parts), _ymd(today), org_prefixes=org_id_prefixes())
                 compiled.append(CompiledCase(name, case, etree.XPath(xpath, namespaces=NS), tuple(parts), native))
     return tuple(compiled)
 

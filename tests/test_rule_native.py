@@ -29,7 +29,7 @@ from iaticonv.validate.context import Chunk, RecordContext
 from iaticonv.validate.layers import rules
 from iaticonv.validate.layers.rule_native import native_module, native_plan, parse_path
 from iaticonv.validate.layers.rule_types import RULE_TYPES, Env
-from iaticonv.validate.layers.rule_xpath import truthy
+from iaticonv.validate.layers.rule_xpath import node_text, nodes, truthy
 from iaticonv.validate.ruleinfo import VERSIONS
 from test_validate_rules import _chunks_of, _key, _reference_hits
 
@@ -74,6 +74,10 @@ def _check_loop_sub_cases(chunk: Chunk, ruleset: rules.Ruleset, env: rules.Env) 
         every = etree.XPath(rules.chunk_xpath(chunk.kind, compiled.contexts, "true()"))(chunk.root)
         assert isinstance(every, list)
         for element in every:
+            if compiled.native is not None:  # the compiled foreach values are the XPath's, or None
+                values = compiled.native.values(element)
+                by_xpath = list(dict.fromkeys(node_text(n) for n in nodes(compiled.case["foreach"], element)))
+                assert values is None or values == by_xpath, f"foreach {compiled.case['foreach']}"
             for name, case, origin in rules._expanded(compiled.name, compiled.case, element):
                 assert origin is not None
                 plan = rules._SUB_PLANS.get(name, origin, case, today)
@@ -451,3 +455,19 @@ def test_org_id_prefix_test_selects_every_value_the_rule_fails(value: str) -> No
     fails = RULE_TYPES["startswith"](case, record, env) is not None
     selected = plan.may_fail(record)
     assert selected == fails or (selected and len(value) > 250)
+
+
+def test_foreach_values_are_read_as_the_xpath_reads_them() -> None:
+    """A loop's compiled ``foreach`` values on awkward vocabularies: repeated (kept once, in order),
+    empty, non-ASCII; an entity reference makes them unsure (None)."""
+    ruleset = rules.ruleset("2.03", "activity", rules.today_number(dt.datetime(2026, 11, 28, tzinfo=dt.UTC)))
+    loop = next(c for c in ruleset.cases if c.name == "loop" and "sector" in str(c.case["foreach"]))
+    assert loop.native is not None
+    record = etree.fromstring('<iati-activity><sector vocabulary="2"/><sector vocabulary="99"/><sector vocabulary="2"/>'
+                              '<sector vocabulary=""/><sector vocabulary="é"/><sector vocabulary="1"/></iati-activity>')
+    expected = list(dict.fromkeys(node_text(n) for n in nodes(loop.case["foreach"], record)))
+    assert loop.native.values(record) == expected
+    assert len(expected) >= 3
+    with_entity = etree.fromstring(b'<!DOCTYPE a [<!ENTITY v "7">]><iati-activity><sector vocabulary="&v;"/>'
+                                   b'</iati-activity>', safe_parser())
+    assert loop.native.values(with_entity) is None

@@ -775,6 +775,23 @@ cdef class CasePlan:
         """Whether ``element``, as this case's context, may fail it (for loop sub-cases, tested one by one)."""
         return self.selects(element._c_node)
 
+    def values(self, cetree._Element element):
+        """The distinct texts of the plan's paths on ``element``, in document order: what a ``loop``
+        reads from its ``foreach`` (its plan's paths). None when a text is not plainly readable, or
+        there are more than are kept (the caller then asks the XPath)."""
+        cdef Values found
+        cdef int i
+        found.count = 0
+        found.unsure = False
+        for i in range(self.n_paths):
+            _collect(element._c_node, &self.paths[i], 0, &found, True)
+        if found.unsure or found.count > CAP:
+            return None
+        distinct = {}
+        for i in range(found.count):
+            distinct[(<bytes> found.text[i]).decode("utf-8")] = None
+        return list(distinct)
+
     def truth(self, cetree._Element element, str which):
         """(truth, unsure) of the case's ``condition``, ``if`` or ``then`` on ``element``, as the official
         engine tests it: for tests that compare this module with libxml's XPath."""

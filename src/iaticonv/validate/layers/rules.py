@@ -172,13 +172,15 @@ Origin = tuple[Mapping[str, Any], str]  # a loop sub-case's template and the val
 Expansion = list[tuple[str, Mapping[str, Any], Origin | None]]
 
 
-def _expanded(name: str, case: Mapping[str, Any], element: etree._Element) -> Expansion:
+def _expanded(name: str, case: Mapping[str, Any], element: etree._Element, plan: Any = None) -> Expansion:
     """``_expand``, with where each loop sub-case comes from (None for a case that is not in a loop).
     A loop's sub-cases for one set of ``foreach`` values are built once (``_EXPANSIONS``): a big file
-    has tens of thousands of contexts with the same few vocabularies."""
+    has tens of thousands of contexts with the same few vocabularies. ``plan``: the loop's compiled
+    prefilter, which reads the ``foreach`` values itself when they are plain."""
     if name != "loop":
         return [(name, case, None)]
-    values = tuple(dict.fromkeys(node_text(n) for n in nodes(case["foreach"], element)))
+    found = plan.values(element) if plan is not None else None
+    values = tuple(found if found is not None else dict.fromkeys(node_text(n) for n in nodes(case["foreach"], element)))
     expansion: Expansion = _EXPANSIONS.get(case, values, lambda: _substituted(case, values))
     return expansion
 
@@ -271,7 +273,7 @@ def check_chunk(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
         for element in found:
             if not isinstance(element, etree._Element):
                 continue
-            for rule_name, case, origin in _expanded(compiled.name, compiled.case, element):
+            for rule_name, case, origin in _expanded(compiled.name, compiled.case, element, compiled.native):
                 if origin is not None:  # a loop's sub-case: its compiled prefilter first, when it has one
                     plan = _SUB_PLANS.get(rule_name, origin, case, today)
                     if plan is not None and not plan.may_fail(element):

@@ -97,3 +97,21 @@ def test_cli_show_and_list(capsys: pytest.CaptureFixture[str]) -> None:
     assert "did you mean Sector" in capsys.readouterr().err
     assert run(["codelist", "list", "--format", "json"]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 70
+
+
+@pytest.mark.parametrize("version", ["2.01", "2.02", "2.03"])
+def test_code_sets_are_the_codelists_codes_and_withdrawals(version: str) -> None:
+    """The validator's light read of the codelists gives, list by list, the very codes and withdrawal
+    dates of the full read (the lists of that version, embedded ones replaced)."""
+    from iaticonv.standard.codelists import load_code_sets
+
+    sets, lists = load_code_sets(version), load_codelists(version)
+    assert sorted(sets) == sorted(lists.names())
+    withdrawn = 0
+    for name in lists.names():
+        codelist = lists[name]
+        assert sets[name].codes == frozenset(code.code for code in codelist), name
+        assert sets[name].withdrawn == {c.code: str(c.withdrawal_date or "") for c in codelist.withdrawn()}, name
+        withdrawn += len(sets[name].withdrawn)
+    assert withdrawn > 50
+    assert "en" in sets["Language"].codes

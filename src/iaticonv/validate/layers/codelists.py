@@ -23,7 +23,7 @@ from lxml import etree
 
 from ..._xml import parse_file
 from ...formats.direct import pure_python
-from ...standard.codelists import load_codelists
+from ...standard.codelists import load_code_sets
 from ...standard.store import require_store
 from ..context import Chunk, Hit, RecordContext
 
@@ -97,11 +97,10 @@ def _split(path: str) -> tuple[str, list[str], str | None] | None:
 @cache
 def load_rules(version: str) -> CodelistRules:
     """Compile ``rule_mapping.xml`` of ``version`` into tries (cached per version)."""
-    codelists = load_codelists(version)
+    code_sets = load_code_sets(version)
     records: dict[str, Node] = {"activity": Node(), "organisation": Node()}
     root_rules: dict[str, list[CodelistRule]] = {tag: [] for tag in ROOT_TAGS}
     tree = parse_file(require_store() / "validator" / version / "rule_mapping.xml")
-    code_sets: dict[str, tuple[frozenset[str], dict[str, str]]] = {}
     for mapping in tree.getroot().iterfind("mapping"):
         split = _split((mapping.findtext("path") or "").strip())
         ref = mapping.find("codelist")
@@ -109,15 +108,11 @@ def load_rules(version: str) -> CodelistRules:
             continue
         head, steps, attribute = split
         name = ref.get("ref", "")
-        if name not in codelists:
+        if name not in code_sets:
             continue
-        codelist = codelists[name]
         condition = (mapping.findtext("condition") or "").strip()
         parsed = _CONDITION.match(condition) if condition else None
-        if name not in code_sets:  # one set per codelist, however many mappings use it
-            code_sets[name] = (frozenset(code.code for code in codelist),
-                               {c.code: str(c.withdrawal_date or "") for c in codelist.withdrawn()})
-        codes, withdrawn = code_sets[name]
+        codes, withdrawn = code_sets[name].codes, code_sets[name].withdrawn  # one set per list, shared
         for rule in mapping.iterfind("validation-rules/validation-rule"):
             entry = CodelistRule(
                 rule_id=(rule.findtext("id") or "").strip(),

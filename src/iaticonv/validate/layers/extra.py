@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 
 from ..._dates import leading_date
-from ...standard.codelists import load_codelists
+from ...standard.codelists import load_code_sets
 from .._xpath import elements
 from ..context import Chunk, Hit, RecordContext, Spots
 from ..locate import relative_path, source_line
@@ -73,7 +73,7 @@ def _future_transactions(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
 
 @functools.cache
 def _language_codes(version: str) -> frozenset[str]:
-    return frozenset(code.code for code in load_codelists(version)["Language"])
+    return load_code_sets(version)["Language"].codes
 
 
 def _language_misses(record: etree._Element, version: str) -> list[tuple[etree._Element, str]]:

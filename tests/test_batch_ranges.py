@@ -158,11 +158,22 @@ def _element_lines(path: Path) -> dict[str, int]:
     return lines
 
 
-@pytest.mark.parametrize("jobs", [0, 1, 2], ids=["validate_paths", "one process", "two processes"])
-def test_lines_past_65535_are_exact_with_one_process_and_with_two(jobs: int, tmp_path: Path) -> None:
-    """libxml2 keeps an element's line in 16 bits; a file of more lines is walked by ranges of fewer."""
+@pytest.mark.parametrize("jobs", [0, 1, 2, -1], ids=["validate_paths", "one process", "two processes",
+                                                   "a crashed unit redone"])
+def test_lines_past_65535_are_exact_with_one_process_and_with_two(jobs: int, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """libxml2 keeps an element's line in 16 bits; a file of more lines is walked by ranges of fewer,
+    also when the batch redoes a file whose unit crashed."""
     from iaticonv._cuts import MAX_LINES, count_lines
+    from iaticonv.batch import validate_run
     from iaticonv.validate import validate_paths
+
+    if jobs == -1:
+        def crash(_unit: object) -> None:
+            raise RuntimeError("a bug in a unit")
+
+        monkeypatch.setattr(validate_run, "validate_unit", crash)
+        jobs = 1
 
     path = tmp_path / "long.xml"
     write_big_file(path, 5.5)

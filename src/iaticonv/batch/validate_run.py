@@ -23,7 +23,7 @@ from ..validate.findings import Finding
 from ..validate.layers import advisory
 from ..validate.ranges import Chunk, ChunkResult, assemble, plan_chunks, validate_chunk, walk_exact
 from ..validate.report import FileReport, count, render_messages
-from ..validate.walker import WalkResult, walk_file
+from ..validate.walker import WalkResult
 from .codec import walk_from_lines, walk_to_lines
 from .inputs import WorkItem, collect_inputs
 from .outcome import FileOutcome
@@ -52,7 +52,7 @@ def validate_unit(unit: Unit) -> WalkResult | ChunkResult:
     """Worker entry point (module level, so spawned workers can import it)."""
     if isinstance(unit, Chunk):
         return validate_chunk(unit)
-    return walk_exact(Path(unit.source), unit.options)
+    return walk_exact(Path(unit.source), unit.options, sort=False)  # sorted once, in ``_resolve``
 
 
 @dataclass(slots=True)
@@ -66,7 +66,9 @@ class ValidateRun:
 
 def _outcome(source: str, result: WalkResult, size: int) -> FileOutcome:
     """A file "fails" when it is not valid in the official sense: a critical finding (broken XML…)."""
-    critical = next((f for f in result.report.findings if f.severity == "critical"), None)
+    # the first critical of the sorted report (the findings are sorted only once the batch is resolved)
+    critical = min((f for f in result.report.findings if f.severity == "critical"), key=Finding.sort_key,
+                   default=None)
     reason = None
     if critical is not None:
         where = f"line {critical.line}: " if critical.line else ""
@@ -76,7 +78,8 @@ def _outcome(source: str, result: WalkResult, size: int) -> FileOutcome:
 
 
 def _resolve(results: list[WalkResult], options: ValidateOptions) -> list[FileReport]:
-    """Activity links resolved against every identifier of the batch (as ``validate_paths`` does)."""
+    """Activity links resolved against every identifier of the batch (as ``validate_paths`` does); each
+    file's findings, walked unsorted, sorted once with them."""
     known: set[str] = set()
     for result in results:
         known |= result.identifiers
@@ -85,18 +88,17 @@ def _resolve(results: list[WalkResult], options: ValidateOptions) -> list[FileRe
     for result in results:
         extra = advisory.resolve(result.links, known, options.lookup)
         report = result.report
-        if extra:
-            merged = sorted([*report.findings, *render_messages(extra, catalogue)], key=Finding.sort_key)
-            report = FileReport(path=report.path, file_type=report.file_type, iati_version=report.iati_version,
-                                activities=report.activities, seconds=report.seconds, findings=merged)
-        reports.append(report)
+        merged = sorted([*report.findings, *render_messages(extra, catalogue)], key=Finding.sort_key)
+        reports.append(FileReport(path=report.path, file_type=report.file_type, iati_version=report.iati_version,
+                                  activities=report.activities, seconds=report.seconds, findings=merged))
     return reports
 
 
 def _walk_here(path: Path, options: ValidateOptions, error: BaseException | None) -> tuple[WalkResult, str | None]:
-    """Walk a file whose unit crashed in a worker; a second crash fails the file with its reason."""
+    """Walk a file whose unit crashed in a worker; a second crash fails the file with its reason.
+    By ranges when it is longer than libxml2 numbers exactly (``walk_exact``), as a worker would."""
     try:
-        return walk_file(path, options), None
+        return walk_exact(path, options, sort=False), None
     except Exception as exc:
         return WalkResult(FileReport(path=str(path))), f"internal error: {type(exc).__name__}: {exc or error}"
 
@@ -136,7 +138,7 @@ class _Collector:
             self.bar.advance(size=unit.size, activities=done.result.result.report.activities, file_done=False)
             if len(parts) < done.result.chunk.count:
                 return None
-            result = assemble(Path(source), self.chunks.pop(source))
+            result = assemble(Path(source), self.chunks.pop(source), sort=False)
             crash = None
             if result is None:  # the ranges cannot stand for the file: walk it whole, here
                 result, crash = _walk_here(Path(source), self.options, None)

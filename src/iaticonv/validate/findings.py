@@ -77,8 +77,10 @@ class Finding:
         """Document order within a file, then severity: how people read a report."""
         return (self.file, self.line or 0, _RANK[self.severity], self.rule_id)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of a finding (see ``schemas/validation-report.schema.json``)."""
+    def to_dict(self, params_texts: dict[int, dict[str, str]] | None = None) -> dict[str, Any]:
+        """The JSON shape of a finding (see ``schemas/validation-report.schema.json``). ``params_texts``
+        keeps the text form of each params object met (by identity) for the next finding that shares
+        it: a report's repeated findings share one (``locate._Shared``); only for the report's lifetime."""
         data: dict[str, Any] = {
             "id": self.rule_id,
             "severity": self.severity,
@@ -92,7 +94,12 @@ class Finding:
             "value": self.value,
         }
         if self.params:
-            data["params"] = {key: str(value) for key, value in self.params.items()}
+            texts = params_texts.get(id(self.params)) if params_texts is not None else None
+            if texts is None:
+                texts = {key: str(value) for key, value in self.params.items()}
+                if params_texts is not None:
+                    params_texts[id(self.params)] = texts
+            data["params"] = texts
         if self.source is not None:
             data["source"] = self.source
         return data

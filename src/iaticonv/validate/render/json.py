@@ -43,8 +43,9 @@ def iter_json(report: Report) -> Iterator[bytes]:
     if not head.endswith(_EMPTY_FINDINGS):  # the findings list is the report's last key
         raise AssertionError("the report's findings are not its last key")
     yield head[: -len(_EMPTY_FINDINGS)] + b'\n  "findings": [\n'
+    params_texts: dict[int, dict[str, str]] = {}  # the findings (alive here) share their params objects
     for start in range(0, len(findings), _BATCH):
-        batch = [finding.to_dict() for finding in findings[start:start + _BATCH]]
+        batch = [finding.to_dict(params_texts) for finding in findings[start:start + _BATCH]]
         yield (b",\n" if start else b"") + _encode_batch(batch)
     yield b"\n  ]\n}\n"
 

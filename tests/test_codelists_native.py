@@ -165,3 +165,36 @@ def test_compiled_language_spots_are_placed_as_locate_places_them(tmp_path: Path
             assert extra._language_spots(record, version) == expected
     assert placed > 1000
     assert declined >= 1  # the odd record's namespaced x:ext
+
+
+ODD_LINKS = b"""<iati-activities version="2.03" xmlns:x="urn:x"><iati-activity><iati-identifier>A</iati-identifier>
+<related-activity ref=" B-1 " type="1"/><related-activity ref="" type="2"/><related-activity ref="   " type="2"/>
+<x:related-activity ref="NOT-A-LINK"/><participating-org role="1" activity-id="C-1"/>
+<transaction><provider-org provider-activity-id="D-1"/><receiver-org receiver-activity-id="E-1"/></transaction>
+<transaction><provider-org provider-activity-id="D-1"/></transaction>
+<planned-disbursement><provider-org provider-activity-id="F-\xc3\xa9"/></planned-disbursement>
+</iati-activity></iati-activities>"""
+
+
+def test_compiled_links_are_the_xpath_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every activity link (1000.0.*) the compiled walk places is the one the advisories' XPaths find:
+    same target, same finding, same order, on every real file and on odd links (blank, spaced,
+    namespaced, repeated, non-ASCII)."""
+    from iaticonv.validate import ValidateOptions
+    from iaticonv.validate.layers import advisory
+    from test_validate_rules import _chunks_of
+
+    odd = tmp_path / "odd-links.xml"
+    odd.write_bytes(ODD_LINKS)
+    compared = 0
+    for path in [*real_files(), EXAMPLE_ACTIVITY, odd]:
+        for chunk in _chunks_of(path, ValidateOptions()):
+            compiled = list(advisory.collect_chunk(chunk))
+            with monkeypatch.context() as patch:
+                patch.setattr(advisory, "compiled_module", lambda: None)
+                by_xpath = list(advisory.collect_chunk(chunk))
+            assert compiled == by_xpath, path.name
+            compared += len(compiled)
+    assert compared > 1000
+    odd_chunk = _chunks_of(odd, ValidateOptions())[0]
+    assert [link.target for link in advisory.collect_chunk(odd_chunk)] == ["C-1", "F-é", "D-1", "D-1", "E-1", "B-1"]

@@ -316,6 +316,44 @@ def language_spots(cetree._Element record, frozenset codes):
     return spots
 
 
+cdef int _attribute_spots(xmlNode* element, list steps, Py_ssize_t depth, const char* attribute, xmlNode* top,
+                          list spots) except -1:
+    """The ``attribute`` values on the plain elements ``steps`` below ``element`` (from ``depth`` on),
+    in document order, each as (line, path below ``top``, value)."""
+    cdef xmlNode* child
+    cdef const char* name
+    if depth == len(steps):
+        value = _attribute(element, attribute)
+        if value is not None:
+            if element.line == 0 or element.line >= 65535:  # libxml2 would borrow a neighbour's line
+                raise Delegate()
+            spots.append((element.line, _path_below(element, top), value))
+        return 0
+    name = <const char*> (<bytes> steps[depth])
+    child = element.children
+    while child is not NULL:
+        if child.type == tree.XML_ELEMENT_NODE:
+            if child.ns is NULL and strcmp(<const char*> child.name, name) == 0:
+                _attribute_spots(child, steps, depth + 1, attribute, top, spots)
+        elif child.type == tree.XML_ENTITY_REF_NODE or child.type == tree.XML_XINCLUDE_START:
+            raise Delegate()
+        child = child.next
+    return 0
+
+
+def attribute_spots(cetree._Element record, list steps, bytes attribute):
+    """(line, positional path below the record, value) of each ``attribute`` of the elements at the
+    plain child path ``steps`` below ``record``, in document order (what ``steps/@attribute`` finds,
+    placed as ``locate`` places its element); None when anything is not plain (an entity, a value of
+    several nodes, a line libxml2 does not keep exactly)."""
+    spots = []
+    try:
+        _attribute_spots(record._c_node, steps, 0, <const char*> attribute, record._c_node, spots)
+    except Delegate:
+        return None
+    return spots
+
+
 def language_misses(cetree._Element record, frozenset codes):
     """(element, value) for each ``xml:lang`` on ``record`` or below it that is not in ``codes``, in
     document order (what ``descendant-or-self::*/@xml:lang`` finds); None when a value or node is

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -16,10 +17,11 @@ from functools import cache
 from lxml import etree
 
 from ...standard.store import require_store
-from ..catalogue import load_catalogue
-from ..context import ActivityLookup, Chunk, Hit
+from ..catalogue import Catalogue, load_catalogue
+from ..context import ActivityLookup, Chunk, Hit, RecordContext, Spots
 from ..findings import Finding
-from ..locate import to_finding
+from ..locate import spot_findings, to_finding
+from .codelists import compiled_module
 
 __all__ = ["Advisory", "Link", "collect_chunk", "load_advisories", "resolve"]
 
@@ -30,6 +32,7 @@ class Advisory:
     kind: str
     find: etree.XPath  # chunk-level: the linking attribute values
     attribute: str
+    steps: tuple[bytes, ...] | None = None  # the plain child steps below the record, for the compiled walk
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,7 @@ class Link:
     finding: Finding
 
 
+_PLAIN_STEP = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")  # an element name without prefix or predicate
 _PREFIX = {"/iati-activities/iati-activity/": ("activity", "iati-activity"),
            "/iati-organisations/iati-organisation/": ("organisation", "iati-organisation")}
 
@@ -53,16 +57,27 @@ def load_advisories(version: str) -> tuple[Advisory, ...]:
         for prefix, (kind, step) in _PREFIX.items():
             if xpath.startswith(prefix):
                 relative = xpath[len(prefix):]
-                found.append(Advisory(str(item["id"]), kind, etree.XPath(f"{step}/{relative}/@{attribute}"), attribute))
+                plain = all(_PLAIN_STEP.fullmatch(part) for part in relative.split("/"))
+                found.append(Advisory(str(item["id"]), kind, etree.XPath(f"{step}/{relative}/@{attribute}"), attribute,
+                                      tuple(part.encode() for part in relative.split("/")) if plain else None))
     return tuple(found)
 
 
 def collect_chunk(chunk: Chunk) -> Iterator[Link]:
-    """The links of the chunk's records, located now (the elements are gone when they are resolved)."""
+    """The links of the chunk's records, located now (the elements are gone when they are resolved):
+    placed by the compiled walk where the advisory's path is plain, else found by its XPath."""
     catalogue = load_catalogue()
+    native = compiled_module()
     for advisory in load_advisories(chunk.version):
         if advisory.kind != chunk.kind:
             continue
+        if native is not None and advisory.steps is not None:
+            steps, attribute = list(advisory.steps), advisory.attribute.encode()
+            placed = [(ctx, native.attribute_spots(ctx.element, steps, attribute)) for ctx in chunk.records]
+            if all(spots is not None for _ctx, spots in placed):
+                for ctx, spots in placed:
+                    yield from _spot_links(advisory, ctx, spots, catalogue)
+                continue
         values = advisory.find(chunk.root)
         if not isinstance(values, list):
             continue
@@ -74,6 +89,18 @@ def collect_chunk(chunk: Chunk) -> Iterator[Link]:
                 continue
             hit = Hit(rule_id=advisory.rule_id, node=node, attribute=advisory.attribute, value=target)
             yield Link(target, to_finding(hit, record, catalogue))
+
+
+def _no_params(_value: str) -> dict[str, str]:
+    return {}
+
+
+def _spot_links(advisory: Advisory, record: RecordContext, spots: list[tuple[int | None, str, str]],
+                catalogue: Catalogue) -> Iterator[Link]:
+    places = [(line, path, value.strip()) for line, path, value in spots if value.strip()]
+    if places:
+        located = spot_findings(Spots(advisory.rule_id, advisory.attribute, places, _no_params), record, catalogue)
+        yield from (Link(target, finding) for (_line, _path, target), finding in zip(places, located, strict=True))
 
 
 def resolve(links: Iterable[Link], known: set[str], lookup: ActivityLookup | None) -> list[Finding]:

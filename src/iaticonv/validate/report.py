@@ -29,15 +29,14 @@ def count(findings: Iterable[Finding]) -> dict[str, int]:
 
 
 def render_messages(findings: Iterable[Finding], catalogue: Catalogue) -> list[Finding]:
-    """Fill each finding's ``message`` from its catalogue template and params."""
-    out: list[Finding] = []
-    for finding in findings:
-        if finding.message:
-            out.append(finding)
-            continue
-        info = catalogue[finding.rule_id]
-        params = {"value": finding.value or "", **finding.params}
-        out.append(dataclasses.replace(finding, message=info.render(params)))
+    """Fill each finding's ``message`` from its catalogue template and params. A list is filled in
+    place and returned (nearly every finding already has its message: a big file's list is not
+    copied for the few that do not); anything else is read into a new list."""
+    out = findings if isinstance(findings, list) else list(findings)
+    for index, finding in enumerate(out):
+        if not finding.message:
+            params = {"value": finding.value or "", **finding.params}
+            out[index] = dataclasses.replace(finding, message=catalogue[finding.rule_id].render(params))
     return out
 
 

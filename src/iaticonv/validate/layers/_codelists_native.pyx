@@ -207,36 +207,6 @@ def record_misses(TrieNode root, cetree._Element record, bint extra):
 cdef const char* XML_NAMESPACE = b"http://www.w3.org/XML/1998/namespace"
 
 
-cdef int _languages(xmlNode* element, frozenset codes, cetree._Document doc, list misses) except -1:
-    """Pre-order over ``element`` and its descendant elements: each ``xml:lang`` not in ``codes``."""
-    cdef xmlAttr* a
-    cdef xmlNode* v
-    cdef xmlNode* child
-    a = element.properties
-    while a is not NULL:
-        if (a.ns is not NULL and a.ns.href is not NULL and strcmp(<const char*> a.ns.href, XML_NAMESPACE) == 0
-                and strcmp(<const char*> a.name, b"lang") == 0):
-            v = a.children
-            if v is NULL:
-                value = ""
-            elif v.type != tree.XML_TEXT_NODE or v.next is not NULL or v.content is NULL:
-                raise Delegate()
-            else:
-                value = PyUnicode_DecodeUTF8(<const char*> v.content, strlen(<const char*> v.content), NULL)
-            if value not in codes:
-                misses.append((cetree.elementFactory(doc, element), value))
-            break
-        a = a.next
-    child = element.children
-    while child is not NULL:
-        if child.type == tree.XML_ELEMENT_NODE:
-            _languages(child, codes, doc, misses)
-        elif child.type == tree.XML_ENTITY_REF_NODE or child.type == tree.XML_XINCLUDE_START:
-            raise Delegate()
-        child = child.next
-    return 0
-
-
 cdef Py_ssize_t _position(xmlNode* node):
     """1 + the preceding element siblings with the same name and namespace (as ``locate`` counts)."""
     cdef Py_ssize_t position = 1
@@ -269,35 +239,43 @@ cdef str _path_below(xmlNode* node, xmlNode* top):
     return "".join(steps)
 
 
-cdef int _language_spots(xmlNode* element, xmlNode* top, frozenset codes, list spots) except -1:
-    """``_languages``, each miss as (line, path below ``top``, value): no element proxy is made."""
-    cdef xmlAttr* a
+cdef object _xml_lang(xmlNode* element):
+    """The element's ``xml:lang`` (None when it has none); Delegate for a value of several nodes."""
+    cdef xmlAttr* a = element.properties
     cdef xmlNode* v
-    cdef xmlNode* child
-    a = element.properties
     while a is not NULL:
         if (a.ns is not NULL and a.ns.href is not NULL and strcmp(<const char*> a.ns.href, XML_NAMESPACE) == 0
                 and strcmp(<const char*> a.name, b"lang") == 0):
             v = a.children
             if v is NULL:
-                value = ""
-            elif v.type != tree.XML_TEXT_NODE or v.next is not NULL or v.content is NULL:
+                return ""
+            if v.type != tree.XML_TEXT_NODE or v.next is not NULL or v.content is NULL:
                 raise Delegate()
-            else:
-                value = PyUnicode_DecodeUTF8(<const char*> v.content, strlen(<const char*> v.content), NULL)
-            if value not in codes:
-                if element.line == 0 or element.line >= 65535:  # libxml2 would borrow a neighbour's line
-                    raise Delegate()
-                path = _path_below(element, top)
-                if path is None:
-                    raise Delegate()
-                spots.append((element.line, path, value))
-            break
+            return PyUnicode_DecodeUTF8(<const char*> v.content, strlen(<const char*> v.content), NULL)
         a = a.next
+    return None
+
+
+cdef int _languages(xmlNode* element, xmlNode* top, frozenset codes, cetree._Document doc, list out,
+                    bint placed) except -1:
+    """Pre-order over ``element`` and its descendant elements: each ``xml:lang`` not in ``codes``, as
+    (element, value), or ``placed`` as (line, path below ``top``, value) with no element proxy made."""
+    cdef xmlNode* child
+    value = _xml_lang(element)
+    if value is not None and value not in codes:
+        if not placed:
+            out.append((cetree.elementFactory(doc, element), value))
+        elif element.line == 0 or element.line >= 65535:  # libxml2 would borrow a neighbour's line
+            raise Delegate()
+        else:
+            path = _path_below(element, top)
+            if path is None:
+                raise Delegate()
+            out.append((element.line, path, value))
     child = element.children
     while child is not NULL:
         if child.type == tree.XML_ELEMENT_NODE:
-            _language_spots(child, top, codes, spots)
+            _languages(child, top, codes, doc, out, placed)
         elif child.type == tree.XML_ENTITY_REF_NODE or child.type == tree.XML_XINCLUDE_START:
             raise Delegate()
         child = child.next
@@ -310,7 +288,7 @@ def language_spots(cetree._Element record, frozenset codes):
     several nodes, an entity, a namespaced element, a line libxml2 does not keep exactly)."""
     spots = []
     try:
-        _language_spots(record._c_node, record._c_node, codes, spots)
+        _languages(record._c_node, record._c_node, codes, record._doc, spots, True)
     except Delegate:
         return None
     return spots
@@ -360,7 +338,7 @@ def language_misses(cetree._Element record, frozenset codes):
     not plain (the caller then asks the XPath)."""
     misses = []
     try:
-        _languages(record._c_node, codes, record._doc, misses)
+        _languages(record._c_node, record._c_node, codes, record._doc, misses, False)
     except Delegate:
         return None
     return misses

@@ -202,7 +202,8 @@ def _identifier(element: etree._Element, child: str) -> str:
 
 def _check_chunk(chunk: Chunk, catalogue: Catalogue, result: WalkResult,
                  first_seen: dict[str, tuple[int, int]]) -> None:
-    """Every layer on one chunk: the schema record by record, the others once for the whole chunk."""
+    """Every layer on one chunk: the XSD check in the helper thread (or record by record), the others
+    here, once for the whole chunk, meanwhile."""
     out = result.report.findings
     xsd_walk, schema_hits = schema.prepare_chunk(chunk)
     job = helper.start([xsd_walk] if xsd_walk is not None else [])  # while the other layers run here

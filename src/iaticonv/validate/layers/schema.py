@@ -8,7 +8,8 @@ The root element's own attributes and non-IATI children are checked once at the 
 
 Where the compiled module is built (``_xsd_native``), a chunk's records are validated together, by
 the same libxml2 with the GIL released, in the helper thread (``helper``), while the main thread runs
-the other layers on the chunk (``prepare_chunk``); each error is placed in its record as lxml would place it.
+the other layers on the chunk (``prepare_chunk``); each error is placed in its record as lxml places
+it when the record is validated alone, so the findings are the same either way.
 """
 
 from __future__ import annotations

@@ -4,11 +4,11 @@
 Why this exists: lxml holds the GIL while libxml2 validates, so the schema check (a sixth of a big
 file's validation) cannot overlap anything else. Here the same libxml2 — lxml's own copy, its
 functions looked up in the loaded ``lxml.etree`` module, never a second library — validates a chunk's
-small document with the GIL released, as a step of the helper thread's job (``_helper_native``), while
-the main thread runs the other layers on the same chunk (both only read it). Errors are collected in C and placed in
-their record afterwards: which record holds the node, and libxml2's own path of the node below that
-record, exactly what lxml reports when the record is validated alone. Tests compare both ways on
-every official schema test and every real file.
+small document with the GIL released, as a step of the helper thread's job (``_helper_native``),
+while the main thread runs the other layers on the same chunk (both only read it). Errors are
+collected in C and placed in their record afterwards: which record holds the node, and libxml2's own
+path of the node below that record, exactly what lxml reports when the record is validated alone.
+Tests compare both ways on every official schema test and every real file.
 """
 
 from cpython.pycapsule cimport PyCapsule_New

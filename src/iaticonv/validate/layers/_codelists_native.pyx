@@ -96,12 +96,16 @@ cdef inline bint _is_text(xmlNode* c):
     return c.type == tree.XML_TEXT_NODE or c.type == tree.XML_CDATA_SECTION_NODE
 
 
-cdef object _attribute(xmlNode* element, const char* name):
-    """lxml's ``element.get(name)`` for a name without namespace; Delegate for a value of several nodes."""
+cdef object _attribute(xmlNode* element, const char* name, const char* namespace=NULL):
+    """lxml's ``element.get(name)`` (``namespace``: the attribute's namespace URI, NULL for none);
+    Delegate for a value of several nodes."""
     cdef xmlAttr* a = element.properties
     cdef xmlNode* v
+    cdef bint plain, same
     while a is not NULL:
-        if (a.ns is NULL or a.ns.href is NULL) and strcmp(<const char*> a.name, name) == 0:
+        plain = a.ns is NULL or a.ns.href is NULL
+        same = plain if namespace is NULL else not plain and strcmp(<const char*> a.ns.href, namespace) == 0
+        if same and strcmp(<const char*> a.name, name) == 0:
             v = a.children
             if v is NULL:
                 return ""
@@ -239,29 +243,12 @@ cdef str _path_below(xmlNode* node, xmlNode* top):
     return "".join(steps)
 
 
-cdef object _xml_lang(xmlNode* element):
-    """The element's ``xml:lang`` (None when it has none); Delegate for a value of several nodes."""
-    cdef xmlAttr* a = element.properties
-    cdef xmlNode* v
-    while a is not NULL:
-        if (a.ns is not NULL and a.ns.href is not NULL and strcmp(<const char*> a.ns.href, XML_NAMESPACE) == 0
-                and strcmp(<const char*> a.name, b"lang") == 0):
-            v = a.children
-            if v is NULL:
-                return ""
-            if v.type != tree.XML_TEXT_NODE or v.next is not NULL or v.content is NULL:
-                raise Delegate()
-            return PyUnicode_DecodeUTF8(<const char*> v.content, strlen(<const char*> v.content), NULL)
-        a = a.next
-    return None
-
-
 cdef int _languages(xmlNode* element, xmlNode* top, frozenset codes, cetree._Document doc, list out,
                     bint placed) except -1:
     """Pre-order over ``element`` and its descendant elements: each ``xml:lang`` not in ``codes``, as
     (element, value), or ``placed`` as (line, path below ``top``, value) with no element proxy made."""
     cdef xmlNode* child
-    value = _xml_lang(element)
+    value = _attribute(element, b"lang", XML_NAMESPACE)
     if value is not None and value not in codes:
         if not placed:
             out.append((cetree.elementFactory(doc, element), value))

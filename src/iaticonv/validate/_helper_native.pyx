@@ -15,17 +15,13 @@ argument, owned by the object that made the capsule (``Job`` keeps those objects
 from cpython.pycapsule cimport PyCapsule_GetPointer
 from libc.stdlib cimport free, malloc
 
+from iaticonv.validate._native_nodes cimport Step
+
 cdef extern from "<pthread.h>" nogil:
     ctypedef struct pthread_t:
         pass
     int pthread_create(pthread_t* thread, const void* attributes, void* (*start)(void*) noexcept nogil, void* arg)
     int pthread_join(pthread_t thread, void** result)
-
-ctypedef void (*StepFunction)(void* arg) noexcept nogil
-
-cdef struct Step:
-    StepFunction function
-    void* arg
 
 cdef struct Steps:
     Step* steps

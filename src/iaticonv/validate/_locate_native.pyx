@@ -9,33 +9,16 @@ among the preceding siblings of the same name and namespace. Tests compare both 
 the real files.
 """
 
-from libc.string cimport strcmp
 
 from lxml.includes cimport tree
 from lxml.includes.tree cimport xmlNode
 cimport lxml.includes.etreepublic as cetree
 
+from iaticonv.validate._native_nodes cimport position
+
 cetree.import_lxml__etree()
 
 BUILT_WITH_LXML = cetree.LXML_VERSION_STRING.decode("ascii")
-
-
-cdef inline bint _same_namespace(xmlNode* a, xmlNode* b):
-    if a.ns is NULL or a.ns.href is NULL:
-        return b.ns is NULL or b.ns.href is NULL
-    return b.ns is not NULL and b.ns.href is not NULL and strcmp(<const char*>a.ns.href, <const char*>b.ns.href) == 0
-
-
-cdef Py_ssize_t _position(xmlNode* node):
-    """1 + the preceding element siblings with the same name and namespace."""
-    cdef Py_ssize_t position = 1
-    cdef xmlNode* sibling = node.prev
-    while sibling is not NULL:
-        if (sibling.type == tree.XML_ELEMENT_NODE and strcmp(<const char*>sibling.name, <const char*>node.name) == 0
-                and _same_namespace(sibling, node)):
-            position += 1
-        sibling = sibling.prev
-    return position
 
 
 cdef str _step(xmlNode* node):
@@ -46,7 +29,7 @@ cdef str _step(xmlNode* node):
         step = (<bytes>node.ns.prefix).decode("utf-8") + ":" + name
     else:
         step = f"*[local-name()='{name}']"
-    return f"/{step}[{_position(node)}]"
+    return f"/{step}[{position(node)}]"
 
 
 def relative_path(cetree._Element node, cetree._Element record):

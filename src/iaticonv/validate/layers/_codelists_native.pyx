@@ -18,6 +18,8 @@ from lxml.includes cimport tree
 from lxml.includes.tree cimport xmlNode, xmlAttr, const_xmlChar
 cimport lxml.includes.etreepublic as cetree
 
+from iaticonv.validate._native_nodes cimport position
+
 cdef extern from "Python.h":
     object PyUnicode_DecodeUTF8(const char* s, Py_ssize_t size, const char* errors)
 
@@ -211,25 +213,6 @@ def record_misses(TrieNode root, cetree._Element record, bint extra):
 cdef const char* XML_NAMESPACE = b"http://www.w3.org/XML/1998/namespace"
 
 
-cdef Py_ssize_t _position(xmlNode* node):
-    """1 + the preceding element siblings with the same name and namespace (as ``locate`` counts)."""
-    cdef Py_ssize_t position = 1
-    cdef xmlNode* sibling = node.prev
-    while sibling is not NULL:
-        if sibling.type == tree.XML_ELEMENT_NODE and (sibling.name == node.name or strcmp(
-                <const char*> sibling.name, <const char*> node.name) == 0) and _same_namespace(sibling, node):
-            position += 1
-        sibling = sibling.prev
-    return position
-
-
-cdef inline bint _same_namespace(xmlNode* a, xmlNode* b):
-    if a.ns is NULL or a.ns.href is NULL:
-        return b.ns is NULL or b.ns.href is NULL
-    return b.ns is not NULL and b.ns.href is not NULL and strcmp(<const char*> a.ns.href,
-                                                                 <const char*> b.ns.href) == 0
-
-
 cdef str _path_below(xmlNode* node, xmlNode* top):
     """``locate.relative_path`` of a plain (no namespace) element: ``/name[k]`` for each step below
     ``top``; None when a step has a namespace (the caller then asks the Python walk)."""
@@ -237,7 +220,7 @@ cdef str _path_below(xmlNode* node, xmlNode* top):
     while node is not top:
         if node.ns is not NULL:
             return None
-        steps.append(f"/{(<bytes> node.name).decode('utf-8')}[{_position(node)}]")
+        steps.append(f"/{(<bytes> node.name).decode('utf-8')}[{position(node)}]")
         node = node.parent
     steps.reverse()
     return "".join(steps)

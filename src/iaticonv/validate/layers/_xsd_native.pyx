@@ -20,6 +20,8 @@ from lxml.includes.tree cimport xmlDoc, xmlNode
 from lxml.includes.xmlerror cimport xmlError, xmlStructuredErrorFunc
 cimport lxml.includes.etreepublic as cetree
 
+from iaticonv.validate._native_nodes cimport Step
+
 cdef extern from "<dlfcn.h>" nogil:
     void* dlopen(const char* filename, int flags)
     void* dlsym(void* handle, const char* symbol)
@@ -214,11 +216,6 @@ cdef void _validate_step(void* data) noexcept nogil:
     if work.validator is not NULL:
         work.status = validate_doc(work.validator, work.doc)
     work.done = True
-
-
-cdef struct Step:
-    void (*function)(void*) noexcept nogil
-    void* arg
 
 
 cdef class ChunkRun:

@@ -41,7 +41,8 @@ class _Here:
 
 
 @functools.cache
-def _native() -> Any:
+def native() -> Any:
+    """The compiled helper thread, or None when it is not built or turned off."""
     if pure_python():
         return None
     try:
@@ -54,9 +55,9 @@ def _native() -> Any:
 def start(owners: Sequence[Any]) -> Started:
     """Start the steps of ``owners`` (compiled checks with ``step()`` and ``run_here()``), in order,
     in a new helper thread; ``join`` waits for them. Without the compiled helper they run at ``join``."""
-    native = _native()
-    if native is None or not owners:
+    module = native()
+    if module is None or not owners:
         return _Here(owners)
-    job: Started = native.Job(list(owners))
+    job: Started = module.Job(list(owners))
     job.start()  # type: ignore[attr-defined]
     return job

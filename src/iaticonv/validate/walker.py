@@ -12,7 +12,7 @@ the end on what is left of the root, with one stand-in record. Findings for prob
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from typing import Any
 from lxml import etree
 
 from .._xml import iterparse, parse_file
-from . import helper
+from . import helper, pieces
 from .catalogue import Catalogue, load_catalogue
 from .context import Chunk, Hit, Placement, RecordContext, RecordKind, ValidateOptions
 from .findings import FILE_IDENTIFIER, Finding, truncate
@@ -42,6 +42,9 @@ UPGRADE_HINT = "Convert it with: iaticonv upgrade FILE (2.03)."
 FALLBACK_VERSION = VERSIONS[-1]
 # Records checked together: big enough that per-call XPath costs vanish, small enough for flat memory.
 CHUNK_SIZE = 32
+# Big files are parsed piece by piece in the helper thread (``pieces``); tests turn it off to compare.
+USE_PIECES = True
+XML_SPACE = " \t\r\n"
 
 
 @dataclass(slots=True)
@@ -201,12 +204,13 @@ def _identifier(element: etree._Element, child: str) -> str:
 
 
 def _check_chunk(chunk: Chunk, catalogue: Catalogue, result: WalkResult,
-                 first_seen: dict[str, tuple[int, int]]) -> None:
+                 first_seen: dict[str, tuple[int, int]], *, beside: Sequence[Any] = ()) -> None:
     """Every layer on one chunk: the XSD check in the helper thread (or record by record), the others
-    here, once for the whole chunk, meanwhile."""
+    here, once for the whole chunk, meanwhile. ``beside``: more work for the helper thread's job (the
+    next piece's parse, ``pieces``)."""
     out = result.report.findings
     xsd_walk, schema_hits = schema.prepare_chunk(chunk)
-    job = helper.start([xsd_walk] if xsd_walk is not None else [])  # while the other layers run here
+    job = helper.start([*([xsd_walk] if xsd_walk is not None else []), *beside])  # while the layers run here
     others: list[Finding] = []
     try:
         for layer, check in CHUNK_LAYERS:
@@ -234,6 +238,10 @@ class _Stream:
 def _stream(path: Path, root_tag: str, version: str, options: ValidateOptions, catalogue: Catalogue,
             result: WalkResult, placement: Placement | None) -> None:
     record_tag, kind, id_tag = RECORDS[root_tag]
+    use_pieces = USE_PIECES and pieces.native_module() is not None
+    cut = pieces.plan(path, root_tag, record_tag, CHUNK_SIZE) if use_pieces else None
+    if cut is not None and _stream_pieces(cut, root_tag, version, options, catalogue, result, placement):
+        return
     file, report, state = str(path), result.report, _Stream()
     record_file = placement.file if placement is not None else file
     root: etree._Element | None = None
@@ -265,6 +273,60 @@ def _stream(path: Path, root_tag: str, version: str, options: ValidateOptions, c
     result.first_seen = state.first_seen
     if root is not None:
         _check_root(root, root_tag, record_tag, version, options, catalogue, result, state)
+
+
+class _NotPlain(Exception):
+    """A piece held something besides its records: the file is walked with iterparse instead."""
+
+
+def _stream_pieces(cut: pieces.Plan, root_tag: str, version: str, options: ValidateOptions, catalogue: Catalogue,
+                   result: WalkResult, placement: Placement | None) -> bool:
+    """``_stream``'s walk over pieces that the helper thread parses, each while the main thread checks
+    the piece before it (``pieces``): the same chunks, findings and order. False, with nothing added to
+    ``result``, when a piece does not parse or holds anything but its records: then only iterparse can
+    tell what is wrong, and where."""
+    native = pieces.native_module()
+    record_tag, kind, id_tag = RECORDS[root_tag]
+    report, state = result.report, _Stream()
+    record_file = placement.file if placement is not None else str(cut.path)
+    kept_findings, kept_links = len(report.findings), len(result.links)
+    try:
+        root = etree.fromstring(cut.header + cut.footer, etree.XMLParser(**pieces.PARSE_OPTIONS))
+        with cut.path.open("rb") as handle:
+            upcoming = native.PieceParse(pieces.frame(cut, 0, handle))
+            upcoming.run_here()
+            for index, piece in enumerate(cut.pieces):
+                tree = upcoming.tree()
+                if tree is None or not _plain(piece_root := tree.getroot(), record_tag, piece.records):
+                    raise _NotPlain
+                chunk = Chunk(root=piece_root, records=[], kind=kind, version=version, options=options,
+                              record_step=record_tag)
+                for element in piece_root:
+                    state.position += 1
+                    ctx = RecordContext(element=element, kind=kind, position=state.position, version=version,
+                                        file=record_file, identifier=_identifier(element, id_tag), options=options,
+                                        placement=placement)
+                    chunk.records.append(ctx)
+                    chunk.by_element[element] = ctx
+                following = index + 1 < len(cut.pieces)
+                upcoming = native.PieceParse(pieces.frame(cut, index + 1, handle)) if following else None
+                _check_chunk(chunk, catalogue, result, state.first_seen, beside=[upcoming] if following else [])
+    except (etree.XMLSyntaxError, OSError, _NotPlain):
+        del report.findings[kept_findings:]
+        del result.links[kept_links:]
+        return False
+    report.activities = state.position
+    result.identifiers = set(state.first_seen)
+    result.first_seen = state.first_seen
+    _check_root(root, root_tag, record_tag, version, options, catalogue, result, state)
+    return True
+
+
+def _plain(piece_root: etree._Element, record_tag: str, records: int) -> bool:
+    """The piece holds exactly its ``records`` records and XML whitespace around them."""
+    if len(piece_root) != records or (piece_root.text or "").strip(XML_SPACE):
+        return False
+    return all(child.tag == record_tag and not (child.tail or "").strip(XML_SPACE) for child in piece_root)
 
 
 def _detach(element: etree._Element, root: etree._Element, state: _Stream) -> None:

@@ -1,0 +1,183 @@
+"""A file's records parsed ahead, in a second thread, while the walker checks the ones before.
+
+``lxml.etree.iterparse`` holds the GIL while it parses (it hands out events), so under it the parse
+and the checks take turns on one core: a quarter of a big file's validation time was the parse.
+lxml's whole-document parse (``etree.fromstring``) releases the GIL. So the walker cuts a plain file
+at its record start tags into pieces of ``per_piece`` records, and a parse thread reads each piece
+framed as a document of its own while the walker checks the piece before it:
+
+    file header (prologue and root start tag, byte for byte) + newlines + the piece's bytes + root end tag
+
+The newlines stand for the lines between the root start tag and the piece, so that every node of a
+piece has the very line it has in the file (libxml2 counts them; nothing is shifted afterwards). The
+first piece starts right after the root start tag, the last one runs to the end of the file (its own
+root end tag and whatever follows it).
+
+This is a shortcut, never a second opinion: ``plan`` declines any file it cannot cut safely (a DOCTYPE,
+no record start tag, more lines than libxml2 counts exactly), and the walker checks that each parsed
+piece holds exactly the records it expects and nothing else at the root (no text, comment or other
+element). When a piece fails to parse, or holds anything else, the walker drops what it did and
+walks the file with ``iterparse`` instead, which reports what is wrong with the usual words and
+places. A cut inside a comment or a CDATA section breaks the pieces on both sides of it, so it is
+always caught.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from lxml import etree
+
+from .._xml import SAFE_PARSER_OPTIONS
+from ..formats.direct import pure_python
+from . import helper
+
+__all__ = ["MIN_BYTES", "PARSE_OPTIONS", "Piece", "Plan", "frame", "native_module", "plan"]
+
+# Below this size a file is walked with iterparse: a thread's set-up costs more than it saves.
+MIN_BYTES = 256 * 1024
+BLOCK = 1024 * 1024  # the file is scanned in blocks: memory stays flat
+HEAD_LIMIT = 1024 * 1024  # the root start tag must end within this many bytes
+# libxml2 keeps a node's line in 16 bits: a file with more lines keeps iterparse's one-pass behaviour
+LINE_LIMIT = 65_535
+# the options ``_xml.iterparse`` parses with, so a piece's tree is the one iterparse would build
+PARSE_OPTIONS = {key: SAFE_PARSER_OPTIONS[key] for key in ("resolve_entities", "no_network", "load_dtd",
+                                                            "dtd_validation", "huge_tree")}
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """Bytes [start, end) of the file, holding ``records`` record start tags, after ``newlines``
+    newlines counted from the end of the root start tag."""
+
+    start: int
+    end: int
+    newlines: int
+    records: int
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """How a file is cut: its header (up to the end of the root start tag), its pieces, and the root
+    end tag that closes every piece but the last."""
+
+    path: Path
+    header: bytes
+    pieces: list[Piece]
+    footer: bytes
+
+
+def _start_tag_end(data: bytes, at: int) -> int:
+    """Offset just after the ``>`` closing the start tag at ``at`` (quotes may hold ``>``), or -1."""
+    quote = 0
+    for offset in range(at, len(data)):
+        byte = data[offset]
+        if quote:
+            quote = 0 if byte == quote else quote
+        elif byte in (0x22, 0x27):
+            quote = byte
+        elif byte == 0x3E:
+            return offset + 1
+    return -1
+
+
+def _header(path: Path, root_tag: str) -> bytes | None:
+    """The file's bytes up to the end of its root start tag, or None when a DOCTYPE comes first (its
+    checks belong to iterparse) or the start tag is not plainly there."""
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_LIMIT)
+    found = re.search(rb"<" + re.escape(root_tag.encode()) + rb"[\s>/]", head)
+    if found is None or b"<!" in head[: found.start()].replace(b"<!--", b""):  # a DOCTYPE or a CDATA
+        return None
+    end = _start_tag_end(head, found.start())
+    if end < 0 or head[end - 2:end] == b"/>":
+        return None
+    return head[:end]
+
+
+def plan(path: Path, root_tag: str, record_tag: str, per_piece: int) -> Plan | None:
+    """The file cut into pieces of ``per_piece`` records, or None when it is small, has fewer than two
+    pieces, or cannot be cut safely (see the module docstring)."""
+    try:
+        if path.stat().st_size < MIN_BYTES:
+            return None
+        header = _header(path, root_tag)
+        if header is None:
+            return None
+        pieces = _pieces(path, len(header), record_tag, per_piece, header.count(b"\n"))
+    except OSError:
+        return None  # the walk reports it
+    if pieces is None or len(pieces) < 2:
+        return None
+    return Plan(path, header, pieces, b"</" + root_tag.encode() + b">")
+
+
+def _pieces(path: Path, begin: int, record_tag: str, per_piece: int, header_newlines: int) -> list[Piece] | None:
+    """Scan the file after its header for record start tags, in blocks, counting newlines as it goes."""
+    pattern = re.compile(rb"<" + re.escape(record_tag.encode()) + rb"[\s>/]")
+    keep = len(record_tag) + 2  # a start tag's bytes as the pattern reads them
+    starts: list[int] = [begin]  # the first piece also holds what comes before its first record
+    newlines: list[int] = [0]
+    records: list[int] = [0]
+    lines = 0  # newlines in [begin, counted)
+    counted = base = begin
+    carry = b""
+    with path.open("rb") as handle:
+        handle.seek(begin)
+        while True:
+            block = handle.read(BLOCK)
+            text = carry + block
+            last = not block
+            limit = len(text) if last else len(text) - keep + 1  # matches starting here or later wait
+            for found in pattern.finditer(text, 0, len(text)):
+                at = found.start()
+                if at >= limit:
+                    break
+                if records[-1] == per_piece:
+                    lines += text.count(b"\n", counted - base, at)
+                    counted = base + at
+                    starts.append(counted)
+                    newlines.append(lines)
+                    records.append(0)
+                records[-1] += 1
+            lines += text.count(b"\n", counted - base, limit)
+            counted = base + limit
+            if header_newlines + lines + 1 >= LINE_LIMIT:
+                return None
+            if last:
+                break
+            carry = text[limit:]
+            base = counted
+    if records[0] == 0:
+        return None
+    ends = [*starts[1:], counted]
+    return [Piece(start, end, before, count)
+            for start, end, before, count in zip(starts, ends, newlines, records, strict=True)]
+
+
+def frame(cut: Plan, index: int, handle: BinaryIO) -> bytes:
+    """Piece ``index`` framed as a document of its own, read from ``handle`` (the file, open)."""
+    piece = cut.pieces[index]
+    handle.seek(piece.start)
+    body = handle.read(piece.end - piece.start)
+    footer = cut.footer if index < len(cut.pieces) - 1 else b""
+    return b"".join((cut.header, b"\n" * piece.newlines, body, footer))
+
+
+@cache
+def native_module() -> Any:
+    """The compiled piece parser when it is built for this lxml and finds libxml2's functions in it,
+    and the helper thread that runs it is built too; else None (the walker then uses iterparse)."""
+    if pure_python() or helper.native() is None:
+        return None
+    try:
+        from . import _parse_native as native  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    if etree.__version__ != native.BUILT_WITH_LXML or not native.bind(etree.__file__):
+        return None
+    return native

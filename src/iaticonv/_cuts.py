@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
-from ._xml import iterparse
+from ._xml import root_start
 
 __all__ = ["MAX_LINES", "RECORD_START", "ROOT_START", "Cut", "OnCut", "activities_before", "balanced_part",
            "count_lines", "framed", "lines_part_bytes", "newlines_before", "plan_cuts", "range_bytes", "start_tag_end"]
@@ -82,10 +82,9 @@ class OnCut:
 
 
 def _root_line(path: Path) -> int | None:
-    for _event, element in iterparse(path, events=("start",)):
-        line = element.sourceline
-        return line if element.tag == "iati-activities" and isinstance(line, int) else None
-    return None
+    element = root_start(path)
+    line = element.sourceline
+    return line if element.tag == "iati-activities" and isinstance(line, int) else None
 
 
 def start_tag_end(data: bytes | mmap.mmap, at: int) -> int:

@@ -34,6 +34,7 @@ __all__ = [
     "iterparse",
     "parse_bytes",
     "parse_file",
+    "root_start",
     "safe_parser",
 ]
 
@@ -229,6 +230,35 @@ def parse_file(path: str | Path) -> etree._ElementTree:
         raise _friendly(exc) from None
     check_doctype(tree, _line(tree.getroot()))
     return tree
+
+
+HEAD_BLOCK = 4096
+
+
+def root_start(path: str | Path) -> etree._Element:
+    """The root element's start tag (name, attributes, line), read without parsing the rest.
+
+    Fed to a pull parser a few kB at a time, so what it leaves behind is a few kB of tree: lxml's
+    parser and its event list refer to each other, and ``iterparse`` would leave its whole first
+    read block (and every element in it) for a full garbage collection to find. Whatever goes wrong
+    (a syntax error, a refused DOCTYPE, no element at all) is raised by ``iterparse`` as usual, with
+    its explained message.
+    """
+    try:
+        parser = etree.XMLPullParser(events=("start",), **_STREAM_OPTIONS)
+        with Path(path).open("rb") as handle:
+            while block := handle.read(HEAD_BLOCK):
+                parser.feed(block)
+                for _event, found in parser.read_events():
+                    if isinstance(found, etree._Element):
+                        check_doctype(found.getroottree(), _line(found))
+                        return found
+    except etree.XMLSyntaxError:
+        pass
+    for _started, element in iterparse(path, events=("start",)):
+        if isinstance(element, etree._Element):
+            return element
+    raise etree.XMLSyntaxError("the document is empty")  # libxml raises first for empty files
 
 
 def iterparse(

@@ -35,6 +35,7 @@ from .._cuts import (
     start_tag_end,
 )
 from .catalogue import Catalogue, load_catalogue
+from .collector import full_collections_deferred
 from .context import Placement, ValidateOptions
 from .findings import FILE_IDENTIFIER, Finding, truncate
 from .layers.advisory import Link
@@ -95,6 +96,11 @@ def validate_chunk(chunk: Chunk) -> ChunkResult:
     off by a comment makes it fall back to a whole-file walk). The records' findings are born placed
     (``Placement``); the few file-level ones (the root's checks) are moved here.
     """
+    with full_collections_deferred():
+        return _validate_chunk(chunk)
+
+
+def _validate_chunk(chunk: Chunk) -> ChunkResult:
     if chunk.before < 0:
         with framed(chunk.cut) as (path, newlines):
             return ChunkResult(chunk, walk_file(path, chunk.options, sort=False), newlines)
@@ -219,6 +225,11 @@ def walk_exact(path: Path, options: ValidateOptions, *, sort: bool = True) -> Wa
     exact lines; when the ranges cannot stand for the file (``assemble``), it is walked whole.
     ``sort`` as for ``walk_file``.
     """
+    with full_collections_deferred():
+        return _walk_exact(path, options, sort=sort)
+
+
+def _walk_exact(path: Path, options: ValidateOptions, *, sort: bool) -> WalkResult:
     try:
         size = path.stat().st_size
         lines = count_lines(path) if size >= 2 * MAX_LINES else 0

@@ -19,7 +19,7 @@ from typing import Any
 
 from lxml import etree
 
-from .._xml import iterparse, parse_file
+from .._xml import iterparse, parse_file, root_start
 from . import helper, pieces
 from .catalogue import Catalogue, load_catalogue
 from .context import Chunk, Hit, Placement, RecordContext, RecordKind, ValidateOptions
@@ -80,14 +80,6 @@ def _file_hits(hits: Iterable[Hit], catalogue: Catalogue, file: str, root: str) 
     return found
 
 
-def _peek_root(path: Path) -> etree._Element:
-    """The root element's start tag (name, attributes), read without parsing the rest."""
-    for _event, element in iterparse(path, events=("start",)):
-        if isinstance(element, etree._Element):
-            return element
-    raise etree.XMLSyntaxError("the document is empty")  # libxml raises first for empty files
-
-
 def _version(root: etree._Element, catalogue: Catalogue, file: str, out: list[Finding]) -> str | None:
     """The version to check with, or None when the file must stop at 0.6.1 (1.0x)."""
     declared = root.get("version")
@@ -136,7 +128,7 @@ def _walk(path: Path, options: ValidateOptions, catalogue: Catalogue, result: Wa
     if path.is_dir():
         raise IsADirectoryError(21, "is a directory", file)
     try:
-        head = _peek_root(path)
+        head = root_start(path)
     except etree.XMLSyntaxError as exc:
         report.findings.append(_syntax(exc, catalogue, file))
         return

@@ -9,20 +9,19 @@ real files). A direct path falls back to the typed path on its own for whatever 
 so errors and reader notes are those of the typed path.
 
 Two direct paths run their per-element work in optional compiled walks where the package was built
-with them (see setup.py); ``IATICONV_PURE_PYTHON`` turns those off (:func:`pure_python`).
+with them (see setup.py); ``IATICONV_PURE_PYTHON`` turns those off (``_speedups.pure_python``).
 """
 
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO, Any, Protocol
 
 from ..model import FileHeader
 from .base import Reader
 
-__all__ = ["DIRECT_PATHS", "DirectPath", "direct_path", "pure_python"]
+__all__ = ["DIRECT_PATHS", "DirectPath", "direct_path"]
 
 
 class DirectPath(Protocol):
@@ -57,7 +56,3 @@ def direct_path(source: str, target: str) -> DirectPath | None:
     return function
 
 
-def pure_python() -> bool:
-    """Whether ``IATICONV_PURE_PYTHON`` is set (non-empty): the compiled walks are then not used, to
-    compare them with the generated Python or to rule them out when something looks wrong."""
-    return bool(os.environ.get("IATICONV_PURE_PYTHON"))

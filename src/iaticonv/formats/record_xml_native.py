@@ -13,9 +13,9 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from .._speedups import pure_python
 from ..model import STR, Kind, Node, Scalar, plan_for
 from ..model._meta import XML_NS
-from .direct import pure_python
 from .iati_xml_write import NamespaceContext
 from .record_xml import BASE_KEYS, ESCAPED, Decline, as_text, base_keys, non_string
 from .record_xml_gen import RecordWriter, all_writers

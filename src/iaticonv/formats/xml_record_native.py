@@ -15,8 +15,8 @@ from typing import Any
 
 import orjson
 
+from .._speedups import pure_python
 from ..model import Activity, Kind, plan_for
-from .direct import pure_python
 from .iati_xml_read import raw_xml
 from .xml_record import CHILD_CODES, Compiled, compiled_converters, python_activity_record, scalar_mode
 

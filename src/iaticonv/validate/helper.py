@@ -19,7 +19,7 @@ import functools
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from ..formats.direct import pure_python
+from .._speedups import pure_python
 
 __all__ = ["Started", "start"]
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from lxml import etree
 
-from ..formats.direct import pure_python
+from .._speedups import pure_python
 from .catalogue import Catalogue
 from .context import Hit, RecordContext, Spots
 from .findings import Finding, located_finding, truncate

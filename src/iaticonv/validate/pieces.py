@@ -32,8 +32,8 @@ from typing import Any, BinaryIO
 
 from lxml import etree
 
+from .._speedups import pure_python
 from .._xml import SAFE_PARSER_OPTIONS
-from ..formats.direct import pure_python
 from . import helper
 
 __all__ = ["MIN_BYTES", "PARSE_OPTIONS", "Piece", "Plan", "frame", "native_module", "plan"]

@@ -21,8 +21,8 @@ from typing import Any
 
 from lxml import etree
 
+from ..._speedups import pure_python
 from ..._xml import parse_file
-from ...formats.direct import pure_python
 from ...standard.codelists import load_code_sets
 from ...standard.store import require_store
 from ..context import Chunk, Hit, RecordContext

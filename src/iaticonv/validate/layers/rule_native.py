@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ...formats.direct import pure_python
+from ..._speedups import pure_python
 from .rule_expr import Compiled, compile_expression
 from .rule_prefilter import ONE_OR_ALL_FAILING, _negated_class
 

@@ -21,8 +21,8 @@ from typing import Any
 
 from lxml import etree
 
+from ..._speedups import pure_python
 from ..._xml import parse_file
-from ...formats.direct import pure_python
 from ...standard.store import store_dir
 from ..context import Chunk, Hit, RecordContext
 

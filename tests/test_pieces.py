@@ -168,6 +168,13 @@ def test_the_compiled_parse_gives_nothing_for_what_does_not_parse(data: bytes,
     assert capfd.readouterr().err == ""  # libxml2's messages are not printed
 
 
+@pytest.mark.parametrize("data", [b"", b"\n", b"abc", b"\n\n\r\n", b"a\nb" * 1000, bytes(range(256)) * 300])
+def test_the_compiled_newline_count_is_bytes_count(data: bytes) -> None:
+    count = pieces.native_module().count_newlines
+    for start, end in [(0, len(data)), (1, len(data) - 1), (5, 3), (-4, 10**9), (len(data) // 2, len(data))]:
+        assert count(data, start, end) == data.count(b"\n", max(0, start), end), (start, end)
+
+
 # --- odd files --------------------------------------------------------------------------------------
 
 

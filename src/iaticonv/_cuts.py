@@ -47,6 +47,7 @@ class Cut:
     end: int
     header_line: int = 1  # the line where the header ends and the range's body begins, once framed
     line_offset: int = 0  # newlines between the header and the range in the whole file
+    body_newlines: int | None = None  # newlines in [start, end), when planning counted them
 
     @property
     def size(self) -> int:
@@ -181,7 +182,7 @@ def plan_cuts(path: Path, *, part_bytes: int) -> list[Cut] | None:
     count, before = len(cuts) - 1, 0
     planned: list[Cut] = []
     for i in range(count):
-        planned.append(Cut(str(path), i, count, header_end, cuts[i], cuts[i + 1], header_line, before))
+        planned.append(Cut(str(path), i, count, header_end, cuts[i], cuts[i + 1], header_line, before, newlines[i]))
         before += newlines[i]
     return planned
 
@@ -237,12 +238,14 @@ def newlines_before(path: Path, offsets: list[int]) -> list[int]:
 
 @contextlib.contextmanager
 def framed(cut: Cut, *, footer: bytes = b"</iati-activities>", suffix: str = ".xml") -> Iterator[tuple[Path, int]]:
-    """A temporary file holding the range framed as a whole file, and the body's newlines.
+    """A temporary file holding the range framed as a whole file, and the body's newlines (counted
+    while copying when planning did not count them).
 
     The header is copied from the file itself; ``footer`` closes every range but the last (which
     keeps the file's own end): the root's end tag for IATI XML, ``]}`` for the JSON record layout.
     It sits in the system temporary folder (``TMPDIR``) and is removed on exit, error or not.
     """
+    counted = cut.body_newlines
     newlines = 0
     fd, name = tempfile.mkstemp(prefix=".iaticonv-range-", suffix=suffix)
     try:
@@ -254,12 +257,13 @@ def framed(cut: Cut, *, footer: bytes = b"</iati-activities>", suffix: str = ".x
                 block = src.read(min(BLOCK, left))
                 if not block:
                     break
-                newlines += block.count(b"\n")
+                if counted is None:
+                    newlines += block.count(b"\n")
                 out.write(block)
                 left -= len(block)
             if cut.index < cut.count - 1:
                 out.write(footer)
-        yield Path(name), newlines
+        yield Path(name), newlines if counted is None else counted
     finally:
         with contextlib.suppress(OSError):
             Path(name).unlink()

@@ -126,6 +126,8 @@ def _pieces(path: Path, begin: int, record_tag: str, per_piece: int, header_newl
     lines = 0  # newlines in [begin, counted)
     counted = base = begin
     carry = b""
+    native = native_module()
+    count = native.count_newlines if native is not None else _count_newlines
     with path.open("rb") as handle:
         handle.seek(begin)
         while True:
@@ -138,13 +140,13 @@ def _pieces(path: Path, begin: int, record_tag: str, per_piece: int, header_newl
                 if at >= limit:
                     break
                 if records[-1] == per_piece:
-                    lines += text.count(b"\n", counted - base, at)
+                    lines += count(text, counted - base, at)
                     counted = base + at
                     starts.append(counted)
                     newlines.append(lines)
                     records.append(0)
                 records[-1] += 1
-            lines += text.count(b"\n", counted - base, limit)
+            lines += count(text, counted - base, limit)
             counted = base + limit
             if header_newlines + lines + 1 >= LINE_LIMIT:
                 return None
@@ -157,6 +159,10 @@ def _pieces(path: Path, begin: int, record_tag: str, per_piece: int, header_newl
     ends = [*starts[1:], counted]
     return [Piece(start, end, before, count)
             for start, end, before, count in zip(starts, ends, newlines, records, strict=True)]
+
+
+def _count_newlines(data: bytes, start: int, end: int) -> int:
+    return data.count(b"\n", start, end)
 
 
 def frame(cut: Plan, index: int, handle: BinaryIO) -> bytes:

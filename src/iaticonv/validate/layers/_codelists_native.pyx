@@ -18,7 +18,7 @@ from lxml.includes cimport tree
 from lxml.includes.tree cimport xmlNode, xmlAttr, const_xmlChar
 cimport lxml.includes.etreepublic as cetree
 
-from iaticonv.validate._native_nodes cimport position
+from iaticonv.validate._native_nodes cimport position, same_name
 
 cdef extern from "Python.h":
     object PyUnicode_DecodeUTF8(const char* s, Py_ssize_t size, const char* errors)
@@ -107,7 +107,7 @@ cdef object _attribute(xmlNode* element, const char* name, const char* namespace
     while a is not NULL:
         plain = a.ns is NULL or a.ns.href is NULL
         same = plain if namespace is NULL else not plain and strcmp(<const char*> a.ns.href, namespace) == 0
-        if same and strcmp(<const char*> a.name, name) == 0:
+        if same and same_name(a.name, name):
             v = a.children
             if v is NULL:
                 return ""
@@ -281,7 +281,7 @@ cdef int _attribute_spots(xmlNode* element, list steps, Py_ssize_t depth, const 
     child = element.children
     while child is not NULL:
         if child.type == tree.XML_ELEMENT_NODE:
-            if child.ns is NULL and strcmp(<const char*> child.name, name) == 0:
+            if child.ns is NULL and same_name(child.name, name):
                 _attribute_spots(child, steps, depth + 1, attribute, top, spots)
         elif child.type == tree.XML_ENTITY_REF_NODE or child.type == tree.XML_XINCLUDE_START:
             raise Delegate()

@@ -29,6 +29,8 @@ from lxml.includes cimport tree
 from lxml.includes.tree cimport xmlAttr, xmlNode
 cimport lxml.includes.etreepublic as cetree
 
+from iaticonv.validate._native_nodes cimport same_name
+
 cetree.import_lxml__etree()
 
 BUILT_WITH_LXML = cetree.LXML_VERSION_STRING.decode("ascii")
@@ -141,7 +143,7 @@ cdef struct Values:
 
 
 cdef inline bint _plain_name(xmlNode* node, const char* name):
-    return node.type == tree.XML_ELEMENT_NODE and node.ns is NULL and strcmp(<const char*>node.name, name) == 0
+    return node.type == tree.XML_ELEMENT_NODE and node.ns is NULL and same_name(node.name, name)
 
 
 cdef const char* _attr_text(xmlNode* node, const char* name, bint* found, bint* unsure):
@@ -150,7 +152,7 @@ cdef const char* _attr_text(xmlNode* node, const char* name, bint* found, bint* 
     cdef xmlAttr* attr = node.properties
     cdef xmlNode* child
     while attr is not NULL:
-        if attr.ns is NULL and strcmp(<const char*>attr.name, name) == 0:
+        if attr.ns is NULL and same_name(attr.name, name):
             found[0] = True
             child = attr.children
             if child is NULL:
@@ -973,7 +975,7 @@ cdef int _contexts(CasePlan plan, xmlNode* node, int depth, unsigned int active,
                 if not (active >> i) & 1:
                     continue
                 path = &plan.contexts[i]
-                if strcmp(<const char*>child.name, path.step[depth].name) != 0:
+                if not same_name(child.name, path.step[depth].name):
                     continue
                 if not _passes(child, &path.step[depth], &unsure):
                     continue

@@ -20,8 +20,9 @@ import pytest
 from lxml import etree
 
 from conftest import EXAMPLE_ACTIVITY, EXAMPLE_ORGANISATION, REAL_IATI, real_files
-from iaticonv.validate import helper, pieces, walker
+from iaticonv.validate import helper, pieces, ranges, walker
 from iaticonv.validate.context import ValidateOptions
+from iaticonv.validate.findings import Finding
 
 pytestmark = pytest.mark.skipif(pieces.native_module() is None,
                                 reason="the compiled piece parser is not built here")
@@ -31,10 +32,14 @@ SMALL_CHUNK = 2
 Row = tuple[Any, ...]
 
 
+def _row(f: Finding) -> Row:
+    return (f.rule_id, f.severity, f.message, f.file, f.line, f.column, f.xpath, f.identifier, f.value,
+            sorted((key, str(value)) for key, value in f.params.items()))
+
+
 def _rows(path: Path) -> list[Row]:
     result = walker.walk_file(path, OPTIONS)
-    rows = [(f.rule_id, f.severity, f.message, f.file, f.line, f.column, f.xpath, f.identifier, f.value,
-             sorted((key, str(value)) for key, value in f.params.items())) for f in result.report.findings]
+    rows = [_row(f) for f in result.report.findings]
     links = [(link.target, link.finding.line, link.finding.xpath) for link in result.links]
     return [*rows, ("activities", result.report.activities), ("links", links),
             ("first_seen", sorted(result.first_seen.items()))]
@@ -120,18 +125,20 @@ def test_pieces_start_at_record_start_tags_with_their_newlines(path: Path, block
                                                         for piece in cut.pieces]
 
 
-def test_a_framed_piece_keeps_every_line_of_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_framed_piece_lines_move_by_the_newlines_before_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pieces, "MIN_BYTES", 0)
     path = REAL_IATI / "beis-activity.xml"
     cut = pieces.plan(path, "iati-activities", "iati-activity", 2)
     assert cut is not None and len(cut.pieces) > 2
     whole = etree.parse(str(path)).getroot()
     expected = [element.sourceline for element in whole.iter("iati-activity", "transaction", "narrative")]
-    found: list[int | None] = []
+    found: list[int] = []
     with path.open("rb") as handle:
-        for index in range(len(cut.pieces)):
+        for index, piece in enumerate(cut.pieces):
             root = etree.fromstring(pieces.frame(cut, index, handle))
-            found += [element.sourceline for element in root.iter("iati-activity", "transaction", "narrative")]
+            assert root.sourceline == whole.sourceline  # the header's lines are the file's
+            found += [element.sourceline + piece.newlines
+                      for element in root.iter("iati-activity", "transaction", "narrative")]
     assert found == expected
 
 
@@ -262,7 +269,8 @@ def test_a_bom_crlf_and_a_legacy_encoding_are_walked_by_pieces(tmp_path: Path, m
     assert _same(path, monkeypatch) == [True]
 
 
-def test_more_lines_than_libxml2_counts_are_left_to_iterparse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_piece_longer_than_libxml2_counts_is_left_to_iterparse(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     header, bodies = _activities()
     path = _write(tmp_path, header, bodies, between={len(bodies) - 1: b"\n" * pieces.LINE_LIMIT})
     monkeypatch.setattr(pieces, "MIN_BYTES", 0)
@@ -270,3 +278,35 @@ def test_more_lines_than_libxml2_counts_are_left_to_iterparse(tmp_path: Path, mo
     shorter = _write(tmp_path, header, bodies, between={len(bodies) - 1: b"\n" * (pieces.LINE_LIMIT // 2)},
                      name="shorter.xml")
     assert pieces.plan(shorter, "iati-activities", "iati-activity", SMALL_CHUNK) is not None
+
+
+def test_a_file_longer_than_libxml2_counts_gets_exact_lines_by_pieces(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past line 65,535 a one-pass iterparse cannot give exact lines, so such a file used to be walked
+    by ranges; by pieces it is walked in one pass, and the findings (lines of repeated identifiers in
+    other pieces included) are those of the ranges."""
+    header, bodies = _activities()
+    path = _write(tmp_path, header, bodies * 12, name="long.xml")
+    assert path.read_bytes().count(b"\n") > 70_000
+    monkeypatch.setattr(walker, "USE_PIECES", False)
+    by_ranges = ranges.walk_exact(path, OPTIONS)
+    monkeypatch.setattr(walker, "USE_PIECES", True)
+    declined: list[str] = []
+    walk_file = walker.walk_file
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return walk_file(*args, **kwargs)
+        except walker.PiecesDeclined as exc:
+            declined.append(str(exc))
+            raise
+
+    monkeypatch.setattr(ranges, "walk_file", spy)
+    by_pieces = ranges.walk_exact(path, OPTIONS)
+    assert declined == []
+    assert max(f.line or 0 for f in by_pieces.report.findings) > 65_535
+    assert any(f.rule_id == "1.1.2" and int(f.params["first_line"]) < (f.line or 0) - 65_535
+               for f in by_pieces.report.findings)
+    assert [_row(f) for f in by_pieces.report.findings] == [_row(f) for f in by_ranges.report.findings]
+    assert by_pieces.report.activities == by_ranges.report.activities == len(bodies) * 12
+    assert by_pieces.first_seen == by_ranges.first_seen

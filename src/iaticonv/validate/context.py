@@ -117,17 +117,29 @@ class RecordContext:
 
 @dataclass(frozen=True, slots=True)
 class Placement:
-    """Where a range of a file, walked as a file of its own, sits in the whole file: the findings of
-    its records are born with the whole file's name, lines and record positions (``ranges``), instead
-    of being moved there afterwards one by one."""
+    """Where a range of a file, walked as a file of its own, sits in the whole file, and where a piece
+    of the walked file parsed as a document of its own sits in it: the findings of its records are
+    born with the whole file's name, lines and record positions (``ranges``, ``pieces``), instead of
+    being moved there afterwards one by one."""
 
     file: str
     header_line: int  # lines from this one on are the range's own: they shift by ``lines``
     lines: int
     positions: int  # records before the range
+    # the part of ``lines`` that moves a piece (``pieces``) within the walked file; the rest moves
+    # the walked file (a range) within the whole file
+    piece_lines: int = 0
 
     def line(self, line: int | None) -> int | None:
         return line + self.lines if line is not None and line >= self.header_line else line
+
+    def walk_line(self, line: int) -> int:
+        """A line of a piece as a line of the walked file (what ``WalkResult.first_seen`` keeps)."""
+        return line + self.piece_lines if line >= self.header_line else line
+
+    def from_walk(self, line: int) -> int:
+        """A line of the walked file as a line of the whole file."""
+        return line + self.lines - self.piece_lines if line >= self.header_line else line
 
 
 Check = Callable[[RecordContext], Iterable[Hit]]

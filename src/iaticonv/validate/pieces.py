@@ -1,25 +1,27 @@
-"""A file's records parsed ahead, in a second thread, while the walker checks the ones before.
+"""A big file's records cut into pieces that the helper thread parses while the walker checks the
+piece before.
 
 ``lxml.etree.iterparse`` holds the GIL while it parses (it hands out events), so under it the parse
-and the checks take turns on one core: a quarter of a big file's validation time was the parse.
-lxml's whole-document parse (``etree.fromstring``) releases the GIL. So the walker cuts a plain file
-at its record start tags into pieces of ``per_piece`` records, and a parse thread reads each piece
-framed as a document of its own while the walker checks the piece before it:
+and the checks took turns on one core: a quarter of a big file's validation time was the parse. So
+the walker cuts a plain file at its record start tags into pieces of ``per_piece`` records, and the
+helper thread parses each piece (``_parse_native``: libxml2 without the GIL) framed as a document of
+its own, while the main thread checks the piece before it:
 
-    file header (prologue and root start tag, byte for byte) + newlines + the piece's bytes + root end tag
+    file header (prologue and root start tag, byte for byte) + the piece's bytes + root end tag
 
-The newlines stand for the lines between the root start tag and the piece, so that every node of a
-piece has the very line it has in the file (libxml2 counts them; nothing is shifted afterwards). The
-first piece starts right after the root start tag, the last one runs to the end of the file (its own
-root end tag and whatever follows it).
+The first piece starts right after the root start tag, the last one runs to the end of the file (its
+own root end tag and whatever follows it). A piece's lines start again after the header; each piece
+knows the newlines before it (``Piece.newlines``), and its records' findings are born on the file's
+lines (``context.Placement.piece_lines``). libxml2 counts lines in 16 bits, but a piece is short: so
+a file of any length gets exact lines in one pass, and needs no ranges (``ranges.walk_exact``).
 
-This is a shortcut, never a second opinion: ``plan`` declines any file it cannot cut safely (a DOCTYPE,
-no record start tag, more lines than libxml2 counts exactly), and the walker checks that each parsed
-piece holds exactly the records it expects and nothing else at the root (no text, comment or other
-element). When a piece fails to parse, or holds anything else, the walker drops what it did and
-walks the file with ``iterparse`` instead, which reports what is wrong with the usual words and
-places. A cut inside a comment or a CDATA section breaks the pieces on both sides of it, so it is
-always caught.
+This is a shortcut, never a second opinion: ``plan`` declines any file it cannot cut safely (a DOCTYPE
+or CDATA before the root, no record start tag, a piece longer than libxml2 counts), and the walker
+checks that each parsed piece holds exactly the records it expects and nothing else at the root (no
+text, comment or other element). When a piece fails to parse, or holds anything else, the walker
+drops what it did and walks the file with ``iterparse`` (by ranges, for a long file) instead, which
+reports what is wrong with the usual words and places. A cut inside a comment or a CDATA section
+breaks the pieces on both sides of it, so it is always caught.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ __all__ = ["MIN_BYTES", "PARSE_OPTIONS", "Piece", "Plan", "frame", "native_modul
 MIN_BYTES = 256 * 1024
 BLOCK = 1024 * 1024  # the file is scanned in blocks: memory stays flat
 HEAD_LIMIT = 1024 * 1024  # the root start tag must end within this many bytes
-# libxml2 keeps a node's line in 16 bits: a file with more lines keeps iterparse's one-pass behaviour
+# libxml2 keeps a node's line in 16 bits: a piece with more lines is left to iterparse (by ranges)
 LINE_LIMIT = 65_535
 # the options ``_xml.iterparse`` parses with, so a piece's tree is the one iterparse would build
 PARSE_OPTIONS = {key: SAFE_PARSER_OPTIONS[key] for key in ("resolve_entities", "no_network", "load_dtd",
@@ -69,6 +71,11 @@ class Plan:
     header: bytes
     pieces: list[Piece]
     footer: bytes
+
+    @property
+    def header_line(self) -> int:
+        """The line where the header ends and a piece's body begins."""
+        return self.header.count(b"\n") + 1
 
 
 def _start_tag_end(data: bytes, at: int) -> int:
@@ -148,13 +155,14 @@ def _pieces(path: Path, begin: int, record_tag: str, per_piece: int, header_newl
                 records[-1] += 1
             lines += count(text, counted - base, limit)
             counted = base + limit
-            if header_newlines + lines + 1 >= LINE_LIMIT:
-                return None
             if last:
                 break
             carry = text[limit:]
             base = counted
     if records[0] == 0:
+        return None
+    inside = [after - before for before, after in zip(newlines, [*newlines[1:], lines], strict=True)]
+    if header_newlines + max(inside) + 1 >= LINE_LIMIT:
         return None
     ends = [*starts[1:], counted]
     return [Piece(start, end, before, count)
@@ -171,7 +179,7 @@ def frame(cut: Plan, index: int, handle: BinaryIO) -> bytes:
     handle.seek(piece.start)
     body = handle.read(piece.end - piece.start)
     footer = cut.footer if index < len(cut.pieces) - 1 else b""
-    return b"".join((cut.header, b"\n" * piece.newlines, body, footer))
+    return b"".join((cut.header, body, footer))
 
 
 @cache

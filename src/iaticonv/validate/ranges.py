@@ -15,6 +15,7 @@ each range's walk noted of the first record of each identifier.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ from .context import Placement, ValidateOptions
 from .findings import FILE_IDENTIFIER, Finding, truncate
 from .layers.advisory import Link
 from .report import FileReport, render_messages
-from .walker import WalkResult, walk_file
+from .walker import PiecesDeclined, WalkResult, walk_file
 
 __all__ = [
     "ROOT_START",
@@ -220,9 +221,10 @@ def walk_exact(path: Path, options: ValidateOptions, *, sort: bool = True) -> Wa
     """``walk_file``, with exact line numbers on a file longer than libxml2 counts exactly.
 
     libxml2 keeps an element's line in 16 bits: past line 65,535 a one-pass walk can only borrow a
-    neighbour's line (often one more) or give 65535. A file of more than ``MAX_LINES`` lines is
-    walked here by ranges of fewer lines, one after another, which gives the same findings with
-    exact lines; when the ranges cannot stand for the file (``assemble``), it is walked whole.
+    neighbour's line (often one more) or give 65535. A big file is walked by pieces when it can be
+    (``pieces``: exact lines in one pass). Else a file of more than ``MAX_LINES`` lines is walked
+    here by ranges of fewer lines, one after another, which gives the same findings with exact
+    lines; when the ranges cannot stand for the file (``assemble``), it is walked whole.
     ``sort`` as for ``walk_file``.
     """
     with full_collections_deferred():
@@ -230,6 +232,13 @@ def walk_exact(path: Path, options: ValidateOptions, *, sort: bool = True) -> Wa
 
 
 def _walk_exact(path: Path, options: ValidateOptions, *, sort: bool) -> WalkResult:
+    try:
+        big = path.stat().st_size >= 2 * MAX_LINES
+    except OSError:
+        big = False  # the walk reports an unreadable file
+    if big:  # by pieces if it can: exact lines in one pass (``pieces``)
+        with contextlib.suppress(PiecesDeclined):
+            return walk_file(path, options, sort=sort, pieces="only")
     try:
         size = path.stat().st_size
         lines = count_lines(path) if size >= 2 * MAX_LINES else 0
@@ -241,7 +250,7 @@ def _walk_exact(path: Path, options: ValidateOptions, *, sort: bool) -> WalkResu
             result = assemble(path, list(_in_turn(cuts, options)), sort=sort)
             if result is not None:
                 return result
-    return walk_file(path, options, sort=sort)
+    return walk_file(path, options, sort=sort, pieces="no" if big else "try")
 
 
 def _in_turn(cuts: list[Cut], options: ValidateOptions) -> Iterator[ChunkResult]:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from lxml import etree
 
@@ -29,7 +29,7 @@ from .locate import locate_all, source_line, to_finding
 from .report import FileReport, render_messages
 from .ruleinfo import VERSIONS
 
-__all__ = ["WalkResult", "walk_file"]
+__all__ = ["PiecesDeclined", "WalkResult", "walk_file"]
 
 RECORDS: dict[str, tuple[str, RecordKind, str]] = {
     "iati-activities": ("iati-activity", "activity", "iati-identifier"),
@@ -93,18 +93,27 @@ def _version(root: etree._Element, catalogue: Catalogue, file: str, out: list[Fi
     return None if legacy else FALLBACK_VERSION
 
 
+ByPieces = Literal["try", "only", "no"]
+
+
+class PiecesDeclined(Exception):
+    """``walk_file(..., pieces="only")`` on a file that cannot be walked by pieces (``pieces``)."""
+
+
 def walk_file(path: Path, options: ValidateOptions, placement: Placement | None = None, *,
-              sort: bool = True) -> WalkResult:
+              sort: bool = True, pieces: ByPieces = "try") -> WalkResult:
     """Validate one file; bad data becomes findings, never exceptions. With a ``placement`` (a range of
     a bigger file, framed as a file), its records' findings carry the whole file's name, lines and
     positions; the file-level ones are moved by the caller. ``sort=False`` leaves the findings in the
     order the layers made them, for a caller that adds more and sorts once (a big file has hundreds of
-    thousands: each sort costs a key per finding)."""
+    thousands: each sort costs a key per finding). ``pieces``: walk an IATI file's records by pieces
+    when it can (``pieces``), and else with iterparse ("try"); or raise ``PiecesDeclined`` instead of
+    using iterparse ("only": ``ranges.walk_exact`` then walks it by ranges); or never ("no")."""
     started = time.perf_counter()
     catalogue = load_catalogue()
     result = WalkResult(FileReport(path=str(path)))
     try:
-        _walk(path, options, catalogue, result, placement)
+        _walk(path, options, catalogue, result, placement, pieces)
     except OSError as exc:
         result.report.findings.append(
             _file_finding(catalogue, "2000.0.1", str(path), detail=exc.strerror or str(exc))
@@ -123,7 +132,7 @@ def _syntax(exc: etree.XMLSyntaxError, catalogue: Catalogue, file: str) -> Findi
 
 
 def _walk(path: Path, options: ValidateOptions, catalogue: Catalogue, result: WalkResult,
-          placement: Placement | None) -> None:
+          placement: Placement | None, by_pieces: ByPieces) -> None:
     file, report = str(path), result.report
     if path.is_dir():
         raise IsADirectoryError(21, "is a directory", file)
@@ -149,7 +158,7 @@ def _walk(path: Path, options: ValidateOptions, catalogue: Catalogue, result: Wa
     if version is None:
         return
     try:
-        _stream(path, tag, version, options, catalogue, result, placement)
+        _stream(path, tag, version, options, catalogue, result, placement, by_pieces)
     except etree.XMLSyntaxError as exc:
         report.findings.append(_syntax(exc, catalogue, file))
 
@@ -228,12 +237,14 @@ class _Stream:
 
 
 def _stream(path: Path, root_tag: str, version: str, options: ValidateOptions, catalogue: Catalogue,
-            result: WalkResult, placement: Placement | None) -> None:
+            result: WalkResult, placement: Placement | None, by_pieces: ByPieces = "try") -> None:
     record_tag, kind, id_tag = RECORDS[root_tag]
-    use_pieces = USE_PIECES and pieces.native_module() is not None
+    use_pieces = by_pieces != "no" and USE_PIECES and pieces.native_module() is not None
     cut = pieces.plan(path, root_tag, record_tag, CHUNK_SIZE) if use_pieces else None
     if cut is not None and _stream_pieces(cut, root_tag, version, options, catalogue, result, placement):
         return
+    if by_pieces == "only":
+        raise PiecesDeclined(str(path))
     file, report, state = str(path), result.report, _Stream()
     record_file = placement.file if placement is not None else file
     root: etree._Element | None = None
@@ -280,7 +291,7 @@ def _stream_pieces(cut: pieces.Plan, root_tag: str, version: str, options: Valid
     native = pieces.native_module()
     record_tag, kind, id_tag = RECORDS[root_tag]
     report, state = result.report, _Stream()
-    record_file = placement.file if placement is not None else str(cut.path)
+    whole = placement or Placement(file=str(cut.path), header_line=cut.header_line, lines=0, positions=0)
     kept_findings, kept_links = len(report.findings), len(result.links)
     try:
         root = etree.fromstring(cut.header + cut.footer, etree.XMLParser(**pieces.PARSE_OPTIONS))
@@ -293,11 +304,13 @@ def _stream_pieces(cut: pieces.Plan, root_tag: str, version: str, options: Valid
                     raise _NotPlain
                 chunk = Chunk(root=piece_root, records=[], kind=kind, version=version, options=options,
                               record_step=record_tag)
+                where = Placement(file=whole.file, header_line=whole.header_line, lines=whole.lines + piece.newlines,
+                                  positions=whole.positions, piece_lines=piece.newlines)
                 for element in piece_root:
                     state.position += 1
                     ctx = RecordContext(element=element, kind=kind, position=state.position, version=version,
-                                        file=record_file, identifier=_identifier(element, id_tag), options=options,
-                                        placement=placement)
+                                        file=whole.file, identifier=_identifier(element, id_tag), options=options,
+                                        placement=where)
                     chunk.records.append(ctx)
                     chunk.by_element[element] = ctx
                 following = index + 1 < len(cut.pieces)
@@ -355,12 +368,14 @@ def _duplicates(ctx: RecordContext, first_seen: dict[str, tuple[int, int]], cata
         return
     id_node = ctx.element.find("iati-identifier" if ctx.kind == "activity" else "organisation-identifier")
     if ctx.identifier not in first_seen:
-        first_seen[ctx.identifier] = (source_line(id_node if id_node is not None else ctx.element) or 0, ctx.position)
+        line = source_line(id_node if id_node is not None else ctx.element) or 0
+        first_seen[ctx.identifier] = (ctx.placement.walk_line(line) if ctx.placement is not None else line,
+                                      ctx.position)
         return
     if ctx.kind != "activity":
         return
     first_line = first_seen[ctx.identifier][0]
     if ctx.placement is not None:
-        first_line = ctx.placement.line(first_line) or first_line
+        first_line = ctx.placement.from_walk(first_line) or first_line
     hit = Hit(rule_id="1.1.2", node=id_node, value=ctx.identifier, params={"first_line": first_line})
     out.append(to_finding(hit, ctx, catalogue))

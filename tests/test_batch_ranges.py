@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from batch_helpers import write_big_file
+from conftest import REAL_IATI
 from iaticonv.batch import convert_batch, validate_batch
 from iaticonv.validate import Finding, ValidateOptions, validate_file
 from iaticonv.validate.ranges import assemble, plan_chunks, validate_chunk
@@ -191,3 +192,26 @@ def test_lines_past_65535_are_exact_with_one_process_and_with_two(jobs: int, tmp
         checked += 1
         past_the_limit += exact[where] > 65_535
     assert checked > 1000 and past_the_limit > 100
+
+
+def test_a_file_alone_is_cut_for_workers_only_when_its_walk_leaves_cores_idle(tmp_path: Path) -> None:
+    """A walk by pieces keeps two cores busy (its thread and the helper thread): a big file alone is
+    then cut into ranges for three workers or more, not for two; without the compiled modules, for two."""
+    from iaticonv.batch.inputs import WorkItem
+    from iaticonv.batch.validate_run import ALONE_MIN_BYTES, WholeFile, _units
+    from iaticonv.validate import pieces
+    from iaticonv.validate.ranges import Chunk
+
+    source = (REAL_IATI / "beis-activity.xml").read_bytes()
+    start, end = source.index(b"<iati-activity "), source.rindex(b"</iati-activities>")
+    copies = ALONE_MIN_BYTES // (end - start) + 1
+    path = tmp_path / "alone.xml"
+    path.write_bytes(source[:start] + source[start:end] * copies + source[end:])
+    item = WorkItem(path, Path(path.name), path.stat().st_size)
+    two = _units([item], OPTIONS, 2, 32 * 1024 * 1024)
+    four = _units([item], OPTIONS, 4, 32 * 1024 * 1024)
+    assert len(four) > 1 and all(isinstance(unit, Chunk) for unit in four)
+    if pieces.native_module() is not None:
+        assert two == [WholeFile(str(path), item.size, OPTIONS)]
+    else:
+        assert len(two) > 1 and all(isinstance(unit, Chunk) for unit in two)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._cuts import range_bytes
-from ..validate import Report, ValidateOptions, validate_paths
+from ..validate import Report, ValidateOptions, pieces, validate_paths
 from ..validate.catalogue import load_catalogue
 from ..validate.findings import Finding
 from ..validate.layers import advisory
@@ -106,11 +106,15 @@ def _walk_here(path: Path, options: ValidateOptions, error: BaseException | None
 def _units(items: list[WorkItem], options: ValidateOptions, workers: int, part_bytes: int) -> list[Unit]:
     """Whole files; a file is cut into ranges when it is very large (``2 * part_bytes``), or when it
     is alone and big enough (``ALONE_MIN_BYTES``) that its ranges are the only way to use the workers.
-    A whole file longer than libxml2 numbers exactly is walked by ranges in its unit (``walk_exact``)."""
+    A walk by pieces (``validate.pieces``) already keeps two cores busy, its own and the helper
+    thread's: then a file alone is cut only for more than two workers (on two, its ranges were slower
+    than its walk, by the cost of sending their findings back). A whole file longer than libxml2
+    numbers exactly is walked by pieces, or else by ranges, in its unit (``walk_exact``)."""
     units: list[Unit] = []
+    walk_cores = 2 if pieces.native_module() is not None else 1
     for item in items:
         chunks = None
-        alone = len(items) == 1 and item.size >= min(ALONE_MIN_BYTES, 2 * part_bytes)
+        alone = len(items) == 1 and workers > walk_cores and item.size >= min(ALONE_MIN_BYTES, 2 * part_bytes)
         if workers > 1 and (item.size >= 2 * part_bytes or alone):
             chunks = plan_chunks(item.path, options, part_bytes=range_bytes(item.size, workers, limit=part_bytes))
         units.extend(chunks or [WholeFile(str(item.path), item.size, options)])

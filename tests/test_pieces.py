@@ -175,6 +175,34 @@ def test_the_compiled_parse_gives_nothing_for_what_does_not_parse(data: bytes,
     assert capfd.readouterr().err == ""  # libxml2's messages are not printed
 
 
+def test_a_checked_piece_is_taken_from_lxml_only_when_no_other_element_holds_it() -> None:
+    native = pieces.native_module()
+    parse = native.PieceParse((REAL_IATI / "beis-activity.xml").read_bytes())
+    parse.run_here()
+    tree = parse.tree()
+    root = tree.getroot()
+    record = root[0]
+    identifier = record.findtext("iati-identifier")
+    assert identifier
+    assert native.detach(root) is None  # an element of the piece is alive: lxml keeps the piece
+    assert record.findtext("iati-identifier") == identifier and len(root) == 9
+    del record
+    taken = native.detach(root)
+    assert taken is not None
+    # the root element and its tree now stand for an empty document of lxml's own
+    assert root.tag == "iati-activities" and len(root) == 0 and tree.getroot() is root
+    assert etree.tostring(tree) == b"<iati-activities/>"
+    helper.start([taken]).join()  # freed in the helper thread
+    del root, tree
+    again = native.PieceParse((REAL_IATI / "beis-activity.xml").read_bytes())
+    again.run_here()
+    kept = again.tree().getroot()
+    assert kept[0].findtext("iati-identifier") == identifier
+    unrun = native.detach(kept)
+    assert unrun is not None
+    del kept, unrun  # never run by a job: freed when released
+
+
 @pytest.mark.parametrize("data", [b"", b"\n", b"abc", b"\n\n\r\n", b"a\nb" * 1000, bytes(range(256)) * 300])
 def test_the_compiled_newline_count_is_bytes_count(data: bytes) -> None:
     count = pieces.native_module().count_newlines

@@ -207,8 +207,9 @@ def _identifier(element: etree._Element, child: str) -> str:
 def _check_chunk(chunk: Chunk, catalogue: Catalogue, result: WalkResult,
                  first_seen: dict[str, tuple[int, int]], *, beside: Sequence[Any] = ()) -> None:
     """Every layer on one chunk: the XSD check in the helper thread (or record by record), the others
-    here, once for the whole chunk, meanwhile. ``beside``: more work for the helper thread's job (the
-    next piece's parse, ``pieces``)."""
+    here, once for the whole chunk, meanwhile, and the duplicate identifiers and the links too (the
+    helper thread's job is as long as the chunk's parse, not as its findings). ``beside``: more work
+    for that job (the next piece's parse, the last piece's document to free: ``pieces``)."""
     out = result.report.findings
     xsd_walk, schema_hits = schema.prepare_chunk(chunk)
     job = helper.start([*([xsd_walk] if xsd_walk is not None else []), *beside])  # while the layers run here
@@ -218,13 +219,15 @@ def _check_chunk(chunk: Chunk, catalogue: Catalogue, result: WalkResult,
             if layer == "extra" and not chunk.options.extra:
                 continue
             locate_all(check(chunk), catalogue, others)
+        for ctx in chunk.records:
+            _duplicates(ctx, first_seen, catalogue, others)
+        result.links.extend(advisory.collect_chunk(chunk))
     finally:
         job.join()  # even on an error: the helper thread reads the chunk
+    # the XSD's findings go first, as they always have: a file's findings are sorted once, and that
+    # sort keeps the order of findings with equal keys
     locate_all(schema_hits(), catalogue, out)
     out += others
-    for ctx in chunk.records:
-        _duplicates(ctx, first_seen, catalogue, out)
-    result.links.extend(advisory.collect_chunk(chunk))
 
 
 @dataclass(slots=True)
@@ -298,24 +301,21 @@ def _stream_pieces(cut: pieces.Plan, root_tag: str, version: str, options: Valid
         with cut.path.open("rb") as handle:
             upcoming = native.PieceParse(pieces.frame(cut, 0, handle))
             upcoming.run_here()
+            frees: list[Any] = []  # the pieces checked last, freed by the next helper job
             for index, piece in enumerate(cut.pieces):
                 tree = upcoming.tree()
                 if tree is None or not _plain(piece_root := tree.getroot(), record_tag, piece.records):
                     raise _NotPlain
-                chunk = Chunk(root=piece_root, records=[], kind=kind, version=version, options=options,
-                              record_step=record_tag)
-                where = Placement(file=whole.file, header_line=whole.header_line, lines=whole.lines + piece.newlines,
-                                  positions=whole.positions, piece_lines=piece.newlines)
-                for element in piece_root:
-                    state.position += 1
-                    ctx = RecordContext(element=element, kind=kind, position=state.position, version=version,
-                                        file=whole.file, identifier=_identifier(element, id_tag), options=options,
-                                        placement=where)
-                    chunk.records.append(ctx)
-                    chunk.by_element[element] = ctx
+                del tree  # the root element alone holds the piece's document now
+                chunk = _piece_chunk(piece_root, piece, whole, state, kind, version, options, id_tag, record_tag)
                 following = index + 1 < len(cut.pieces)
                 upcoming = native.PieceParse(pieces.frame(cut, index + 1, handle)) if following else None
-                _check_chunk(chunk, catalogue, result, state.first_seen, beside=[upcoming] if following else [])
+                _check_chunk(chunk, catalogue, result, state.first_seen,
+                             beside=[*([upcoming] if following else []), *frees])
+                del chunk  # its records, their elements
+                taken = native.detach(piece_root)  # None if some lxml object still holds the piece
+                del piece_root  # before the next job frees its document
+                frees = [taken] if taken is not None else []
     except (etree.XMLSyntaxError, OSError, _NotPlain):
         del report.findings[kept_findings:]
         del result.links[kept_links:]
@@ -325,6 +325,21 @@ def _stream_pieces(cut: pieces.Plan, root_tag: str, version: str, options: Valid
     result.first_seen = state.first_seen
     _check_root(root, root_tag, record_tag, version, options, catalogue, result, state)
     return True
+
+
+def _piece_chunk(piece_root: etree._Element, piece: pieces.Piece, whole: Placement, state: _Stream, kind: RecordKind,
+                 version: str, options: ValidateOptions, id_tag: str, record_tag: str) -> Chunk:
+    """A parsed piece's records as a chunk, their findings placed on the file's lines."""
+    chunk = Chunk(root=piece_root, records=[], kind=kind, version=version, options=options, record_step=record_tag)
+    where = Placement(file=whole.file, header_line=whole.header_line, lines=whole.lines + piece.newlines,
+                      positions=whole.positions, piece_lines=piece.newlines)
+    for element in piece_root:
+        state.position += 1
+        ctx = RecordContext(element=element, kind=kind, position=state.position, version=version, file=whole.file,
+                            identifier=_identifier(element, id_tag), options=options, placement=where)
+        chunk.records.append(ctx)
+        chunk.by_element[element] = ctx
+    return chunk
 
 
 def _plain(piece_root: etree._Element, record_tag: str, records: int) -> bool:

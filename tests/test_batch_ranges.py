@@ -15,6 +15,9 @@ from iaticonv.validate.walker import walk_file
 
 OPTIONS = ValidateOptions()
 PART = 128 * 1024
+# workers enough for a file alone to be cut into ranges even when its walk by pieces keeps two cores
+# busy (``validate_run._units``)
+BY_RANGES = 3
 
 
 def _key(finding: Finding) -> tuple[object, ...]:
@@ -66,7 +69,7 @@ def test_duplicates_across_ranges_are_reported_as_one_pass_reports_them(big: Pat
     assert [_key(f) for f in merged.report.findings] == [_key(f) for f in whole.report.findings]
     assert [f.params for f in merged.report.findings] == [f.params for f in whole.report.findings]
     assert merged.identifiers == whole.identifiers
-    run = validate_batch([dup], jobs=2, part_bytes=PART)  # the report, with the links resolved
+    run = validate_batch([dup], jobs=BY_RANGES, part_bytes=PART)  # the report, with the links resolved
     assert [_key(f) for f in run.report.findings] == [_key(f) for f in validate_file(dup, OPTIONS).findings]
 
 
@@ -74,7 +77,7 @@ def test_a_broken_big_file_is_reported_as_the_whole_file_walk_reports_it(big: Pa
     broken = tmp_path / "broken.xml"
     data = big.read_bytes()
     broken.write_bytes(data[: len(data) * 2 // 3])
-    run = validate_batch([broken], jobs=2, part_bytes=PART)
+    run = validate_batch([broken], jobs=BY_RANGES, part_bytes=PART)
     whole = validate_file(broken, OPTIONS)
     assert [_key(f) for f in run.report.findings] == [_key(f) for f in whole.findings]
     assert run.summary.failed == 1 and "0.1.1" in (run.outcomes[0].reason or "")
@@ -126,7 +129,7 @@ def test_workers_move_findings_themselves_and_a_miscounted_file_falls_back(big: 
     odd.write_bytes(data[:first_end] + b"<!-- <iati-activity> -->" + data[first_end:])
     _count, merged = _by_ranges(odd)
     assert merged is None
-    run = validate_batch([odd], jobs=2, part_bytes=PART)
+    run = validate_batch([odd], jobs=BY_RANGES, part_bytes=PART)
     whole = validate_file(odd, OPTIONS)
     assert [_key(f) for f in run.report.findings] == [_key(f) for f in whole.findings]
 
@@ -159,8 +162,8 @@ def _element_lines(path: Path) -> dict[str, int]:
     return lines
 
 
-@pytest.mark.parametrize("jobs", [0, 1, 2, -1], ids=["validate_paths", "one process", "two processes",
-                                                   "a crashed unit redone"])
+@pytest.mark.parametrize("jobs", [0, 1, BY_RANGES, -1], ids=["validate_paths", "one process", "workers",
+                                                           "a crashed unit redone"])
 def test_lines_past_65535_are_exact_with_one_process_and_with_two(jobs: int, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """libxml2 keeps an element's line in 16 bits; a file of more lines is walked by ranges of fewer,
@@ -208,10 +211,15 @@ def test_a_file_alone_is_cut_for_workers_only_when_its_walk_leaves_cores_idle(tm
     path = tmp_path / "alone.xml"
     path.write_bytes(source[:start] + source[start:end] * copies + source[end:])
     item = WorkItem(path, Path(path.name), path.stat().st_size)
-    two = _units([item], OPTIONS, 2, 32 * 1024 * 1024)
-    four = _units([item], OPTIONS, 4, 32 * 1024 * 1024)
-    assert len(four) > 1 and all(isinstance(unit, Chunk) for unit in four)
-    if pieces.native_module() is not None:
-        assert two == [WholeFile(str(path), item.size, OPTIONS)]
-    else:
-        assert len(two) > 1 and all(isinstance(unit, Chunk) for unit in two)
+    small = WorkItem(REAL_IATI / "fcdo-activity.xml", Path("fcdo-activity.xml"), 9117)
+    for part_bytes in (32 * 1024 * 1024, 1024 * 1024):  # the file is big, or very big
+        two = _units([item], OPTIONS, 2, part_bytes)
+        four = _units([item], OPTIONS, 4, part_bytes)
+        among_others = _units([item, small], OPTIONS, 2, part_bytes)
+        assert len(four) > 1 and all(isinstance(unit, Chunk) for unit in four)
+        if pieces.native_module() is not None:
+            assert two == [WholeFile(str(path), item.size, OPTIONS)]
+        else:
+            assert len(two) > 1 and all(isinstance(unit, Chunk) for unit in two)
+        chunks = [unit for unit in among_others if isinstance(unit, Chunk)]
+        assert bool(chunks) == (part_bytes == 1024 * 1024)  # a very big file is shared among workers

@@ -25,13 +25,7 @@ from lxml.includes.xmlerror cimport xmlError, xmlStructuredErrorFunc
 from lxml.includes.xmlparser cimport xmlParserCtxt
 cimport lxml.includes.etreepublic as cetree
 
-from iaticonv.validate._native_nodes cimport Step
-
-cdef extern from "<dlfcn.h>" nogil:
-    void* dlopen(const char* filename, int flags)
-    void* dlsym(void* handle, const char* symbol)
-    int RTLD_NOW
-    int RTLD_NOLOAD
+from iaticonv.validate._native_nodes cimport Step, dlsym, loaded_library, step_capsule
 
 cdef extern from "libxml/parser.h":
     int XML_PARSE_NOCDATA
@@ -68,7 +62,7 @@ cdef const char* TAKE_OWNERSHIP = b"destructor:xmlFreeDoc"  # lxml's word for "a
 
 cdef bint _bind(bytes library):
     global new_parser, read_memory, free_parser, free_doc, new_doc, new_doc_node, doc_set_root
-    cdef void* handle = dlopen(library, RTLD_NOW | RTLD_NOLOAD)
+    cdef void* handle = loaded_library(library)
     if handle is NULL:
         return False
     new_parser = <NewParser> dlsym(handle, b"xmlNewParserCtxt")
@@ -143,7 +137,7 @@ cdef class PieceParse:
 
     def step(self):
         """The step capsule for a helper thread's job."""
-        return PyCapsule_New(&self.step_data, b"iaticonv.validate.step", NULL)
+        return step_capsule(&self.step_data)
 
     def run_here(self):
         with nogil:
@@ -187,7 +181,7 @@ cdef class PieceFree:
 
     def step(self):
         """The step capsule for a helper thread's job."""
-        return PyCapsule_New(&self.step_data, b"iaticonv.validate.step", NULL)
+        return step_capsule(&self.step_data)
 
     def run_here(self):
         with nogil:

@@ -34,6 +34,7 @@ from typing import Any, BinaryIO
 
 from lxml import etree
 
+from .._cuts import start_tag_end
 from .._speedups import pure_python
 from .._xml import SAFE_PARSER_OPTIONS
 from . import helper
@@ -78,20 +79,6 @@ class Plan:
         return self.header.count(b"\n") + 1
 
 
-def _start_tag_end(data: bytes, at: int) -> int:
-    """Offset just after the ``>`` closing the start tag at ``at`` (quotes may hold ``>``), or -1."""
-    quote = 0
-    for offset in range(at, len(data)):
-        byte = data[offset]
-        if quote:
-            quote = 0 if byte == quote else quote
-        elif byte in (0x22, 0x27):
-            quote = byte
-        elif byte == 0x3E:
-            return offset + 1
-    return -1
-
-
 def _header(path: Path, root_tag: str) -> bytes | None:
     """The file's bytes up to the end of its root start tag, or None when a DOCTYPE comes first (its
     checks belong to iterparse) or the start tag is not plainly there."""
@@ -100,7 +87,7 @@ def _header(path: Path, root_tag: str) -> bytes | None:
     found = re.search(rb"<" + re.escape(root_tag.encode()) + rb"[\s>/]", head)
     if found is None or b"<!" in head[: found.start()].replace(b"<!--", b""):  # a DOCTYPE or a CDATA
         return None
-    end = _start_tag_end(head, found.start())
+    end = start_tag_end(head, found.start())
     if end < 0 or head[end - 2:end] == b"/>":
         return None
     return head[:end]

@@ -11,7 +11,6 @@ path of the node below that record, exactly what lxml reports when the record is
 Tests compare both ways on every official schema test and every real file.
 """
 
-from cpython.pycapsule cimport PyCapsule_New
 from libc.stdlib cimport free, realloc
 from libc.string cimport strdup, strlen
 
@@ -20,13 +19,7 @@ from lxml.includes.tree cimport xmlDoc, xmlNode
 from lxml.includes.xmlerror cimport xmlError, xmlStructuredErrorFunc
 cimport lxml.includes.etreepublic as cetree
 
-from iaticonv.validate._native_nodes cimport Step
-
-cdef extern from "<dlfcn.h>" nogil:
-    void* dlopen(const char* filename, int flags)
-    void* dlsym(void* handle, const char* symbol)
-    int RTLD_NOW
-    int RTLD_NOLOAD
+from iaticonv.validate._native_nodes cimport Step, dlsym, loaded_library, step_capsule
 
 cdef extern from "libxml/xmlschemas.h":
     ctypedef struct xmlSchema
@@ -67,7 +60,7 @@ cdef bint _bind(bytes library):
     """Look up the libxml2 functions in ``library`` (lxml.etree, or a library it loaded)."""
     global new_doc_parser, parse_schema, free_parser, set_parser_errors, free_schema, new_validator
     global set_valid_errors, validate_doc, free_validator, node_path, xml_free
-    cdef void* handle = dlopen(library, RTLD_NOW | RTLD_NOLOAD)
+    cdef void* handle = loaded_library(library)
     if handle is NULL:
         return False
     new_doc_parser = <NewDocParser> dlsym(handle, b"xmlSchemaNewDocParserCtxt")
@@ -248,7 +241,7 @@ cdef class ChunkRun:
 
     def step(self):
         """The step capsule for a helper thread's job."""
-        return PyCapsule_New(&self.step_data, b"iaticonv.validate.step", NULL)
+        return step_capsule(&self.step_data)
 
     def run_here(self):
         with nogil:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from conftest import EXAMPLE_ACTIVITY, EXAMPLE_ORGANISATION, REAL_IATI, real_files
+from conftest import EXAMPLE_ACTIVITY, EXAMPLE_ORGANISATION, REAL_IATI, REAL_IATI_MORE, real_files
 from iaticonv.validate import helper, pieces, ranges, walker
 from iaticonv.validate.context import ValidateOptions
 from iaticonv.validate.findings import Finding
@@ -338,3 +338,26 @@ def test_a_file_longer_than_libxml2_counts_gets_exact_lines_by_pieces(tmp_path: 
     assert [_row(f) for f in by_pieces.report.findings] == [_row(f) for f in by_ranges.report.findings]
     assert by_pieces.report.activities == by_ranges.report.activities == len(bodies) * 12
     assert by_pieces.first_seen == by_ranges.first_seen
+
+
+def test_an_organisation_file_of_many_records_is_walked_by_pieces(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Organisation files get pieces too: every real organisation, five times each (1.1.2 is reported
+    for activities only, by pieces as in one pass)."""
+    parts: list[bytes] = []
+    for path in sorted(REAL_IATI_MORE.glob("*organisation*.xml")):
+        data = path.read_bytes()
+        found = re.search(rb"<iati-organisation[\s>]", data)
+        assert found is not None
+        start, end = found.start(), data.rindex(b"</iati-organisations>")
+        parts += [data[start:end].rstrip()] * 5
+    data = (REAL_IATI_MORE / "XM-DAC-46004-adb-organisation.xml").read_bytes()
+    header = data[:data.index(b">", data.index(b"<iati-organisations")) + 1]
+    path = tmp_path / "organisations.xml"
+    path.write_bytes(header + b"\n" + b"\n".join(parts) + b"\n</iati-organisations>\n")
+    by_iterparse, by_pieces, used = _both_ways(path, monkeypatch)
+    assert used == [True]
+    assert by_pieces == by_iterparse
+    assert ("activities", len(parts)) in by_pieces
+    records_findings = [row for row in by_pieces if len(row) > 7 and row[7] not in (None, "file")]
+    assert len(records_findings) > len(parts)

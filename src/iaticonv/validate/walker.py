@@ -1,10 +1,12 @@
 """The activity walker: one streaming pass over a file, record by record, through every layer.
 
-``lxml.etree.iterparse`` yields each ``iati-activity`` (or ``iati-organisation``) when its end tag is
-read; the walker moves it out of the parse tree into a small container (a chunk), checks it against
-the XSD, and once the chunk holds ``CHUNK_SIZE`` records runs the other layers over the whole chunk
-and lets it go. Only whole records are ever checked (the parser may already be building the next
-one under the root), and memory stays flat whatever the file size. The root's own XSD check runs at
+A big plain file is read in pieces of ``CHUNK_SIZE`` records that the helper thread parses while the
+main thread checks the piece before (``pieces``); each piece is a chunk. Any other file is read with
+``lxml.etree.iterparse``, which yields each ``iati-activity`` (or ``iati-organisation``) when its end
+tag is read; the walker moves it out of the parse tree into a small container (a chunk). A chunk is
+checked against the XSD (in the helper thread) while the other layers run over the whole chunk, and
+then let go. Only whole records are ever checked (the parser may already be building the next one
+under the root), and memory stays flat whatever the file size. The root's own XSD check runs at
 the end on what is left of the root, with one stand-in record. Findings for problems of the file
 (not of one record) carry the identifier ``"file"``, as in the official report.
 """

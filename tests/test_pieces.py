@@ -308,6 +308,17 @@ def test_a_piece_longer_than_libxml2_counts_is_left_to_iterparse(tmp_path: Path,
     assert pieces.plan(shorter, "iati-activities", "iati-activity", SMALL_CHUNK) is not None
 
 
+def test_a_piece_of_huge_records_is_left_to_iterparse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    header, bodies = _activities()
+    path = _write(tmp_path, header, bodies)
+    monkeypatch.setattr(pieces, "MIN_BYTES", 0)
+    biggest = max(piece.end - piece.start for piece in pieces.plan(path, "iati-activities", "iati-activity", 2).pieces)
+    monkeypatch.setattr(pieces, "PIECE_LIMIT", len(header) + biggest)
+    assert pieces.plan(path, "iati-activities", "iati-activity", 2) is not None
+    monkeypatch.setattr(pieces, "PIECE_LIMIT", len(header) + biggest - 1)
+    assert pieces.plan(path, "iati-activities", "iati-activity", 2) is None
+
+
 def test_a_file_longer_than_libxml2_counts_gets_exact_lines_by_pieces(tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Past line 65,535 a one-pass iterparse cannot give exact lines, so such a file used to be walked

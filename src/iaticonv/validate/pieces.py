@@ -16,7 +16,8 @@ lines (``context.Placement.piece_lines``). libxml2 counts lines in 16 bits, but 
 a file of any length gets exact lines in one pass, and needs no ranges (``ranges.walk_exact``).
 
 This is a shortcut, never a second opinion: ``plan`` declines any file it cannot cut safely (a DOCTYPE
-or CDATA before the root, no record start tag, a piece longer than libxml2 counts), and the walker
+or CDATA before the root, no record start tag, a piece longer than libxml2 counts, or of more than
+``PIECE_LIMIT`` bytes), and the walker
 checks that each parsed piece holds exactly the records it expects and nothing else at the root (no
 text, comment or other element). When a piece fails to parse, or holds anything else, the walker
 drops what it did and walks the file with ``iterparse`` (by ranges, for a long file) instead, which
@@ -47,6 +48,9 @@ BLOCK = 1024 * 1024  # the file is scanned in blocks: memory stays flat
 HEAD_LIMIT = 1024 * 1024  # the root start tag must end within this many bytes
 # libxml2 keeps a node's line in 16 bits: a piece with more lines is left to iterparse (by ranges)
 LINE_LIMIT = 65_535
+# A piece this big means records of megabytes each: iterparse holds one record at a time, a piece
+# all of them (and libxml2 parses at most 2 GB from memory)
+PIECE_LIMIT = 64 * 1024 * 1024
 # the options ``_xml.iterparse`` parses with, so a piece's tree is the one iterparse would build
 PARSE_OPTIONS = {key: SAFE_PARSER_OPTIONS[key] for key in ("resolve_entities", "no_network", "load_dtd",
                                                             "dtd_validation", "huge_tree")}
@@ -152,6 +156,8 @@ def _pieces(path: Path, begin: int, record_tag: str, per_piece: int, header_newl
     if header_newlines + max(inside) + 1 >= LINE_LIMIT:
         return None
     ends = [*starts[1:], counted]
+    if max(end - start for start, end in zip(starts, ends, strict=True)) + begin > PIECE_LIMIT:
+        return None
     return [Piece(start, end, before, count)
             for start, end, before, count in zip(starts, ends, newlines, records, strict=True)]
 

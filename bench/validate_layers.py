@@ -3,9 +3,11 @@
 ``bench/validate.py`` gives the end-to-end ratio to a plain iterparse; this script says which layer
 to work on. On a file built from the real activities (same builder), it measures in one process,
 after a warm-up, the CPU seconds of: a plain ``iterparse`` (the floor), reading the records into
-chunks as the walker does, the XSD record by record, each chunk layer (codelists, rulesets,
-iaticonv's own checks), the advisory links, turning every hit into a located ``Finding``, and the
-whole ``validate_paths`` run. Prints one JSON object; CPU time, since the build machine is shared.
+chunks as the walker does with iterparse (a big plain file is read by pieces in the helper thread
+instead: ``validate_paths_total`` includes that thread's CPU time), the XSD record by record, each
+chunk layer (codelists, rulesets, iaticonv's own checks), the advisory links, turning every hit into
+a located ``Finding``, and the whole ``validate_paths`` run. Prints one JSON object; CPU time, since
+the build machine is shared.
 
     .venv/bin/python bench/validate_layers.py [--mb 15] [--keep DIR]
 """
@@ -27,9 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from iaticonv.validate import ValidateOptions, validate_paths
 from iaticonv.validate.catalogue import load_catalogue
-from iaticonv.validate.context import Chunk, ChunkCheck, Hit, RecordContext
+from iaticonv.validate.context import Chunk, ChunkCheck, Hit, RecordContext, Spots
+from iaticonv.validate.findings import Finding
 from iaticonv.validate.layers import CHUNK_LAYERS, advisory, schema
-from iaticonv.validate.locate import to_finding
+from iaticonv.validate.locate import locate_all
 from iaticonv.validate.walker import CHUNK_SIZE
 from validate import build
 
@@ -75,19 +78,23 @@ def profile(path: Path) -> dict[str, Any]:
     seconds: dict[str, float] = {}
     seconds["iterparse_plain"], activities = _cpu(lambda: _plain(path))
     seconds["read_into_chunks"], chunks = _cpu(lambda: _chunks(path, options))
-    hits: list[tuple[Hit, RecordContext]] = []
+    hits: list[tuple[Hit | Spots, RecordContext]] = []
 
     def schema_layer() -> None:
         for chunk in chunks:
             hits.extend((hit, record) for record in chunk.records for hit in schema.check_record(record))
     seconds["schema"], _ = _cpu(schema_layer)
     for name, check in CHUNK_LAYERS:
-        def layer(check: ChunkCheck = check) -> list[tuple[Hit, RecordContext]]:
+        def layer(check: ChunkCheck = check) -> list[tuple[Hit | Spots, RecordContext]]:
             return [(hit, record) for chunk in chunks for record, hit in check(chunk)]
         seconds[name], found = _cpu(layer)
         hits.extend(found)
     seconds["advisory_links"], links = _cpu(lambda: [link for c in chunks for link in advisory.collect_chunk(c)])
-    seconds["findings"], _ = _cpu(lambda: [to_finding(hit, record, catalogue) for hit, record in hits])
+    def locate() -> list[Finding]:
+        out: list[Finding] = []
+        locate_all(((record, hit) for hit, record in hits), catalogue, out)  # hits and spots
+        return out
+    seconds["findings"], _ = _cpu(locate)
     seconds["validate_paths_total"], report = _cpu(lambda: validate_paths([path], options))
     parts = sum(value for key, value in seconds.items() if key not in ("iterparse_plain", "validate_paths_total"))
     return {

@@ -13,7 +13,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from .._speedups import pure_python
+from .._speedups import compiled
 from ..model import STR, Kind, Node, Scalar, plan_for
 from ..model._meta import XML_NS
 from .iati_xml_write import NamespaceContext
@@ -84,11 +84,8 @@ def _plans(writers: dict[_Key, RecordWriter], native: Any, top: _Key) -> Any:
 def native_writer(cls: type[Node], tag: str, depth: int) -> NativeWriter | None:
     """The compiled writer of pre-escaped ``cls`` records as ``tag`` at ``depth`` (its indentation
     first), or None when the extension is not built or ``IATICONV_PURE_PYTHON`` turns it off."""
-    if pure_python():
-        return None
-    try:
-        from . import _record_xml_native as native  # type: ignore[attr-defined]
-    except ImportError:
+    native = compiled("formats._record_xml_native", reads_lxml=False)
+    if native is None:
         return None
     plan = _plans(all_writers(cls, tag, depth, ESCAPED), native, (cls, tag, depth, True))
     writer: NativeWriter = functools.partial(native.write_activity, plan)

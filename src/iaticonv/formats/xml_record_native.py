@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from .._speedups import pure_python
+from .._speedups import compiled
 from ..model import Activity, Kind, plan_for
 from .iati_xml_read import raw_xml
 from .xml_record import CHILD_CODES, Compiled, compiled_converters, python_activity_record, scalar_mode
@@ -64,15 +64,8 @@ def _native_plans(converters: Compiled, native: Any) -> Any:
 def _native_writer() -> Callable[[Any], bytes | None] | None:
     """The compiled walk that writes a record's JSON line from libxml2's nodes, when the extension is
     built for this lxml, and not turned off with ``IATICONV_PURE_PYTHON``; else None."""
-    if pure_python():
-        return None
-    try:
-        from lxml import etree
-
-        from . import _xml_record_native as native  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    if etree.__version__ != native.BUILT_WITH_LXML:  # its view of lxml's structures must be this lxml's
+    native = compiled("formats._xml_record_native")
+    if native is None:
         return None
     plan = _native_plans(compiled_converters(), native)
     if plan is None:

@@ -19,7 +19,7 @@ import functools
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from .._speedups import pure_python
+from .._speedups import compiled
 
 __all__ = ["Started", "start"]
 
@@ -43,13 +43,7 @@ class _Here:
 @functools.cache
 def native() -> Any:
     """The compiled helper thread, or None when it is not built or turned off."""
-    if pure_python():
-        return None
-    try:
-        from . import _helper_native as native  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return native
+    return compiled("validate._helper_native", reads_lxml=False)
 
 
 def start(owners: Sequence[Any]) -> Started:

@@ -13,7 +13,7 @@ from typing import Any
 
 from lxml import etree
 
-from .._speedups import pure_python
+from .._speedups import compiled
 from .catalogue import Catalogue
 from .context import Hit, RecordContext, Spots
 from .findings import Finding, located_finding, truncate
@@ -83,13 +83,8 @@ def relative_path(node: etree._Element, record: etree._Element, head: str | None
 def _native_path() -> Callable[[etree._Element, etree._Element], str | None] | None:
     """The compiled ``relative_path`` (``_locate_native``) when it is built for this lxml and not
     turned off with ``IATICONV_PURE_PYTHON``; else None."""
-    if pure_python():
-        return None
-    try:
-        from . import _locate_native as native  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    if etree.__version__ != native.BUILT_WITH_LXML:  # it reads lxml's structures
+    native = compiled("validate._locate_native")
+    if native is None:
         return None
     found: Callable[[etree._Element, etree._Element], str | None] = native.relative_path
     return found

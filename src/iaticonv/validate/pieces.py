@@ -33,10 +33,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from lxml import etree
-
 from .._cuts import start_tag_end
-from .._speedups import pure_python
+from .._speedups import compiled
 from .._xml import SAFE_PARSER_OPTIONS
 from . import helper
 
@@ -179,12 +177,6 @@ def frame(cut: Plan, index: int, handle: BinaryIO) -> bytes:
 def native_module() -> Any:
     """The compiled piece parser when it is built for this lxml and finds libxml2's functions in it,
     and the helper thread that runs it is built too; else None (the walker then uses iterparse)."""
-    if pure_python() or helper.native() is None:
+    if helper.native() is None:
         return None
-    try:
-        from . import _parse_native as native  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    if etree.__version__ != native.BUILT_WITH_LXML or not native.bind(etree.__file__):
-        return None
-    return native
+    return compiled("validate._parse_native", calls_libxml2=True)

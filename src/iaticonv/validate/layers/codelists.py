@@ -21,7 +21,7 @@ from typing import Any
 
 from lxml import etree
 
-from ..._speedups import pure_python
+from ..._speedups import compiled
 from ..._xml import parse_file
 from ...standard.codelists import load_code_sets
 from ...standard.store import require_store
@@ -198,13 +198,7 @@ NativeWalk = Callable[[etree._Element, bool], list[tuple[CodelistRule, Any, str]
 def compiled_module() -> Any:
     """The compiled walk's module (``_codelists_native``) when it is built for this lxml and not turned
     off with ``IATICONV_PURE_PYTHON``; else None."""
-    if pure_python():
-        return None
-    try:
-        from . import _codelists_native as native  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return native if etree.__version__ == native.BUILT_WITH_LXML else None  # it reads lxml's structures
+    return compiled("validate.layers._codelists_native")
 
 
 def compiled_walk_available() -> bool:

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..._speedups import pure_python
+from ..._speedups import compiled
 from .rule_expr import Compiled, compile_expression
 from .rule_prefilter import ONE_OR_ALL_FAILING, _negated_class
 
@@ -228,15 +228,7 @@ def _startswith(case: Mapping[str, Any], org_prefixes: frozenset[str] | None) ->
 @functools.cache
 def native_module() -> Any:
     """The compiled module when it is built for this lxml and not turned off (``IATICONV_PURE_PYTHON``)."""
-    if pure_python():
-        return None
-    try:
-        from lxml import etree
-
-        from . import _rule_native as native  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return native if etree.__version__ == native.BUILT_WITH_LXML else None
+    return compiled("validate.layers._rule_native")
 
 
 def native_plan(name: str, case: Mapping[str, Any], contexts: tuple[str, ...], today: tuple[int, int, int], *,

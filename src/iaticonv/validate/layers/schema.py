@@ -21,7 +21,7 @@ from typing import Any
 
 from lxml import etree
 
-from ..._speedups import pure_python
+from ..._speedups import compiled
 from ..._xml import parse_file
 from ...standard.store import store_dir
 from ..context import Chunk, Hit, RecordContext
@@ -79,15 +79,7 @@ ChunkHits = Callable[[], list[tuple[RecordContext, Hit]]]
 def native_module() -> Any:
     """The compiled chunk validator when it is built for this lxml, finds libxml2's functions in it,
     and is not turned off (``IATICONV_PURE_PYTHON``); else None."""
-    if pure_python():
-        return None
-    try:
-        from . import _xsd_native as native  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    if etree.__version__ != native.BUILT_WITH_LXML or not native.bind(etree.__file__):
-        return None
-    return native
+    return compiled("validate.layers._xsd_native", calls_libxml2=True)
 
 
 @cache

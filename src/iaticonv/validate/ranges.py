@@ -233,15 +233,15 @@ def walk_exact(path: Path, options: ValidateOptions, *, sort: bool = True) -> Wa
 
 def _walk_exact(path: Path, options: ValidateOptions, *, sort: bool) -> WalkResult:
     try:
-        big = path.stat().st_size >= 2 * MAX_LINES
+        size = path.stat().st_size
     except OSError:
-        big = False  # the walk reports an unreadable file
+        return walk_file(path, options, sort=sort)  # the walk reports an unreadable file
+    big = size >= 2 * MAX_LINES
     if big:  # by pieces if it can: exact lines in one pass (``pieces``)
         with contextlib.suppress(PiecesDeclined):
             return walk_file(path, options, sort=sort, pieces="only")
     try:
-        size = path.stat().st_size
-        lines = count_lines(path) if size >= 2 * MAX_LINES else 0
+        lines = count_lines(path) if big else 0
     except OSError:
         lines = 0  # the walk reports an unreadable file
     if lines > MAX_LINES:

@@ -1,25 +1,32 @@
-"""Where iaticonv keeps things: the project's own schemas folder and the user's data directory."""
+"""Where iaticonv keeps things: the project's own data files and the user's data directory."""
 
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 import platformdirs
 
 __all__ = ["data_home", "project_schemas"]
 
+SCHEMAS_PACKAGE = "iaticonv._schemas"
+
 
 def project_schemas() -> Path:
     """The project's ``schemas/`` folder (manifests, crosswalks, generated JSON Schemas).
 
-    iaticonv is installed in editable mode from its checkout, so the folder sits two levels above
-    the package; ``IATICONV_SCHEMAS`` points elsewhere for unusual installs.
+    Installed as the package ``iaticonv._schemas`` (a wheel carries it; an editable install maps it to
+    the checkout's ``schemas/``), so it is found the same way wherever iaticonv runs from.
+    ``IATICONV_SCHEMAS`` points elsewhere, to try other crosswalks or a manifest being prepared.
     """
     override = os.environ.get("IATICONV_SCHEMAS")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[2] / "schemas"
+    folder = resources.files(SCHEMAS_PACKAGE)
+    if not isinstance(folder, Path):  # a zipped install: pip never makes one, but say what went wrong
+        raise RuntimeError(f"iaticonv's data files are not in a folder ({folder}): install iaticonv with pip")
+    return folder
 
 
 def data_home() -> Path:

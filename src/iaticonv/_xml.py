@@ -19,17 +19,21 @@ file nor blow up memory with nested entities. On top of libxml2's own switches:
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from lxml import etree
 
+from ._prolog import PROLOG_LIMIT, Doctype, decode_head, read_doctype
+
 __all__ = [
     "SAFE_PARSER_OPTIONS",
     "UnsafeXMLError",
     "check_doctype",
+    "check_prolog",
     "explain",
     "iterparse",
     "parse_bytes",
@@ -51,6 +55,7 @@ _STREAM_OPTIONS = {k: SAFE_PARSER_OPTIONS[k] for k in ("resolve_entities", "no_n
                                                         "dtd_validation", "huge_tree")}
 
 TRUNCATED = "the file ends before the XML is complete (a truncated download or copy?)"
+PROLOG_BLOCK = 64 * 1024
 NO_DOCTYPE_HINT = "IATI files need no DOCTYPE: remove it (iaticonv never expands entities nor loads DTDs)"
 
 # (pattern in libxml2's message, plain explanation); the first match wins
@@ -108,21 +113,63 @@ def safe_parser(**overrides: Any) -> etree.XMLParser:
 
 
 def check_doctype(tree: etree._ElementTree, line: int | None = None) -> None:
-    """Refuse a DOCTYPE that declares entities or names an external DTD (raises :class:`UnsafeXMLError`)."""
+    """Refuse a DOCTYPE that declares entities or names an external DTD (raises :class:`UnsafeXMLError`).
+
+    The second line of defence, on the tree libxml2 built: ``check_prolog`` has normally refused such a
+    document before libxml2 read it."""
     info: Any = tree.docinfo  # lxml-stubs lack system_url and DTD.entities()
-    where = line or 1
-    if info.system_url or info.public_id:
-        raise _syntax_error(
-            f"the DOCTYPE points at an external DTD ({info.system_url or info.public_id}), which iaticonv "
-            f"never loads; {NO_DOCTYPE_HINT}", where, unsafe=True)
     internal = info.internalDTD
-    if internal is not None:
-        names = [entity.name or "?" for entity in internal.entities()]
-        if names:
-            shown = ", ".join(sorted(names)[:5]) + (" …" if len(names) > 5 else "")
-            raise _syntax_error(
-                f"the DOCTYPE declares {len(names)} entit{'y' if len(names) == 1 else 'ies'} ({shown}): a possible "
-                f"entity-expansion or external-entity attack; {NO_DOCTYPE_HINT}", where, unsafe=True)
+    names = [entity.name or "?" for entity in internal.entities()] if internal is not None else []
+    _refuse_doctype(info.system_url or info.public_id, names, line or 1)
+
+
+def check_prolog(read: Callable[[int], bytes]) -> None:
+    """Refuse a DOCTYPE that declares entities or names an external DTD before libxml2 sees it.
+
+    ``read`` gives the document's bytes from its start (a file's or a buffer's ``read``). The refusal's
+    words and line are iaticonv's whatever libxml2's own limits would have said (see ``_prolog``).
+    """
+    head = b""
+    while True:
+        block = read(PROLOG_BLOCK)
+        head += block
+        text = decode_head(head)
+        if text is None:
+            return
+        found = read_doctype(text, complete=not block)
+        if found is False and len(head) < PROLOG_LIMIT:
+            continue
+        if isinstance(found, Doctype):
+            _refuse_doctype(found.external, found.entities, found.line)
+        return
+
+
+def _refuse_doctype(external: str | None, names: Sequence[str], line: int) -> None:
+    if external:
+        raise _syntax_error(
+            f"the DOCTYPE points at an external DTD ({external}), which iaticonv never loads; {NO_DOCTYPE_HINT}",
+            line, unsafe=True)
+    if names:
+        shown = ", ".join(sorted(names)[:5]) + (" …" if len(names) > 5 else "")
+        raise _syntax_error(
+            f"the DOCTYPE declares {len(names)} entit{'y' if len(names) == 1 else 'ies'} ({shown}): a possible "
+            f"entity-expansion or external-entity attack; {NO_DOCTYPE_HINT}", line, unsafe=True)
+
+
+def _check_source(source: str | IO[bytes]) -> None:
+    """``check_prolog`` on a path or on a seekable file left where it was (an unseekable stream is only
+    checked on its tree)."""
+    if isinstance(source, str):
+        try:
+            with open(source, "rb") as handle:  # noqa: PTH123 - a plain path string, as lxml takes it
+                check_prolog(handle.read)
+        except OSError:
+            return  # lxml reports the unreadable file in its own words
+        return
+    if source.seekable():
+        start = source.tell()
+        check_prolog(source.read)
+        source.seek(start)
 
 
 def _friendly(exc: etree.XMLSyntaxError, *, truncated: bool = False) -> etree.XMLSyntaxError:
@@ -208,6 +255,7 @@ def _rescan(source: str | IO[bytes]) -> etree.XMLSyntaxError | None:
 
 def parse_bytes(data: bytes, *, base_url: str | None = None) -> etree._Element:
     """Parse a whole document held in memory; raises ``etree.XMLSyntaxError`` on bad or unsafe XML."""
+    check_prolog(io.BytesIO(data).read)
     try:
         if base_url is None:
             root = etree.fromstring(data, parser=safe_parser())
@@ -224,6 +272,7 @@ def parse_file(path: str | Path) -> etree._ElementTree:
     # read here, not opened by lxml: lxml reports an encoding error in a file it opened itself as an
     # OSError ("Error reading file"), which would look like a disk problem
     data = Path(path).read_bytes()
+    check_prolog(io.BytesIO(data).read)
     try:
         tree = etree.fromstring(data, parser=safe_parser(), base_url=str(path)).getroottree()
     except etree.XMLSyntaxError as exc:
@@ -244,6 +293,7 @@ def root_start(path: str | Path) -> etree._Element:
     (a syntax error, a refused DOCTYPE, no element at all) is raised by ``iterparse`` as usual, with
     its explained message.
     """
+    _check_source(str(path))
     try:
         parser = etree.XMLPullParser(events=("start",), **_STREAM_OPTIONS)
         with Path(path).open("rb") as handle:
@@ -273,6 +323,7 @@ def iterparse(
     come out explained (see the module docstring).
     """
     src = str(source) if isinstance(source, Path) else source
+    _check_source(src)
     context = etree.iterparse(src, events=events, tag=tag, **_STREAM_OPTIONS)
     checked = False
     try:

@@ -1,4 +1,4 @@
-"""XML attacks against ``validate`` and ``convert``: nothing expanded, nothing fetched, seconds, < 200 MB.
+"""XML attacks against ``validate`` and ``convert``: nothing expanded, nothing fetched, no hang, < 200 MB.
 
 Each run is a separate interpreter (network refused at the socket level), killed if it passes the
 time limit, with its peak RSS measured. External references point at a local file holding a marker
@@ -17,7 +17,9 @@ from hostile.corpus import SECRET_MARKER, Attack
 from hostile.harness import Outcome, cli_subprocess, run_child
 from hostile.launch import NETWORK_ATTEMPT
 
-MAX_SECONDS = 20.0  # generous for a loaded CI box; each case takes about a second locally
+# Not a timing assertion: a run still going after this long is stuck (a hang), killed and failed by
+# assert_no_crash. Each case takes about a second; bench/ measures time.
+HANG_GUARD = 120.0
 MAX_RSS_MB = 200.0
 DOCTYPE_REFUSED = "IATI files need no DOCTYPE"
 
@@ -45,18 +47,17 @@ def huge_text(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _run(command: str, path: Path, tmp_path: Path) -> tuple[Outcome, Path]:
     output = tmp_path / f"{path.stem}.json"
     argv = ["validate", path] if command == "validate" else ["convert", path, "-o", output]
-    return cli_subprocess(*argv, timeout=MAX_SECONDS * 2), output
+    return cli_subprocess(*argv, timeout=HANG_GUARD), output
 
 
 def _assert_contained(outcome: Outcome, output: Path, attack: Attack, hits: list[str]) -> None:
-    """The attack reached nothing: no request, no leaked marker, no network attempt, fast and small."""
+    """The attack reached nothing: no request, no leaked marker, no network attempt; no hang, small."""
     outcome.assert_no_crash()
     assert hits == [], f"the trap server was contacted: {hits}"
     assert NETWORK_ATTEMPT not in outcome.err
     assert SECRET_MARKER not in outcome.text
     if output.exists():
         assert SECRET_MARKER not in output.read_text(encoding="utf-8", errors="replace")
-    assert outcome.seconds < MAX_SECONDS, f"took {outcome.seconds:.1f}s"
     assert outcome.max_rss_mb < MAX_RSS_MB, f"peak RSS {outcome.max_rss_mb:.0f} MB"
 
 
@@ -103,6 +104,6 @@ def test_network_guard_of_the_subprocess_works(tmp_path: Path) -> None:
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
 def test_an_endless_device_is_not_read_forever() -> None:
     """/dev/zero is an endless stream of NUL bytes: one error, at once, no hang."""
-    outcome = cli_subprocess("validate", "/dev/zero", timeout=MAX_SECONDS * 2)
+    outcome = cli_subprocess("validate", "/dev/zero", timeout=HANG_GUARD)
     outcome.assert_clean_failure("/dev/zero", "0.1.1", "this is not XML")
-    assert outcome.seconds < MAX_SECONDS and outcome.max_rss_mb < MAX_RSS_MB
+    assert outcome.max_rss_mb < MAX_RSS_MB

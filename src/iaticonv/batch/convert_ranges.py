@@ -29,12 +29,14 @@ from ..formats.convert import convert
 from ..formats.exact_lines import in_header, moved
 from .json_cuts import JSON_FOOTER, plan_json_cuts
 from .outcome import FileOutcome
-from .part_join import JOINABLE, join
+from .part_join import join
 from .split import SPOOL_PREFIX
 
 __all__ = ["ConvertChunk", "convert_chunk", "join_parts", "plan_convert_chunks", "read_notes"]
 
-SOURCES = {"iati-xml": (b"</iati-activities>", ".xml"), "json": (JSON_FOOTER, ".json")}
+# How a range of each cuttable format (``FormatInfo.cuttable``) is found and framed as a file of its own:
+# the planner of its cuts and the footer that closes a range.
+CUTTERS = {"iati-xml": (plan_cuts, b"</iati-activities>"), "json": (plan_json_cuts, JSON_FOOTER)}
 # A root child that is not an activity is noted when the next activity is read, or at the root's end:
 # at a cut, a range notes it before the next range's notes, a single pass after. Order matters, so
 # such a file is converted whole.
@@ -62,10 +64,10 @@ def plan_convert_chunks(source: Path, output: Path, *, source_format: str | None
         source_name = source_format or detect_format(source).name
     except IaticonvError:
         return None
-    if source_name not in SOURCES or target not in JOINABLE or format_info(target).whole_path:
+    source_info, target_info = format_info(source_name), format_info(target)
+    if not source_info.cuttable or not target_info.joinable or target_info.whole_path:
         return None
-    cuts = plan_json_cuts(source, part_bytes=part_bytes) if source_name == "json" else \
-        plan_cuts(source, part_bytes=part_bytes)
+    cuts = CUTTERS[source_name][0](source, part_bytes=part_bytes)
     if not cuts:
         return None
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -82,7 +84,7 @@ def convert_chunk(chunk: ConvertChunk) -> FileOutcome:
     notes themselves, moved to the whole file (what a single conversion reports).
     """
     started = time.perf_counter()
-    footer, suffix = SOURCES[chunk.source_format]
+    footer, suffix = CUTTERS[chunk.source_format][1], format_info(chunk.source_format).extensions[0]
     try:
         with framed(chunk.cut, footer=footer, suffix=suffix) as (path, _newlines):
             result = convert([path], Path(chunk.part), source=chunk.source_format, target=chunk.target,

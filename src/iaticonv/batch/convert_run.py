@@ -54,8 +54,7 @@ class ConvertJob:
 
 def _split_by(job: ConvertJob, split_by: SplitBy) -> tuple[list[Path], int, list[str]]:
     info = format_info(job.source_format) if job.source_format else detect_format(Path(job.source))
-    options = job.reader_options if info.name == "iati-xml" else {}
-    reader = open_reader(info, Path(job.source), **options)
+    reader = open_reader(info, Path(job.source), **job.reader_options)
     target = format_info(job.target)
     notes: list[str] = []
     outputs, records = write_split(reader, open_writer(target, **job.writer_options), target, Path(job.output),

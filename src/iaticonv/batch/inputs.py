@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._speedups import warn_if_slow
 from ..errors import UsageError
 
 __all__ = ["Accept", "WorkItem", "collect_inputs", "looks_readable"]
@@ -86,6 +87,7 @@ def collect_inputs(
     items = sorted(seen.values(), key=lambda item: str(item.path))
     if for_outputs:
         _refuse_clashes(items)
+    warn_if_slow(sum(item.size for item in items))
     return items
 
 

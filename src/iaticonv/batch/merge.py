@@ -88,7 +88,7 @@ def merge_files(
     readers = []
     for item in items:
         info = format_info(source) if source else detect_format(item.path)
-        readers.append(open_reader(info, item.path, **((reader_options or {}) if info.name == "iati-xml" else {})))
+        readers.append(open_reader(info, item.path, **(reader_options or {})))
     result = MergeResult(output=output, inputs=[str(item.path) for item in items])
     header = _header([reader.header() for reader in readers])
     seen: dict[str, tuple[int, int]] = {}

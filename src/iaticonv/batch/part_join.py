@@ -98,13 +98,13 @@ def _yaml_frame(path: Path) -> Frame | None:
     return Frame(path, head[:end], end, size)
 
 
-_FRAMES = {"iati-xml": _xml_frame, "json": _json_frame, "yaml": _yaml_frame}
-JOINABLE = frozenset(_FRAMES)
+# How a part of each joinable format (``FormatInfo.joinable``) is framed: its header and its records.
+FRAMES = {"iati-xml": _xml_frame, "json": _json_frame, "yaml": _yaml_frame}
 
 
 def part_frame(path: Path, target: str) -> Frame | None:
     """The frame of a part written in ``target``, or None when it is not the writer's own."""
-    finder = _FRAMES.get(target)
+    finder = FRAMES.get(target)
     try:
         return finder(path) if finder is not None else None
     except OSError:

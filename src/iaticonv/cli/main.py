@@ -16,7 +16,7 @@ import click
 
 from .common import run_main
 
-__all__ = ["COMMANDS", "cli", "main", "run"]
+__all__ = ["COMMANDS", "cli", "main", "run", "version_text"]
 
 # command name → "module:attribute" (module relative to iaticonv.cli)
 COMMANDS: dict[str, str] = {
@@ -58,8 +58,32 @@ class LazyGroup(click.Group):
         return command
 
 
+def version_text() -> str:
+    """What ``--version`` prints: iaticonv's version, the libraries the compiled parts depend on, and the
+    state of each compiled part (active, or off and why)."""
+    from lxml import etree
+
+    from .. import __version__
+    from .._speedups import part_states
+
+    libxml2 = ".".join(map(str, etree.LIBXML_VERSION))
+    lines = [f"iaticonv {__version__} (Python {sys.version.split()[0]}, lxml {etree.__version__}, libxml2 {libxml2})",
+             "compiled parts:"]
+    states = part_states()
+    width = max(len(state.name) for state in states)
+    lines += [f"  {state.name:<{width}}  {state.describe()}" for state in states]
+    return "\n".join(lines)
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(version_text())
+        ctx.exit(0)
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="iaticonv")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and the state of each compiled part, and exit.")
 def cli() -> None:
     """Convert aid-project records to and from IATI XML, validate IATI files, publish them."""
 

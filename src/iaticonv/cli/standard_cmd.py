@@ -34,7 +34,11 @@ def install(source: str | None) -> int:
 @format_option
 def info(output_format: str) -> int:
     """Version, install path, source commits, counts of files, codelists and codes."""
+    from .._speedups import part_states
+
     data = std.installed_info()
+    data["compiled_parts"] = [{"name": state.name, "purpose": state.purpose, "active": state.active,
+                               "reason": state.reason} for state in part_states()]
     if output_format == "json":
         echo_json(data)
         return 0
@@ -45,6 +49,8 @@ def info(output_format: str) -> int:
     click.echo(f"files:     {data['files']}   codelists: {data['codelists']}   codes: {data['codes']}")
     for component, pin in data["pins"].items():
         click.echo(f"  {component}: {pin if isinstance(pin, str) else ', '.join(f'{k} {v}' for k, v in pin.items())}")
+    active = sum(1 for part in data["compiled_parts"] if part["active"])
+    click.echo(f"compiled parts: {active} of {len(data['compiled_parts'])} active (iaticonv --version lists them)")
     return 0
 
 

@@ -101,6 +101,13 @@ class FormatInfo:
     whole_path: bool = False
     # Options its writer takes (``convert`` refuses others with a usage error, rather than a crash).
     writer_options: tuple[str, ...] = ()
+    # Options its reader takes; ``open_reader`` passes these and drops the others, so a command can
+    # hand the same options (``upgrade``) to readers of every format.
+    reader_options: tuple[str, ...] = ()
+    # A big file of this format can be cut at record boundaries into ranges that convert on their own
+    # (``batch.convert_ranges``), and parts written in it can be joined into one file (``batch.part_join``).
+    cuttable: bool = False
+    joinable: bool = False
 
 
 def _sniff_xml(head: bytes, _suffix: str) -> bool:
@@ -115,11 +122,12 @@ FORMATS: dict[str, FormatInfo] = {
     f.name: f
     for f in (
         FormatInfo("iati-xml", (".xml",), "iati_xml:IatiXmlReader", "iati_xml:IatiXmlWriter", _sniff_xml,
-                   "IATI activity XML (reads 2.01-2.03, writes 2.03)", writer_options=("generated_at",)),
+                   "IATI activity XML (reads 2.01-2.03, writes 2.03)", writer_options=("generated_at",),
+                   reader_options=("upgrade",), cuttable=True, joinable=True),
         FormatInfo("json", (".json",), "json_yaml:JsonReader", "json_yaml:JsonWriter", _sniff_json,
-                   "the canonical activity record as JSON"),
+                   "the canonical activity record as JSON", cuttable=True, joinable=True),
         FormatInfo("yaml", (".yaml", ".yml"), "json_yaml:YamlReader", "json_yaml:YamlWriter", None,
-                   "the canonical activity record as YAML"),
+                   "the canonical activity record as YAML", joinable=True),
         FormatInfo("gac-profile", (".txt",), "gac_profile:GacProfileReader", "gac_profile:GacProfileWriter",
                    lambda head, _s: b"Project Number:" in head, "GAC Project Browser profile page as text"),
         FormatInfo("gac-csv", (".csv",), "gac_csv:GacCsvReader", "gac_csv:GacCsvWriter",
@@ -163,10 +171,11 @@ def _load(target: str) -> Any:
 
 
 def open_reader(info: FormatInfo, path: Path, **options: Any) -> Reader:
-    """A reader of format ``info`` over ``path``."""
+    """A reader of format ``info`` over ``path``, given the ``options`` that format declares."""
     if info.reader is None:
         raise UsageError(f"the {info.name} format cannot be read")
-    reader: Reader = _load(info.reader)(path, **options)
+    taken = {key: value for key, value in options.items() if key in info.reader_options}
+    reader: Reader = _load(info.reader)(path, **taken)
     return reader
 
 

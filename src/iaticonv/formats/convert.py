@@ -145,8 +145,7 @@ def _extension(info: FormatInfo) -> str:
 
 def _reader(job: _Job, path: Path) -> Reader:
     info = job.source or detect_format(path)
-    options = job.reader_options if info.name == "iati-xml" else {}
-    return open_reader(info, path, **options)
+    return open_reader(info, path, **job.reader_options)
 
 
 def _counted(job: _Job, records: Iterator[Activity]) -> Iterator[Activity]:

@@ -84,7 +84,7 @@ def _plans(writers: dict[_Key, RecordWriter], native: Any, top: _Key) -> Any:
 def native_writer(cls: type[Node], tag: str, depth: int) -> NativeWriter | None:
     """The compiled writer of pre-escaped ``cls`` records as ``tag`` at ``depth`` (its indentation
     first), or None when the extension is not built or ``IATICONV_PURE_PYTHON`` turns it off."""
-    native = compiled("formats._record_xml_native", reads_lxml=False)
+    native = compiled("formats._record_xml_native")
     if native is None:
         return None
     plan = _plans(all_writers(cls, tag, depth, ESCAPED), native, (cls, tag, depth, True))

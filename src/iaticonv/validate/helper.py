@@ -43,7 +43,7 @@ class _Here:
 @functools.cache
 def native() -> Any:
     """The compiled helper thread, or None when it is not built or turned off."""
-    return compiled("validate._helper_native", reads_lxml=False)
+    return compiled("validate._helper_native")
 
 
 def start(owners: Sequence[Any]) -> Started:

@@ -179,4 +179,7 @@ def native_module() -> Any:
     and the helper thread that runs it is built too; else None (the walker then uses iterparse)."""
     if helper.native() is None:
         return None
-    return compiled("validate._parse_native", calls_libxml2=True)
+    from lxml import etree
+
+    module = compiled("validate._parse_native")
+    return module if module is not None and module.bind(etree.__file__) else None

@@ -79,7 +79,8 @@ ChunkHits = Callable[[], list[tuple[RecordContext, Hit]]]
 def native_module() -> Any:
     """The compiled chunk validator when it is built for this lxml, finds libxml2's functions in it,
     and is not turned off (``IATICONV_PURE_PYTHON``); else None."""
-    return compiled("validate.layers._xsd_native", calls_libxml2=True)
+    module = compiled("validate.layers._xsd_native")
+    return module if module is not None and module.bind(etree.__file__) else None
 
 
 @cache

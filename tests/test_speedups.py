@@ -115,9 +115,14 @@ def test_a_big_input_with_parts_off_says_so_once(tmp_path: Path, capsys: pytest.
     stale = _speedups.PartState("formats._xml_record_native", "", False, "built for lxml 5.0.0, found 6")
     monkeypatch.setattr(_speedups, "part_states", lambda: [stale])
     monkeypatch.setattr(_speedups, "_warned", [])
+    monkeypatch.delenv("IATICONV_PURE_PYTHON", raising=False)  # parts turned off on purpose are not news
     _speedups.warn_if_slow(_speedups.NOTICEABLE_BYTES - 1)
     assert capsys.readouterr().err == ""
     _speedups.warn_if_slow(_speedups.NOTICEABLE_BYTES)
     _speedups.warn_if_slow(_speedups.NOTICEABLE_BYTES)
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "built for lxml 5.0.0" in err and "pip install" in err
+    monkeypatch.setattr(_speedups, "_warned", [])
+    monkeypatch.setenv("IATICONV_PURE_PYTHON", "1")
+    _speedups.warn_if_slow(_speedups.NOTICEABLE_BYTES)
+    assert capsys.readouterr().err == ""

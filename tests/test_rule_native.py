@@ -27,7 +27,7 @@ from iaticonv._xml import safe_parser
 from iaticonv.validate import ValidateOptions
 from iaticonv.validate.context import Chunk, RecordContext
 from iaticonv.validate.layers import rules
-from iaticonv.validate.layers.rule_native import native_module, native_plan, parse_path
+from iaticonv.validate.layers.rule_native import expression_nodes, native_module, native_plan, parse_path
 from iaticonv.validate.layers.rule_types import RULE_TYPES, Env
 from iaticonv.validate.layers.rule_xpath import node_text, nodes, truthy
 from iaticonv.validate.ruleinfo import VERSIONS
@@ -56,7 +56,7 @@ def _check_chunk(chunk: Chunk) -> int:
         assert picked == sorted(set(picked)), "contexts out of document order or repeated"
         for element in every:
             for name, case in rules._expand(compiled.name, compiled.case, element):
-                if not rules._skipped(case, element, env) and RULE_TYPES[name](case, element, env) is not None:
+                if not rules._skipped(case, element, env) and RULE_TYPES[name].check(case, element, env) is not None:
                     assert id(element) in {id(e) for e in native}, (
                         f"{case['ruleInfo']['id']} fails at {element.getroottree().getpath(element)} "
                         "but the compiled prefilter did not select it")
@@ -81,7 +81,9 @@ def _check_loop_sub_cases(chunk: Chunk, ruleset: rules.Ruleset, env: rules.Env) 
             for name, case, origin in rules._expanded(compiled.name, compiled.case, element):
                 assert origin is not None
                 plan = rules._SUB_PLANS.get(name, origin, case, today)
-                if plan is None or rules._skipped(case, element, env) or RULE_TYPES[name](case, element, env) is None:
+                if plan is None or rules._skipped(case, element, env):
+                    continue
+                if RULE_TYPES[name].check(case, element, env) is None:
                     continue
                 assert plan.may_fail(element), f"{case['ruleInfo']['id']} fails but its compiled prefilter says no"
                 covered += 1
@@ -397,7 +399,7 @@ def test_expression_evaluation_is_xpath(expression: str) -> None:
     compiled = Compiled(parse_path)
     root = compile_expression(expression, compiled)
     assert root is not None, expression
-    plan = native.CasePlan(0, [([], None, False)], [], exprs=compiled.nodes, expr_paths=compiled.paths,
+    plan = native.CasePlan(0, [([], None, False)], [], exprs=expression_nodes(compiled), expr_paths=compiled.paths,
                            condition=root)
     for sample in SAMPLES:
         element = etree.fromstring(sample)
@@ -452,7 +454,7 @@ def test_org_id_prefix_test_selects_every_value_the_rule_fails(value: str) -> No
     assert plan is not None
     record = etree.fromstring(f'<iati-activity><reporting-org ref="{value}"/></iati-activity>'.encode())
     env = Env(now=dt.datetime(2026, 11, 28, tzinfo=dt.UTC), org_id_prefixes=known, registered_org_ids=frozenset())
-    fails = RULE_TYPES["startswith"](case, record, env) is not None
+    fails = RULE_TYPES["startswith"].check(case, record, env) is not None
     selected = plan.may_fail(record)
     assert selected == fails or (selected and len(value) > 250)
 

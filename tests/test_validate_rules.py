@@ -158,7 +158,7 @@ def _failures(chunk: Chunk, *, prefiltered: bool) -> set[tuple[str, str]]:
         assert isinstance(contexts, list)
         for element in contexts:
             for name, case in rules._expand(compiled.name, compiled.case, element):
-                if not rules._skipped(case, element, env) and RULE_TYPES[name](case, element, env) is not None:
+                if not rules._skipped(case, element, env) and RULE_TYPES[name].check(case, element, env) is not None:
                     found.add((str(case["ruleInfo"]["id"]), tree.getpath(element)))
     return found
 
@@ -210,7 +210,7 @@ def _reference_hits(chunk: Chunk) -> list[tuple[object, ...]]:
         assert isinstance(contexts, list)
         for element in contexts:
             for name, case in rules._expand(compiled.name, compiled.case, element):
-                failure = None if rules._skipped(case, element, env) else RULE_TYPES[name](case, element, env)
+                failure = None if rules._skipped(case, element, env) else RULE_TYPES[name].check(case, element, env)
                 record = chunk.record_of(element)
                 if failure is not None and record is not None:
                     out.append(_key(record, rules._hit(str(case["ruleInfo"]["id"]), failure, element)))

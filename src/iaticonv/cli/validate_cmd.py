@@ -1,12 +1,18 @@
-"""``iaticonv validate`` and ``iaticonv rules``: thin wrappers over ``iaticonv.validate``."""
+"""``iaticonv validate`` and ``iaticonv rules``: thin wrappers over ``iaticonv.validate``.
+
+Their ``--format`` choices are the names of the renderer tables (``validate.render.formats``), read
+when the option is first parsed or shown (``TableChoice``), so listing the commands never imports the
+validator. ``validate_command`` builds ``validate`` over a table: the CLI's is ``REPORT_FORMATS``.
+"""
 
 from __future__ import annotations
 
 import os
 import re
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,13 +20,40 @@ from .._io import atomic_writer, check_output_path
 from ..errors import UsageError
 from .batch_common import batch_options, force_option, validate_many
 
-__all__ = ["rules", "validate"]
+if TYPE_CHECKING:
+    from ..validate.render.formats import FormatTable, ReportFormat
+
+__all__ = ["TableChoice", "rules", "validate", "validate_command"]
 
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 
-# Kept literal (not imported from the renderers) so `iaticonv --help` does not load them.
-REPORT_FORMATS = ("text", "json", "html", "junit")
-RULES_FORMATS = ("text", "json", "html", "markdown")
+
+class TableChoice(click.Choice[str]):
+    """A ``click.Choice`` over the names of a table, asked for when click first needs them."""
+
+    def __init__(self, names: Callable[[], Iterable[str]]) -> None:
+        self._names = names
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(self._names())
+
+    @choices.setter
+    def choices(self, value: tuple[str, ...]) -> None:
+        """Ignored: the table decides (``click.Choice.__init__`` sets the attribute)."""
+
+
+def _report_formats() -> FormatTable[ReportFormat]:
+    from ..validate.render.formats import REPORT_FORMATS
+
+    return REPORT_FORMATS
+
+
+def _rules_formats() -> Iterable[str]:
+    from ..validate.render.formats import RULES_FORMATS
+
+    return RULES_FORMATS
 
 lang_option = click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True,
                            help="Language of the headings and labels of html/markdown output (rule messages "
@@ -37,46 +70,61 @@ def parse_month_day(text: str | None) -> tuple[int, int] | None:
     return int(match[1]), int(match[2])
 
 
-@click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(REPORT_FORMATS), default="text", show_default=True,
-              help="text for people, json for scripts, html for a page to share, junit for CI.")
-@lang_option
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here.")
-@click.option("--fiscal-year-start", metavar="MM-DD", help="Check budget periods against this fiscal year.")
-@click.option("--official-only", is_flag=True, help="Only the official IATI Validator's checks (no 2000.* ids).")
-@click.option("--publishers", "publishers_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="Registered IATI publishers' identifiers to grandfather in the identifier rules, as the "
-                   "official validator does (default: the list `iaticonv standard publishers` saved, if any).")
-@batch_options
-@force_option
-def validate(paths: tuple[Path, ...], output_format: str, output: Path | None, fiscal_year_start: str | None,
-             official_only: bool, publishers_file: Path | None, lang: str, jobs: int | None, quiet: bool,
-             progress: bool | None, force: bool) -> int:
-    """Validate IATI XML files or folders offline: exit 0 clean, 1 critical/error findings."""
-    from ..standard.publishers import read_publishers, saved_publishers
-    from ..validate import ValidateOptions
+def validate_command(formats: Callable[[], FormatTable[ReportFormat]] = _report_formats) -> click.Command:
+    """The ``validate`` command, writing its report in the formats of ``formats()``."""
+
+    @click.command()
+    @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+    @click.option("--format", "output_format", type=TableChoice(formats), default="text", show_default=True,
+                  help="How to write the report: text for people, json for scripts, html for a page to share, "
+                  "junit for CI.")
+    @lang_option
+    @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here.")
+    @click.option("--fiscal-year-start", metavar="MM-DD", help="Check budget periods against this fiscal year.")
+    @click.option("--official-only", is_flag=True, help="Only the official IATI Validator's checks (no 2000.* ids).")
+    @click.option("--publishers", "publishers_file", type=click.Path(path_type=Path, dir_okay=False),
+                  help="Registered IATI publishers' identifiers to grandfather in the identifier rules, as the "
+                       "official validator does (default: the list `iaticonv standard publishers` saved, if any).")
+    @batch_options
+    @force_option
+    def validate(paths: tuple[Path, ...], output_format: str, output: Path | None, fiscal_year_start: str | None,
+                 official_only: bool, publishers_file: Path | None, lang: str, jobs: int | None, quiet: bool,
+                 progress: bool | None, force: bool) -> int:
+        """Validate IATI XML files or folders offline: exit 0 clean, 1 critical/error findings."""
+        from ..standard.publishers import read_publishers, saved_publishers
+        from ..validate import ValidateOptions
+
+        registered = read_publishers(publishers_file) if publishers_file is not None else saved_publishers()
+        options = ValidateOptions(fiscal_year_start=parse_month_day(fiscal_year_start), extra=not official_only,
+                                  registered_org_ids=registered)
+        if output is not None:
+            check_output_path(output, paths, overwrite=True)
+        report = validate_many(paths, options, output=output, jobs=jobs, quiet=quiet, progress=progress, force=force)
+        _emit(report, output_format, output, lang, formats())
+        if not registered and not quiet:
+            _hint_publishers(report.findings)
+        return 1 if report.blocking else 0
+
+    return validate
+
+
+validate = validate_command()
+
+
+def _emit(report: Any, output_format: str, output: Path | None, lang: str, formats: FormatTable[ReportFormat]) -> None:
+    """The report to ``output``, or to standard output (coloured on a terminal)."""
     from ..validate.render.formats import render_report, write_report
 
-    registered = read_publishers(publishers_file) if publishers_file is not None else saved_publishers()
-    options = ValidateOptions(fiscal_year_start=parse_month_day(fiscal_year_start), extra=not official_only,
-                              registered_org_ids=registered)
-    if output is not None:
-        check_output_path(output, paths, overwrite=True)
-    report = validate_many(paths, options, output=output, jobs=jobs, quiet=quiet, progress=progress, force=force)
     if output is not None:
         with atomic_writer(output) as handle:
-            write_report(report, output_format, handle, lang=lang)
+            write_report(report, output_format, handle, lang=lang, formats=formats)
         click.echo(f"report written to {output}", err=True)
     elif not hasattr(sys.stdout, "buffer"):  # a text stream only (captured output)
-        click.echo(render_report(report, output_format, lang=lang, color=_colours()), nl=False)
+        click.echo(render_report(report, output_format, lang=lang, color=_colours(), formats=formats), nl=False)
     else:
         sys.stdout.flush()
-        write_report(report, output_format, sys.stdout.buffer, lang=lang, color=_colours())
+        write_report(report, output_format, sys.stdout.buffer, lang=lang, color=_colours(), formats=formats)
         sys.stdout.buffer.flush()
-    if not registered and not quiet:
-        _hint_publishers(report.findings)
-    return 1 if report.blocking else 0
 
 
 def _colours() -> bool:
@@ -98,7 +146,7 @@ def _hint_publishers(findings: list[Any]) -> None:
 
 
 @click.command()
-@click.option("--format", "output_format", type=click.Choice(RULES_FORMATS), default="text", show_default=True,
+@click.option("--format", "output_format", type=TableChoice(_rules_formats), default="text", show_default=True,
               help="text or json to read or script, html or markdown for a documentation page.")
 @lang_option
 def rules(output_format: str, lang: str) -> int:

@@ -10,13 +10,88 @@ whether a finding is official (matches the IATI Validator) or iaticonv's extra a
 * ``2004.*`` — ``xml:lang`` against the Language codelist (official 9.95.1 never fires);
 * ``2005.*`` — budget periods against the publisher's fiscal year (``--fiscal-year-start``);
 * ``2006.*`` — percentages.
+
+The checks behind them are registered in one table (``OwnChecks``, built in ``layers/extra.py``),
+each with the ids it may emit, so that a new own check is one function, its ids here and one entry
+there. The table checks what its checks emit as they run: an id a check did not declare is a bug
+(``UndeclaredRuleError``), not a finding.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+from lxml import etree
+
+from ..errors import IaticonvError
+from .context import Chunk, Hit, RecordContext, Spots
 from .ruleinfo import RuleInfo, standard_link
 
-__all__ = ["OWN_RULES"]
+__all__ = ["OWN_RULES", "OwnCheck", "OwnChecks", "UndeclaredRuleError"]
+
+ChunkHits = Iterator[tuple[RecordContext, Hit | Spots]]
+
+
+class UndeclaredRuleError(IaticonvError, LookupError):
+    """A registered check emitted a rule id it did not declare (a bug in that check)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OwnCheck:
+    """One own check: the rule ids it may emit, its look at each chunk of records, and, for a check
+    that also applies to the root element's own attributes, its look at the root (root, version)."""
+
+    ids: frozenset[str]
+    chunk: Callable[[Chunk], ChunkHits]
+    root: Callable[[etree._Element, str], Iterator[Hit]] | None = None
+
+
+class OwnChecks(Mapping[str, OwnCheck]):
+    """Check name → ``OwnCheck``, run in this order. Built once and never changed: ``extend`` returns
+    a new table (a caller's own checks, a test's), so no import can alter what another run checks."""
+
+    def __init__(self, checks: Mapping[str, OwnCheck]) -> None:
+        self._checks = dict(checks)
+
+    def __getitem__(self, name: str) -> OwnCheck:
+        return self._checks[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._checks)
+
+    def __len__(self) -> int:
+        return len(self._checks)
+
+    def extend(self, **checks: OwnCheck) -> OwnChecks:
+        """This table with ``checks`` added after its own (or in place of those of the same name)."""
+        return OwnChecks({**self._checks, **checks})
+
+    @property
+    def ids(self) -> frozenset[str]:
+        """Every rule id the table's checks may emit."""
+        return frozenset().union(*(check.ids for check in self._checks.values()))
+
+    def check_chunk(self, chunk: Chunk) -> ChunkHits:
+        """Every check on the chunk's records, in table order."""
+        for name, check in self._checks.items():
+            for record, hit in check.chunk(chunk):
+                _declared(name, check, hit.rule_id)
+                yield record, hit
+
+    def check_root(self, root: etree._Element, version: str) -> Iterator[Hit]:
+        """The checks that look at the root element's own attributes."""
+        for name, check in self._checks.items():
+            if check.root is not None:
+                for hit in check.root(root, version):
+                    _declared(name, check, hit.rule_id)
+                    yield hit
+
+
+def _declared(name: str, check: OwnCheck, rule_id: str) -> None:
+    if rule_id not in check.ids:
+        raise UndeclaredRuleError(f"own check {name!r} emitted {rule_id}, which it does not declare "
+                                  f"({', '.join(sorted(check.ids))})")
 
 OWN_RULES: tuple[RuleInfo, ...] = (
     RuleInfo(

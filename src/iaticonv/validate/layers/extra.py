@@ -1,5 +1,8 @@
 """Layer 6: iaticonv's own checks (ids 2001–2006, declared in ``own_rules.py``), beyond the official.
 
+Each check is a function registered once in ``OWN_CHECKS`` with the ids it may emit; the layer runs
+that table (``check_chunk``, ``check_root``), and a caller with more checks runs an extended copy.
+
 Each one closes a gap users of the official validator run into: a future date in any transaction but
 the first goes unseen (2001), ``xml:lang`` is never checked (2004), a vocabulary-99 policy marker
 without ``vocabulary-uri`` is unreadable to others (2003), budgets that straddle the publisher's
@@ -22,10 +25,11 @@ from ...standard.codelists import load_code_sets
 from .._xpath import elements
 from ..context import Chunk, Hit, RecordContext, Spots
 from ..locate import relative_path, source_line
+from ..own_rules import OwnCheck, OwnChecks
 from .codelists import compiled_module
 from .rule_native import native_module
 
-__all__ = ["check_chunk", "check_root"]
+__all__ = ["OWN_CHECKS", "check_chunk", "check_root"]
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 STEP = {"activity": "iati-activity", "organisation": "iati-organisation"}
@@ -188,17 +192,27 @@ def _policy_markers(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
             yield record, Hit(rule_id="2003.1.1", node=marker, value=marker.get("code"))
 
 
-def check_chunk(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit | Spots]]:
-    """iaticonv's own findings for every record of the chunk."""
-    yield from _future_transactions(chunk)
-    yield from _policy_markers(chunk)
-    yield from _languages(chunk)
-    yield from _fiscal_years(chunk)
-    yield from _rounded_percentages(chunk)
-
-
-def check_root(root: etree._Element, version: str) -> Iterator[Hit]:
+def _root_language(root: etree._Element, version: str) -> Iterator[Hit]:
     """The root element's own ``xml:lang``."""
     value = root.get(XML_LANG)
     if value is not None and value not in _language_codes(version):
         yield Hit(rule_id="2004.1.1", node=root, attribute="xml:lang", value=value, params=_lang_hint(value, version))
+
+
+OWN_CHECKS = OwnChecks({
+    "future-transactions": OwnCheck(frozenset({"2001.1.1", "2001.1.2"}), _future_transactions),
+    "policy-marker-vocabulary": OwnCheck(frozenset({"2003.1.1"}), _policy_markers),
+    "language-codes": OwnCheck(frozenset({"2004.1.1"}), _languages, root=_root_language),
+    "fiscal-year-budgets": OwnCheck(frozenset({"2005.1.1"}), _fiscal_years),
+    "rounded-percentages": OwnCheck(frozenset({"2006.1.1"}), _rounded_percentages),
+})
+
+
+def check_chunk(chunk: Chunk, checks: OwnChecks = OWN_CHECKS) -> Iterator[tuple[RecordContext, Hit | Spots]]:
+    """iaticonv's own findings for every record of the chunk: each check of ``checks`` in turn."""
+    return checks.check_chunk(chunk)
+
+
+def check_root(root: etree._Element, version: str, checks: OwnChecks = OWN_CHECKS) -> Iterator[Hit]:
+    """iaticonv's own findings on the root element's own attributes."""
+    return checks.check_root(root, version)

@@ -7,6 +7,8 @@ XPath 1.0 subset they are written in: plain paths (``rule_native.parse_path``), 
 It returns None for anything else (strings at the top level, other functions, ``|``, ``-``, a path
 compared with anything but a number), and the case keeps its XPath. ``_rule_native`` evaluates the
 result with XPath's conversions and comparisons, and is tested against libxml on every context.
+Nodes name their kind and comparison (``EXPRESSIONS``, ``COMPARISONS``); ``rule_native`` gives them
+the codes of the compiled module's ``Expression`` and ``Comparison`` enums.
 """
 
 from __future__ import annotations
@@ -15,12 +17,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-__all__ = ["EXPRESSIONS", "Compiled", "compile_expression"]
+__all__ = ["COMPARISONS", "EXPRESSIONS", "Compiled", "compile_expression"]
 
-EXPRESSIONS = {"path": 0, "count": 1, "number_of": 2, "literal": 3, "not": 4, "boolean": 5, "and": 6, "or": 7,
-               "add": 8, "compare": 9}
-COMPARISONS = {"=": 0, "!=": 1, "<": 2, ">": 3, "<=": 4, ">=": 5}
-NUMERIC = {EXPRESSIONS[name] for name in ("count", "number_of", "literal", "add")}
+EXPRESSIONS = ("path", "count", "number_of", "literal", "not", "boolean", "and", "or", "add", "compare")
+COMPARISONS = {"=": "equal", "!=": "unequal", "<": "less", ">": "more", "<=": "at_most", ">=": "at_least"}
+NUMERIC = {"count", "number_of", "literal", "add"}
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<number>[0-9]+(?:\.[0-9]+)?)(?![A-Za-z_])"
@@ -29,8 +30,8 @@ _TOKEN = re.compile(
     r"|(?P<path>[@A-Za-z_](?:[A-Za-z0-9_.\-/@]|\[[^\]]*\])*))"
 )
 
-# One expression node as the compiled module takes it: (op, comparison, left, right, path index, number).
-Node = tuple[int, int, int, int, int, float]
+# One expression node: (kind, comparison, left, right, path index, number); -1 for no operand or path.
+Node = tuple[str, str, int, int, int, float]
 
 
 @dataclass(slots=True)
@@ -41,9 +42,11 @@ class Compiled:
     nodes: list[Node] = field(default_factory=list)
     paths: list[object] = field(default_factory=list)
 
-    def add(self, op: str, *, compare: int = 0, left: int = -1, right: int = -1, path: int = -1,
+    def add(self, op: str, *, compare: str = "equal", left: int = -1, right: int = -1, path: int = -1,
             number: float = 0.0) -> int:
-        self.nodes.append((EXPRESSIONS[op], compare, left, right, path, number))
+        if op not in EXPRESSIONS:
+            raise ValueError(f"unknown expression node {op!r}")
+        self.nodes.append((op, compare, left, right, path, number))
         return len(self.nodes) - 1
 
     def path(self, text: str) -> int:
@@ -128,9 +131,9 @@ class _Parser:
 
     def compare(self, operator: str, left: int, right: int) -> int:
         kinds = {self.into.nodes[left][0], self.into.nodes[right][0]}
-        if EXPRESSIONS["path"] in kinds and not kinds - {EXPRESSIONS["path"]} <= NUMERIC:
+        if "path" in kinds and not kinds - {"path"} <= NUMERIC:
             raise _Unsupported("a path compared with something other than a number")
-        if kinds == {EXPRESSIONS["path"]}:
+        if kinds == {"path"}:
             raise _Unsupported("two paths compared")
         return self.into.add("compare", compare=COMPARISONS[operator], left=left, right=right)
 

@@ -1,15 +1,16 @@
 """Plans for the compiled prefilters (``_rule_native``, optional): which cases it takes, and how.
 
-A case is taken when every path it reads is plain: child steps by name, each with at most a predicate
-of attribute tests joined by ``or`` (``@a='v'``, ``@a!='v'``, ``@a=98``, ``@a!=1``, ``not(@a)``,
-``not(@a='v')``, with XPath's meaning), then an optional ``@attribute`` (else the element's text); its
-contexts are such paths below the record; its ``condition``, if any, is such a predicate (it becomes
-the last context step's); and its rule type has a test here. A ``loop`` case is taken by its
-``foreach`` path: its prefilter is that the path finds a value (its sub-cases keep their conditions).
-Everything else (``if_then``, sums, other conditions, positions, ``..``, ``descendant::``, ``text()``)
-keeps the XPath prefilter of ``rule_prefilter``. The compiled test of a case must be true for every
-context the Python rule fails, like the XPath one; it may be true more often (whenever a value is not
-plainly readable), never less.
+What a case's prefilter tests is its rule type's (``rule_types``: a ``Prefilter``, one of
+``rule_types.TESTS``); here each test becomes the compiled module's plan (``PLANS``), with the codes
+of its ``cpdef enum``s, read from the built module by name (``code``). A case is taken when every
+path its test reads is plain: child steps by name, each with at most a predicate of attribute tests
+joined by ``or`` (``@a='v'``, ``@a!='v'``, ``@a=98``, ``@a!=1``, ``not(@a)``, ``not(@a='v')``, with
+XPath's meaning), then an optional ``@attribute`` (else the element's text); its contexts are such
+paths below the record; its ``condition``, if any, is such a predicate (it becomes the last context
+step's) or an expression ``rule_expr`` compiles. Everything else (positions, ``..``,
+``descendant::``, other expressions) keeps the XPath prefilter of ``rule_prefilter``. The compiled
+test of a case must be true for every context the Python rule fails, like the XPath one; it may be
+true more often (whenever a value is not plainly readable), never less.
 """
 
 from __future__ import annotations
@@ -21,24 +22,19 @@ from typing import Any
 
 from ..._speedups import compiled
 from .rule_expr import Compiled, compile_expression
-from .rule_prefilter import ONE_OR_ALL_FAILING, _negated_class
+from .rule_prefilter import prefilter_of
+from .rule_types import Prefilter
 
-__all__ = ["ChunkPrefilter", "chunk_prefilter", "native_module", "native_plan", "parse_path"]
+__all__ = ["PLANS", "PREDICATES", "ChunkPrefilter", "chunk_prefilter", "code", "expression_nodes", "native_module",
+           "native_plan", "parse_path"]
 
 ChunkPrefilter = Callable[[Any], list[list[Any] | None]]
-MAX_CONTEXTS = 32  # a bit each in the compiled walk
 # A path as the compiled module takes it: ([(name, [test, …], negated), …], attribute or None, NOW?)
 PathPlan = tuple[list["Step"], bytes | None, bool]
-
-OPS = {"exists": 0, "none": 1, "many": 2, "unique": 3, "no_spaces": 4, "chars": 5, "range": 6,
-       "date_order": 7, "time_limit": 8, "starts": 9, "if_then": 10, "sum": 11, "strict_sum": 12,
-       "org_prefix": 13}
-RECORD_STEP = {"activity": b"iati-activity", "organisation": b"iati-organisation"}
-TEXT_NODES = b"text()"  # the attribute of a path whose final step is text() (as ``_rule_native`` reads it)
 DESCENDANT = "descendant::"
 
-TESTS = {"equal": 0, "unequal": 1, "absent": 2, "not_equal": 3, "number": 4, "not_number": 5, "present": 6,
-         "child": 7}
+# The tests of a predicate step (the compiled module's ``Predicate`` enum: ``TEST_`` and the name).
+PREDICATES = ("equal", "unequal", "absent", "not_equal", "number", "not_number", "present", "child")
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_.\-]*"
 _KEYWORD = r"(?:or|and|not)(?![A-Za-z0-9_.\-])"
@@ -50,8 +46,25 @@ _NEGATED = re.compile(r"\s*not\((.*)\)\s*")
 _STEP = re.compile(rf"({_NAME})(?:\[([^\[\]]*)\])?")
 _ATTRIBUTE = re.compile(rf"@({_NAME})")
 
-Test = tuple[bytes, int, bytes, float]  # attribute, TESTS code, string compared with, number compared with
+Test = tuple[bytes, int, bytes, float]  # attribute, Predicate code, string compared with, number compared with
 Step = tuple[bytes, list[Test], bool, bool]  # element name, the predicate's tests (any true), negated, descendant::
+
+
+@functools.cache
+def native_module() -> Any:
+    """The compiled module when it is built for this lxml and not turned off (``IATICONV_PURE_PYTHON``)."""
+    return compiled("validate.layers._rule_native")
+
+
+@functools.cache
+def code(enum: str, member: str) -> int:
+    """A code of the compiled module: ``member`` of its ``cpdef enum`` ``enum``, the one declaration
+    the C code reads too (only asked for when the module is built)."""
+    return int(getattr(native_module(), enum)[member])
+
+
+def _predicate(name: str) -> int:
+    return code("Predicate", f"TEST_{name.upper()}")
 
 
 def _test(match: re.Match[str]) -> Test:
@@ -60,16 +73,16 @@ def _test(match: re.Match[str]) -> Test:
     ``@a`` needs the attribute, a bare name a child element."""
     attr, operator, literal, negated, negated_value, present, child = match.groups()
     if child is not None:
-        return b"", TESTS["child"], child.encode(), 0.0
+        return b"", _predicate("child"), child.encode(), 0.0
     if present is not None:
-        return present.encode(), TESTS["present"], b"", 0.0
+        return present.encode(), _predicate("present"), b"", 0.0
     if negated is not None:
         if negated_value is None:
-            return negated.encode(), TESTS["absent"], b"", 0.0
-        return negated.encode(), TESTS["not_equal"], negated_value.encode(), 0.0
+            return negated.encode(), _predicate("absent"), b"", 0.0
+        return negated.encode(), _predicate("not_equal"), negated_value.encode(), 0.0
     if literal.startswith("'"):
-        return attr.encode(), TESTS["equal" if operator == "=" else "unequal"], literal[1:-1].encode(), 0.0
-    return attr.encode(), TESTS["number" if operator == "=" else "not_number"], b"", float(literal)
+        return attr.encode(), _predicate("equal" if operator == "=" else "unequal"), literal[1:-1].encode(), 0.0
+    return attr.encode(), _predicate("number" if operator == "=" else "not_number"), b"", float(literal)
 
 
 def _alternatives(text: str) -> list[Test] | None:
@@ -122,7 +135,7 @@ def parse_path(path: str, *, context: bool = False) -> PathPlan | None:
     if _ATTRIBUTE.fullmatch(parts[-1]):
         attribute = parts.pop()[1:].encode()
     elif parts[-1] == "text()" and len(parts) > 1:
-        attribute = TEXT_NODES
+        attribute = native_module().TEXT_NODES
         parts.pop()
     anywhere = context and len(parts) == 1 and parts[0].startswith(DESCENDANT)
     if anywhere:
@@ -173,62 +186,82 @@ def _all(paths: Any) -> list[PathPlan] | None:
     return [path for path in parsed if path is not None]
 
 
-def _dates(*paths: str) -> list[PathPlan] | None:
+def _dates(paths: tuple[str, ...]) -> list[PathPlan] | None:
     parsed = [parse_path(path) for path in paths]
     return None if any(path is None for path in parsed) else [path for path in parsed if path is not None]
 
 
-def _op(name: str, case: Mapping[str, Any], org_prefixes: frozenset[str] | None = None) -> dict[str, Any] | None:
-    """The compiled test of a case: its op and arguments, or None to keep the XPath prefilter."""
-    if name in ("atleast_one", "no_more_than_one", "unique", "no_spaces", "regex_no_matches"):
-        paths = _all(case["paths"])
-        op = {"atleast_one": "none", "no_more_than_one": "many", "regex_no_matches": "exists"}.get(name, name)
-        return None if paths is None else {"op": op, "paths": paths}
-    if name == "regex_matches":
-        chars, paths = _negated_class(str(case["regex"])), _all(case["paths"])
-        if chars is None or paths is None or not chars.isascii():
-            return None
-        return {"op": "chars", "paths": paths, "chars": chars.encode()}
-    if name == "range":
-        paths = _all(case["paths"])
-        if paths is None or "min" not in case or "max" not in case:
-            return None
-        return {"op": "range", "paths": paths, "low": float(case["min"]), "high": float(case["max"])}
-    if name in ("date_order", "date_now", "time_limit"):
-        pair = {"date_order": ("less", "more"), "time_limit": ("start", "end")}.get(name)
-        dates = _dates(case[pair[0]], case[pair[1]]) if pair else _dates(case["date"], "NOW")
-        return None if dates is None else {"op": "time_limit" if name == "time_limit" else "date_order",
-                                            "paths": dates}
-    if name == "startswith":
-        return _startswith(case, org_prefixes)
-    if name in ("strict_sum", "sum"):
-        paths = _all(case["paths"])
-        return None if paths is None else {"op": name, "paths": paths, "low": float(case["sum"])}
-    if name == "loop":  # its sub-cases run per value of ``foreach``: a context without one has none to fail
-        paths = _all([case["foreach"]])
-        return None if paths is None else {"op": "exists", "paths": paths}
-    return None
+Plan = dict[str, Any]  # ``CasePlan``'s arguments: "op" (a test's name), "paths", and the op's own
 
 
-def _startswith(case: Mapping[str, Any], org_prefixes: frozenset[str] | None) -> dict[str, Any] | None:
-    paths = _all(case["paths"])
-    prefixes = case["prefix"]
+def _on_paths(test: Prefilter, into: Compiled, org_prefixes: frozenset[str] | None) -> Plan | None:
+    paths = _all(test.paths)
+    return None if paths is None else {"paths": paths}
+
+
+def _chars(test: Prefilter, into: Compiled, org_prefixes: frozenset[str] | None) -> Plan | None:
+    paths = _all(test.paths)
+    return None if paths is None or not test.chars.isascii() else {"paths": paths, "chars": test.chars.encode()}
+
+
+def _bounded(test: Prefilter, into: Compiled, org_prefixes: frozenset[str] | None) -> Plan | None:
+    paths = _all(test.paths)
+    return None if paths is None else {"paths": paths, "low": test.low, "high": test.high}
+
+
+def _two_dates(test: Prefilter, into: Compiled, org_prefixes: frozenset[str] | None) -> Plan | None:
+    dates = _dates(test.paths)
+    return None if dates is None else {"paths": dates}
+
+
+def _starts(test: Prefilter, into: Compiled, org_prefixes: frozenset[str] | None) -> Plan | None:
+    paths, starts = _all(test.paths), _all(test.prefixes)
+    if paths is None or starts is None:
+        return None
+    return {"paths": paths, "prefixes": starts, "separator": test.separator.encode()}
+
+
+def _org_prefix(test: Prefilter, into: Compiled, org_prefixes: frozenset[str] | None) -> Plan | None:
+    paths = _all(test.paths)
     if paths is None:
         return None
-    if prefixes == "ORG-ID-PREFIX" or list(prefixes) == ["ORG-ID-PREFIX"]:
-        if org_prefixes is None:
-            return {"op": "exists", "paths": paths}  # every value goes to the Python rule, as with the XPath
-        return {"op": "org_prefix", "paths": paths, "known": sorted(code.encode("utf-8") for code in org_prefixes)}
-    starts = _all(prefixes)
-    if starts is None:
+    if org_prefixes is None:
+        return {"op": "exists", "paths": paths}  # every value goes to the Python rule, as with the XPath
+    return {"paths": paths, "known": sorted(code.encode("utf-8") for code in org_prefixes)}
+
+
+def _if_then(test: Prefilter, into: Compiled, org_prefixes: frozenset[str] | None) -> Plan | None:
+    roots = [compile_expression(str(expression), into) for expression in test.expressions]
+    if None in roots:
         return None
-    return {"op": "starts", "paths": paths, "prefixes": starts, "separator": str(case.get("separator", "")).encode()}
+    return {"paths": [], "first": roots[0], "second": roots[1] if len(roots) > 1 else -1}
 
 
-@functools.cache
-def native_module() -> Any:
-    """The compiled module when it is built for this lxml and not turned off (``IATICONV_PURE_PYTHON``)."""
-    return compiled("validate.layers._rule_native")
+# Each test of ``rule_types.TESTS`` the compiled module runs (``OP_`` and its name in its ``Op``
+# enum), as that module's arguments; None keeps the case's XPath. "always" has no plan: a walk
+# selecting every context would not beat the XPath.
+PLANS: dict[str, Callable[[Prefilter, Compiled, frozenset[str] | None], Plan | None]] = {
+    "exists": _on_paths,
+    "none": _on_paths,
+    "many": _on_paths,
+    "unique": _on_paths,
+    "no_spaces": _on_paths,
+    "chars": _chars,
+    "range": _bounded,
+    "date_order": _two_dates,
+    "time_limit": _two_dates,
+    "starts": _starts,
+    "org_prefix": _org_prefix,
+    "sum": _bounded,
+    "strict_sum": _bounded,
+    "if_then": _if_then,
+}
+
+
+def expression_nodes(compiled: Compiled) -> list[tuple[int, int, int, int, int, float]]:
+    """``rule_expr``'s nodes with the compiled module's codes for their kinds and comparisons."""
+    return [(code("Expression", f"E_{op.upper()}"), code("Comparison", f"CMP_{compare.upper()}"), left, right, path,
+             number) for op, compare, left, right, path, number in compiled.nodes]
 
 
 def native_plan(name: str, case: Mapping[str, Any], contexts: tuple[str, ...], today: tuple[int, int, int], *,
@@ -238,43 +271,32 @@ def native_plan(name: str, case: Mapping[str, Any], contexts: tuple[str, ...], t
     native = native_module()
     if native is None:
         return None
+    test = prefilter_of(name, case)
+    build = PLANS.get(test.test)
     condition = str(case.get("condition") or "") if name != "loop" else ""  # as in rule_prefilter.prefilter
     expressions = Compiled(parse_path)
     context_paths = _context_paths(contexts)
-    roots = {"condition": -1, "first": -1, "second": -1}
+    condition_root = -1
     if condition:
         with_predicate = _with_condition(context_paths, condition)
         if with_predicate is not None:
             context_paths = with_predicate
         elif (root := compile_expression(condition, expressions)) is not None:
-            roots["condition"] = root
+            condition_root = root
         else:
             return None
-    if name == "if_then":
-        first, second = compile_expression(str(case["if"]), expressions), compile_expression(str(case["then"]),
-                                                                                              expressions)
-        if first is None or second is None:
-            return None
-        roots["first"], roots["second"] = first, second
-        test: dict[str, Any] | None = {"op": "if_then", "paths": []}
-    elif name == "one_or_all":  # the XPath prefilter's own test, when its "failing" path is plain
-        failing = ONE_OR_ALL_FAILING.get(str(case["all"]))
-        root = compile_expression(f"not({case['one']}) and {failing}", expressions) if failing else None
-        if root is None:
-            return None
-        roots["first"] = root
-        test = {"op": "if_then", "paths": []}
-    else:
-        test = _op(name, case, org_prefixes)
-    if context_paths is None or test is None or len(context_paths) > MAX_CONTEXTS:
+    plan = build(test, expressions, org_prefixes) if build is not None else None
+    if context_paths is None or plan is None or len(context_paths) > native.Limit.MAX_CONTEXTS:
         return None
-    return native.CasePlan(OPS[test["op"]], context_paths, test["paths"], test.get("prefixes"), test.get("chars", b""),
-                           test.get("separator", b""), test.get("low", 0.0), test.get("high", 0.0),
-                           native.day_number(*today), expressions.nodes, expressions.paths, **roots,
-                           known=test.get("known"))
+    op = code("Op", f"OP_{plan.get('op', test.test).upper()}")
+    return native.CasePlan(op, context_paths, plan["paths"], plan.get("prefixes"), plan.get("chars", b""),
+                           plan.get("separator", b""), plan.get("low", 0.0), plan.get("high", 0.0),
+                           native.day_number(*today), expression_nodes(expressions), expressions.paths,
+                           condition=condition_root, first=plan.get("first", -1), second=plan.get("second", -1),
+                           known=plan.get("known"))
 
 
-def chunk_prefilter(plans: list[Any], kind: str) -> ChunkPrefilter | None:
+def chunk_prefilter(plans: list[Any], record_step: str) -> ChunkPrefilter | None:
     """One function for a ruleset: a chunk's root → for each case, its compiled candidates (None where
     the case has no plan, or the XPath must judge it on this chunk). None when no case has a plan."""
     native = native_module()
@@ -282,7 +304,7 @@ def chunk_prefilter(plans: list[Any], kind: str) -> ChunkPrefilter | None:
     if native is None or not taken:
         return None
     where = [index for index, plan in enumerate(plans) if plan is not None]
-    record, size = RECORD_STEP[kind], len(plans)
+    record, size = record_step.encode(), len(plans)
 
     def candidates(root: Any) -> list[list[Any] | None]:
         out: list[list[Any] | None] = [None] * size

@@ -1,9 +1,10 @@
-"""Prefilters: for each ruleset case, an XPath predicate that is true for every context that can fail.
+"""Prefilters as XPath: for each ruleset case, a predicate that is true for every context that can fail.
 
 A prefilter may be true for contexts that pass (the Python rule then decides), but it must never be
-false for one that fails; that is the whole contract, and each builder below keeps to it. With it,
+false for one that fails; that is the whole contract, and each test below keeps to it. With it,
 one XPath per case per chunk of records finds the few contexts worth a closer look, instead of
-several XPath calls per case per record.
+several XPath calls per case per record. What a case's prefilter tests is its rule type's
+(``rule_types.RULE_TYPES``); this module only writes each test of ``rule_types.TESTS`` in XPath.
 
 Dates are compared as ``yyyymmdd`` numbers taken from the first 10 characters (equal days and
 anything unparsable go to the Python rule, which compares full date-times as the official engine
@@ -18,9 +19,10 @@ from typing import Any
 
 from lxml import etree
 
+from .rule_types import RULE_TYPES, Prefilter, loop_prefilter
 from .rule_xpath import NS
 
-__all__ = ["ONE_OR_ALL_FAILING", "WHITESPACE", "js_truthy", "prefilter"]
+__all__ = ["WHITESPACE", "XPATH_TESTS", "js_truthy", "prefilter", "prefilter_of"]
 
 Case = Mapping[str, Any]
 
@@ -44,13 +46,12 @@ def js_truthy(expression: str) -> str:
     return TRUE if _is_node_set(expression) else f"boolean({expression})"
 
 
-def _union(case: Case, key: str = "paths") -> str:
-    paths = list(case.get(key, ()))
+def _union(paths: tuple[str, ...]) -> str:
     return "(" + " | ".join(paths) + ")" if len(paths) > 1 else paths[0]
 
 
-def _count(case: Case) -> str:
-    return " + ".join(f"count({path})" for path in case["paths"])
+def _count(test: Prefilter) -> str:
+    return " + ".join(f"count({path})" for path in test.paths)
 
 
 def _day(path: str, today: int) -> str:
@@ -63,85 +64,44 @@ def _exists(path: str) -> str:
     return TRUE if path == "NOW" else f"boolean({path})"
 
 
-def _sum(case: Case) -> str:
-    total = " + ".join(f"sum({path})" for path in case["paths"])
-    target = float(case["sum"])
-    return f"not(({total}) > {target - 0.00001!r} and ({total}) < {target + 0.00001!r})"
+def _sum(test: Prefilter) -> str:
+    total = " + ".join(f"sum({path})" for path in test.paths)
+    return f"not(({total}) > {test.low - 0.00001!r} and ({total}) < {test.low + 0.00001!r})"
 
 
-def _negated_class(regex: str) -> str | None:
-    """The characters of a ``^[^...]+$`` regex (the only shape the rulesets use), else None."""
-    if not (regex.startswith("^[^") and regex.endswith("]+$")):
-        return None
-    body, chars, escaped = regex[3:-3], [], False
-    for char in body:
-        if escaped or char != "\\":
-            if char in "]^-" and not escaped:
-                return None
-            chars.append(char)
-            escaped = False
-        else:
-            escaped = True
-    return "".join(chars) if chars and "'" not in chars else None
+def _chars(test: Prefilter) -> str:
+    tests = " or ".join(f"contains(., '{char}')" for char in test.chars)
+    return f"boolean({_union(test.paths)}[{tests}])"
 
 
-def _regex(case: Case) -> str:
-    chars = _negated_class(str(case["regex"]))
-    if chars is None:
-        return f"boolean({_union(case)})"
-    tests = " or ".join(f"contains(., '{char}')" for char in chars)
-    return f"boolean({_union(case)}[{tests}])"
-
-
-def _startswith(case: Case) -> str:
-    prefixes, paths = case["prefix"], list(case["paths"])
-    if prefixes == "ORG-ID-PREFIX" or list(prefixes) == ["ORG-ID-PREFIX"] or len(paths) != 1:
-        # the org-id.guide prefixes (565) as one string for contains(): libxml's search in it costs
-        # more than the Python rule on every reference (measured), so every reference goes there
-        return f"boolean({_union(case)})"
-    path, first = paths[0], next(iter(prefixes))
-    separator = str(case.get("separator", ""))
+def _starts(test: Prefilter) -> str:
+    if len(test.paths) != 1:
+        return f"boolean({_union(test.paths)})"
+    path, first = test.paths[0], test.prefixes[0]
     return (f"count({path}) > 1 or (count({path}) = 1 and "
-            f"not(starts-with(string({path}), concat(string({first}), '{separator}'))))")
+            f"not(starts-with(string({path}), concat(string({first}), '{test.separator}'))))")
 
 
-def _range(case: Case) -> str:
-    if "min" not in case or "max" not in case:
-        return f"boolean({_union(case)})"
-    low, high = float(case["min"]), float(case["max"])
-    return f"boolean({_union(case)}[not(number(.) >= {low!r} and number(.) <= {high!r})])"
+def _range(test: Prefilter) -> str:
+    return f"boolean({_union(test.paths)}[not(number(.) >= {test.low!r} and number(.) <= {test.high!r})])"
 
 
-def _no_spaces(case: Case) -> str:
+def _no_spaces(test: Prefilter) -> str:
     first, last = "substring(., 1, 1)", "substring(., string-length(.), 1)"
     ends = f"contains('{WHITESPACE}', {first}) or contains('{WHITESPACE}', {last})"
-    return f"boolean({_union(case)}[string-length(.) > 0][{ends}])"
+    return f"boolean({_union(test.paths)}[string-length(.) > 0][{ends}])"
 
 
-def _unique(case: Case) -> str:
+def _unique(test: Prefilter) -> str:
     """Two equal texts: within one path (more than one node), or across two paths (``=`` on node-sets
     is true when some pair of string values is equal)."""
-    paths = list(case["paths"])
+    paths = test.paths
     tests = [f"count({path}) > 1" for path in paths]
     tests += [f"({a}) = ({b})" for i, a in enumerate(paths) for b in paths[i + 1:]]
     return " or ".join(tests)
 
 
-# What ``rule_types.one_or_all`` lists as failing, per kind of "all", as a path from the context.
-ONE_OR_ALL_FAILING = {
-    "lang": "descendant::narrative[not(@xml:lang)]",
-    "sector": "transaction[not(sector)]",
-    "recipient-country|recipient-region": "transaction[not(recipient-country|recipient-region)]",
-    "currency": "(descendant::value | descendant::forecast | descendant::loan-status)[not(@currency)]",
-}
-
-
-def _one_or_all(case: Case) -> str:
-    failing = ONE_OR_ALL_FAILING.get(str(case["all"]))
-    return f"not({case['one']})" + (f" and boolean({failing})" if failing else "")
-
-
-def _date_order(case: Case, today: int) -> str:
+def _date_order(test: Prefilter, today: int) -> str:
     """Later first date, or the same day (the rule compares full date-times); not when both texts are
     identical, which parse to the same instant and pass.
 
@@ -149,41 +109,56 @@ def _date_order(case: Case, today: int) -> str:
     result, but nearly every context has its dates in order, and then libxml stops after evaluating
     each path once instead of twice (a missing date gives NaN, so the comparison does not hide it).
     """
-    less, more = case["less"], case["more"]
-    order = f"not({_day(less, today)} < {_day(more, today)}) and {_exists(less)} and {_exists(more)}"
+    less, more = test.paths
+    order = " and ".join([f"not({_day(less, today)} < {_day(more, today)})",
+                          *(_exists(path) for path in (less, more) if path != "NOW")])
     if "NOW" in (less, more):
         return order
     return f"{order} and not(string({less}) = string({more}))"
 
 
-BUILDERS: dict[str, Callable[[Case, int], str]] = {
-    "atleast_one": lambda case, today: f"not({_union(case)})",
-    "no_more_than_one": lambda case, today: f"{_count(case)} > 1",
-    "unique": lambda case, today: _unique(case),
-    "one_or_all": lambda case, today: _one_or_all(case),
-    "strict_sum": lambda case, today: _sum(case),
-    "sum": lambda case, today: f"boolean({_union(case)}) and {_sum(case)}",
+def _time_limit(test: Prefilter, today: int) -> str:  # comparison first, as in _date_order
+    start, end = test.paths
+    return (f"not({_day(end, today)} - {_day(start, today)} < 8000) and "
+            f"{_exists(start)} and {_exists(end)}")
+
+
+def _if_then(test: Prefilter) -> str:
+    first = js_truthy(test.expressions[0])
+    return first if len(test.expressions) < 2 else f"{first} and not({js_truthy(test.expressions[1])})"
+
+
+# Each test of ``rule_types.TESTS`` as an XPath predicate (``today`` as yyyymmdd, for NOW).
+XPATH_TESTS: dict[str, Callable[[Prefilter, int], str]] = {
+    "always": lambda test, today: TRUE,
+    "exists": lambda test, today: f"boolean({_union(test.paths)})",
+    "none": lambda test, today: f"not({_union(test.paths)})",
+    "many": lambda test, today: f"{_count(test)} > 1",
+    "unique": lambda test, today: _unique(test),
+    "no_spaces": lambda test, today: _no_spaces(test),
+    "chars": lambda test, today: _chars(test),
+    "range": lambda test, today: _range(test),
     "date_order": _date_order,
-    "date_now": lambda case, today: f"not({_day(case['date'], today)} < {today}) and {_exists(case['date'])}",
-    "time_limit": lambda case, today: (  # comparison first, as in _date_order
-        f"not({_day(case['end'], today)} - {_day(case['start'], today)} < 8000) and "
-        f"{_exists(case['start'])} and {_exists(case['end'])}"
-    ),
-    "between_dates": lambda case, today: _exists(case["date"]),
-    "regex_matches": lambda case, today: _regex(case),
-    "regex_no_matches": lambda case, today: f"boolean({_union(case)})",
-    "startswith": lambda case, today: _startswith(case),
-    "if_then": lambda case, today: f"{js_truthy(case['if'])} and not({js_truthy(case['then'])})",
-    "range": lambda case, today: _range(case),
-    "no_spaces": lambda case, today: _no_spaces(case),
-    "loop": lambda case, today: f"boolean({case['foreach']})",
+    "time_limit": _time_limit,
+    "starts": lambda test, today: _starts(test),
+    # the org-id.guide prefixes (565) as one string for contains(): libxml's search in it costs
+    # more than the Python rule on every reference (measured), so every reference goes there
+    "org_prefix": lambda test, today: f"boolean({_union(test.paths)})",
+    "sum": lambda test, today: f"boolean({_union(test.paths)}) and {_sum(test)}",
+    "strict_sum": lambda test, today: _sum(test),
+    "if_then": lambda test, today: _if_then(test),
 }
 
 
+def prefilter_of(name: str, case: Case) -> Prefilter:
+    """The prefilter of a case of rule type ``name`` (or of a ``loop``), as its rule type defines it."""
+    return loop_prefilter(case) if name == "loop" else RULE_TYPES[name].prefilter(case)
+
+
 def prefilter(name: str, case: Case, today: int) -> str:
-    """The predicate for one case (``today`` as yyyymmdd for rules that compare with NOW)."""
-    builder = BUILDERS.get(name)
-    body = builder(case, today) if builder is not None else TRUE
+    """The XPath predicate for one case (``today`` as yyyymmdd for rules that compare with NOW)."""
+    test = prefilter_of(name, case)
+    body = XPATH_TESTS[test.test](test, today)
     condition = case.get("condition")
     if condition and name != "loop":
         guard = js_truthy(str(condition))

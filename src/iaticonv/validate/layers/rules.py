@@ -112,7 +112,7 @@ def _data(version: str) -> dict[str, Any]:
 def ruleset(version: str, kind: RecordKind, today: int) -> Ruleset:
     """``load_ruleset`` with the compiled prefilters of the cases they take (``rule_native``)."""
     cases = load_ruleset(version, kind, today)
-    return Ruleset(cases, chunk_prefilter([case.native for case in cases], kind))
+    return Ruleset(cases, chunk_prefilter([case.native for case in cases], RECORD_STEP[kind]))
 
 
 @cache
@@ -280,7 +280,7 @@ def check_chunk(chunk: Chunk) -> Iterator[tuple[RecordContext, Hit]]:
                         continue
                 if _skipped(case, element, env):
                     continue
-                failure = RULE_TYPES[rule_name](case, element, env)
+                failure = RULE_TYPES[rule_name].check(case, element, env)
                 if failure is None:
                     continue
                 record = chunk.record_of(element)

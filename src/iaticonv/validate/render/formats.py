@@ -1,75 +1,179 @@
-"""Format name → renderer, for the CLI: one table each for reports and for the rule catalogue.
+"""Format name → renderer, for the CLI: one table for reports and one for the rule catalogue.
 
-The command stays a thin switch (parse options, call one function), and a new format is one line
-here. Renderers are imported when chosen, so ``--format text`` never loads Jinja2.
+Each format is one entry: its renderer, and the file extension and media type of what it writes.
+``iaticonv validate --format`` and ``iaticonv rules --format`` take their choices from these tables,
+so a new format is one entry plus its renderer. Renderers are imported when chosen (the entries'
+functions import them), so ``--format text`` never loads Jinja2. Tables are built once and never
+changed: ``extend`` returns a new table.
 """
 
 from __future__ import annotations
 
-from typing import IO
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import IO, Generic, Protocol, TypeVar
 
 from ..catalogue import Catalogue
 from ..report import Report
 
-__all__ = ["REPORT_FORMATS", "RULES_FORMATS", "render_report", "render_rules", "write_report"]
+__all__ = [
+    "REPORT_FORMATS",
+    "RULES_FORMATS",
+    "FormatTable",
+    "ReportFormat",
+    "ReportRenderer",
+    "RulesFormat",
+    "RulesRenderer",
+    "render_report",
+    "render_rules",
+    "write_report",
+]
 
-REPORT_FORMATS: tuple[str, ...] = ("text", "json", "html", "junit")
-RULES_FORMATS: tuple[str, ...] = ("text", "json", "html", "markdown")
+ENCODING = ("utf-8", "surrogatepass")  # a value quoted from a broken file may hold a lone surrogate
 
 
-def render_report(report: Report, output_format: str, *, lang: str = "en", color: bool = False) -> str:
-    """The report in ``output_format``; ``lang`` applies to HTML, ``color`` to text."""
-    if output_format == "json":
-        from .json import render_json
+class ReportRenderer(Protocol):
+    """A report as UTF-8 pieces, in order (a big report is written piece by piece, never one string);
+    ``lang`` is the language of headings and labels, ``color`` asks for terminal colours."""
 
-        return render_json(report)
-    if output_format == "html":
-        from .html import render_html
+    def __call__(self, report: Report, *, lang: str, color: bool) -> Iterable[bytes]: ...
 
-        return render_html(report, lang=lang)
-    if output_format == "junit":
-        from .junit import render_junit
 
-        return render_junit(report)
-    if output_format == "text":
-        from .text import render_text
+class RulesRenderer(Protocol):
+    """The rule catalogue as text, headings and labels in ``lang``."""
 
-        return render_text(report, color=color)
-    raise ValueError(f"unknown report format {output_format!r}")
+    def __call__(self, catalogue: Catalogue, *, lang: str) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFormat:
+    """How to write a report in one format."""
+
+    render: ReportRenderer
+    extension: str  # of a file holding it, with the dot
+    media_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class RulesFormat:
+    """How to write the rule catalogue in one format."""
+
+    render: RulesRenderer
+    extension: str
+    media_type: str
+
+
+F = TypeVar("F", ReportFormat, RulesFormat)
+
+
+class FormatTable(Mapping[str, F], Generic[F]):
+    """Format name → format, in the order the CLI lists them; ``extend`` returns a new table."""
+
+    def __init__(self, kind: str, formats: Mapping[str, F]) -> None:
+        self.kind = kind
+        self._formats: dict[str, F] = dict(formats)
+
+    def __getitem__(self, name: str) -> F:
+        return self._formats[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._formats)
+
+    def __len__(self) -> int:
+        return len(self._formats)
+
+    def extend(self, **formats: F) -> FormatTable[F]:
+        """This table with ``formats`` added after its own (or in place of those of the same name)."""
+        return FormatTable(self.kind, {**self._formats, **formats})
+
+    def chosen(self, name: str) -> F:
+        """The format named ``name``; a ValueError naming the known ones for any other name."""
+        found = self._formats.get(name)
+        if found is None:
+            raise ValueError(f"unknown {self.kind} format {name!r} (known: {', '.join(self._formats)})")
+        return found
+
+
+def _text(report: Report, *, lang: str, color: bool) -> Iterator[bytes]:
+    from .text import iter_text
+
+    return (text.encode(*ENCODING) for text in iter_text(report, color=color))
+
+
+def _json(report: Report, *, lang: str, color: bool) -> Iterator[bytes]:
+    from .json import iter_json
+
+    return iter_json(report)
+
+
+def _html(report: Report, *, lang: str, color: bool) -> Iterator[bytes]:
+    from .html import render_html
+
+    yield render_html(report, lang=lang).encode(*ENCODING)
+
+
+def _junit(report: Report, *, lang: str, color: bool) -> Iterator[bytes]:
+    from .junit import render_junit
+
+    yield render_junit(report).encode(*ENCODING)
+
+
+REPORT_FORMATS: FormatTable[ReportFormat] = FormatTable("report", {
+    "text": ReportFormat(_text, ".txt", "text/plain; charset=utf-8"),
+    "json": ReportFormat(_json, ".json", "application/json"),
+    "html": ReportFormat(_html, ".html", "text/html; charset=utf-8"),
+    "junit": ReportFormat(_junit, ".xml", "application/xml"),
+})
+
+
+def _catalogue_text(catalogue: Catalogue, *, lang: str) -> str:
+    from .text import render_catalogue_text
+
+    return render_catalogue_text(catalogue)
+
+
+def _catalogue_json(catalogue: Catalogue, *, lang: str) -> str:
+    from .json import render_catalogue_json
+
+    return render_catalogue_json(catalogue)
+
+
+def _catalogue_html(catalogue: Catalogue, *, lang: str) -> str:
+    from .catalogue_page import render_rules_html
+
+    return render_rules_html(catalogue, lang=lang)
+
+
+def _catalogue_markdown(catalogue: Catalogue, *, lang: str) -> str:
+    from .catalogue_page import render_rules_markdown
+
+    return render_rules_markdown(catalogue, lang=lang)
+
+
+RULES_FORMATS: FormatTable[RulesFormat] = FormatTable("rules", {
+    "text": RulesFormat(_catalogue_text, ".txt", "text/plain; charset=utf-8"),
+    "json": RulesFormat(_catalogue_json, ".json", "application/json"),
+    "html": RulesFormat(_catalogue_html, ".html", "text/html; charset=utf-8"),
+    "markdown": RulesFormat(_catalogue_markdown, ".md", "text/markdown; charset=utf-8"),
+})
+
+
+def render_report(report: Report, output_format: str, *, lang: str = "en", color: bool = False,
+                  formats: FormatTable[ReportFormat] = REPORT_FORMATS) -> str:
+    """The report in ``output_format`` as one string; ``lang`` applies to HTML, ``color`` to text."""
+    pieces = formats.chosen(output_format).render(report, lang=lang, color=color)
+    return b"".join(pieces).decode(*ENCODING)
 
 
 def write_report(report: Report, output_format: str, stream: IO[bytes], *, lang: str = "en",
-                 color: bool = False) -> None:
-    """Write the report in ``output_format`` to ``stream`` as UTF-8; JSON and text go piece by piece,
-    so a report with hundreds of thousands of findings is never one string in memory."""
-    if output_format == "json":
-        from .json import iter_json
-
-        for piece in iter_json(report):
-            stream.write(piece)
-        return
-    if output_format == "text":
-        from .text import iter_text
-
-        for text in iter_text(report, color=color):
-            stream.write(text.encode("utf-8", "surrogatepass"))
-        return
-    stream.write(render_report(report, output_format, lang=lang, color=color).encode("utf-8", "surrogatepass"))
+                 color: bool = False, formats: FormatTable[ReportFormat] = REPORT_FORMATS) -> None:
+    """Write the report in ``output_format`` to ``stream`` as UTF-8, piece by piece, so a report with
+    hundreds of thousands of findings is never one string in memory."""
+    for piece in formats.chosen(output_format).render(report, lang=lang, color=color):
+        stream.write(piece)
 
 
-def render_rules(catalogue: Catalogue, output_format: str, *, lang: str = "en") -> str:
+def render_rules(catalogue: Catalogue, output_format: str, *, lang: str = "en",
+                 formats: FormatTable[RulesFormat] = RULES_FORMATS) -> str:
     """The catalogue in ``output_format``; ``lang`` applies to HTML and Markdown."""
-    if output_format == "json":
-        from .json import render_catalogue_json
-
-        return render_catalogue_json(catalogue)
-    if output_format in ("html", "markdown"):
-        from .catalogue_page import render_rules_html, render_rules_markdown
-
-        page = render_rules_html if output_format == "html" else render_rules_markdown
-        return page(catalogue, lang=lang)
-    if output_format == "text":
-        from .text import render_catalogue_text
-
-        return render_catalogue_text(catalogue)
-    raise ValueError(f"unknown rules format {output_format!r}")
+    return formats.chosen(output_format).render(catalogue, lang=lang)

@@ -51,11 +51,6 @@ def _extensions() -> list[object]:
                   include_dirs=lxml.get_include()),
         Extension("iaticonv.validate._locate_native", ["src/iaticonv/validate/_locate_native.pyx"],
                   include_dirs=lxml.get_include()),
-        Extension("iaticonv.validate._helper_native", ["src/iaticonv/validate/_helper_native.pyx"]),
-        Extension("iaticonv.validate._parse_native", ["src/iaticonv/validate/_parse_native.pyx"],
-                  include_dirs=lxml.get_include()),
-        Extension("iaticonv.validate.layers._xsd_native", ["src/iaticonv/validate/layers/_xsd_native.pyx"],
-                  include_dirs=lxml.get_include()),
     ]
     try:
         return list(cythonize(extensions, include_path=["src"], compiler_directives={"language_level": "3"},

@@ -5,10 +5,10 @@ against the XSD while the main thread checks the pieces before (``pieces``); eac
 Any other file is read with ``lxml.etree.iterparse``, which yields each ``iati-activity`` (or
 ``iati-organisation``) when its end tag is read; the walker moves it out of the parse tree into a
 small container (a chunk), checked against the XSD record by record. The other layers run over the
-whole chunk, which is then let go. Only whole records are ever checked (the parser may already be building the next one
-under the root), and memory stays flat whatever the file size. The root's own XSD check runs at
-the end on what is left of the root, with one stand-in record. Findings for problems of the file
-(not of one record) carry the identifier ``"file"``, as in the official report.
+whole chunk, which is then let go. Only whole records are ever checked (the parser may already be
+building the next one under the root), and memory stays flat whatever the file size. The root's
+own XSD check runs at the end on what is left of the root, with one stand-in record. Findings for
+problems of the file (not of one record) carry the identifier ``"file"``, as in the official report.
 """
 
 from __future__ import annotations
@@ -301,6 +301,7 @@ def _stream_pieces(cut: pieces.Plan, root_tag: str, version: str, options: Valid
                     raise _NotPlain
                 chunk = _piece_chunk(done.root, piece, whole, state, kind, version, options, id_tag, record_tag)
                 _check_chunk(chunk, catalogue, result, state.first_seen, schema_errors=done.schema_errors)
+                del chunk, done  # lxml frees the piece now, not after the next one has come
     except (etree.XMLSyntaxError, OSError, _NotPlain):
         del report.findings[kept_findings:]
         del result.links[kept_links:]

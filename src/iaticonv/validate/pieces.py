@@ -189,14 +189,14 @@ class Parsed:
 
 
 def read(cut: Plan, check: Callable[[etree._Element], Placed | None]) -> Generator[Parsed, None, None]:
-    """Every piece of ``cut`` in order, each parsed and checked (``check``) in a helper thread up to
-    ``AHEAD`` pieces before the caller takes it. The helper only reads the file and calls lxml; a
-    piece is the caller's alone once yielded. Closing the iterator early stops the helper."""
+    """Every piece of ``cut`` in order, read here, then parsed and checked (``check``) in a helper
+    thread up to ``AHEAD`` pieces before the caller takes it. The helper only calls lxml; a piece is
+    the caller's alone once yielded. Closing the iterator early stops the helper."""
     with cut.path.open("rb") as handle, ThreadPoolExecutor(1, thread_name_prefix="iaticonv-pieces") as helper:
         pending: deque[Future[Parsed]] = deque()
         try:
             for index in range(len(cut.pieces)):
-                pending.append(helper.submit(_parse, cut, index, handle, check))
+                pending.append(helper.submit(_parse, frame(cut, index, handle), check))
                 if len(pending) > AHEAD:
                     yield pending.popleft().result()
             while pending:
@@ -206,11 +206,12 @@ def read(cut: Plan, check: Callable[[etree._Element], Placed | None]) -> Generat
                 future.cancel()
 
 
-def _parse(cut: Plan, index: int, handle: BinaryIO, check: Callable[[etree._Element], Placed | None]) -> Parsed:
-    """The helper thread's work on one piece: read it, parse it with a parser of its own (a parser
-    serves one thread), and check it against the XSD, all before any other thread can see it."""
+def _parse(data: bytes, check: Callable[[etree._Element], Placed | None]) -> Parsed:
+    """The helper thread's work on one piece: parse it with a parser of its own (a parser serves one
+    thread), and check it against the XSD, both before any other thread can see it. (The caller
+    reads the piece: each wait of the helper for the GIL, as after a read, slows it down.)"""
     try:
-        root = etree.fromstring(frame(cut, index, handle), etree.XMLParser(**PARSE_OPTIONS))
+        root = etree.fromstring(data, etree.XMLParser(**PARSE_OPTIONS))
     except etree.XMLSyntaxError:
         return Parsed(None, None)
     return Parsed(root, check(root))

@@ -199,10 +199,9 @@ def test_lines_past_65535_are_exact_with_one_process_and_with_two(jobs: int, tmp
 
 def test_a_file_alone_is_cut_for_workers_only_when_its_walk_leaves_cores_idle(tmp_path: Path) -> None:
     """A walk by pieces keeps two cores busy (its thread and the helper thread): a big file alone is
-    then cut into ranges for three workers or more, not for two; without the compiled modules, for two."""
+    then cut into ranges for three workers or more, not for two."""
     from iaticonv.batch.inputs import WorkItem
     from iaticonv.batch.validate_run import ALONE_MIN_BYTES, WholeFile, _units
-    from iaticonv.validate import pieces
     from iaticonv.validate.ranges import Chunk
 
     source = (REAL_IATI / "beis-activity.xml").read_bytes()
@@ -217,9 +216,6 @@ def test_a_file_alone_is_cut_for_workers_only_when_its_walk_leaves_cores_idle(tm
         four = _units([item], OPTIONS, 4, part_bytes)
         among_others = _units([item, small], OPTIONS, 2, part_bytes)
         assert len(four) > 1 and all(isinstance(unit, Chunk) for unit in four)
-        if pieces.native_module() is not None:
-            assert two == [WholeFile(str(path), item.size, OPTIONS)]
-        else:
-            assert len(two) > 1 and all(isinstance(unit, Chunk) for unit in two)
+        assert two == [WholeFile(str(path), item.size, OPTIONS)]  # its walk by pieces keeps both cores busy
         chunks = [unit for unit in among_others if isinstance(unit, Chunk)]
         assert bool(chunks) == (part_bytes == 1024 * 1024)  # a very big file is shared among workers

@@ -1,7 +1,7 @@
-"""A file walked by pieces parsed in the helper thread reports exactly what iterparse's walk reports.
+"""A file walked by pieces parsed in a helper thread reports exactly what iterparse's walk reports.
 
-``pieces`` cuts a big file at its record start tags and the compiled parser (``_parse_native``)
-parses each piece in the helper thread. These tests turn the size threshold off and use small
+``pieces`` cuts a big file at its record start tags and a helper thread parses each piece with lxml
+and checks it against the XSD before the walker takes it. These tests turn the size threshold off and use small
 chunks, so that every real file and the official examples are cut into many pieces, and compare every
 field of every finding with the iterparse walk of the same file. Odd files — a comment, text or a
 CDATA section between or inside records, a broken record, an undeclared entity, a DOCTYPE, a BOM with
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +21,10 @@ import pytest
 from lxml import etree
 
 from conftest import EXAMPLE_ACTIVITY, EXAMPLE_ORGANISATION, REAL_IATI, REAL_IATI_MORE, real_files
-from iaticonv.validate import helper, pieces, ranges, walker
+from iaticonv.validate import pieces, ranges, walker
 from iaticonv.validate.context import ValidateOptions
 from iaticonv.validate.findings import Finding
-
-pytestmark = pytest.mark.skipif(pieces.native_module() is None,
-                                reason="the compiled piece parser is not built here")
+from iaticonv.validate.layers import schema
 
 OPTIONS = ValidateOptions(today=dt.date(2026, 11, 28))
 SMALL_CHUNK = 2
@@ -142,72 +141,66 @@ def test_a_framed_piece_lines_move_by_the_newlines_before_it(monkeypatch: pytest
     assert found == expected
 
 
-# --- the compiled parser ---------------------------------------------------------------------------
+# --- the helper thread ----------------------------------------------------------------------------
 
 
-def test_the_compiled_parse_builds_the_tree_lxml_builds() -> None:
-    native = pieces.native_module()
-    for path in [EXAMPLE_ACTIVITY, *sorted(REAL_IATI.glob("*.xml"))]:
-        data = path.read_bytes()
-        parse = native.PieceParse(data)
-        assert parse.tree() is None  # not run yet
-        helper.start([parse]).join()
-        tree = parse.tree()
-        assert tree is not None
-        assert parse.tree() is None  # handed over once
-        expected = etree.fromstring(data, etree.XMLParser(**pieces.PARSE_OPTIONS))
-        assert etree.tostring(tree.getroot()) == etree.tostring(expected)
-        assert [e.sourceline for e in tree.getroot().iter()] == [e.sourceline for e in expected.iter()]
+def _cut(path: Path, per_piece: int, monkeypatch: pytest.MonkeyPatch) -> pieces.Plan:
+    monkeypatch.setattr(pieces, "MIN_BYTES", 0)
+    cut = pieces.plan(path, "iati-activities", "iati-activity", per_piece)
+    assert cut is not None
+    return cut
 
 
-@pytest.mark.parametrize("data", [b"<a><b></a>", b"<a>&undeclared;</a>", b"", b"<a/><b/>",
-                                  b'<!DOCTYPE a [<!ENTITY e SYSTEM "http://example.invalid/x">]><a>&e;</a>'])
-def test_the_compiled_parse_gives_nothing_for_what_does_not_parse(data: bytes,
-                                                                  capfd: pytest.CaptureFixture[str]) -> None:
-    native = pieces.native_module()
-    parse = native.PieceParse(data)
-    parse.run_here()
-    if data.startswith(b"<!DOCTYPE"):  # well-formed, and the entity is left unexpanded and unfetched
-        tree = parse.tree()
-        assert tree is not None and b"example.invalid" not in etree.tostring(tree.getroot())
-    else:
-        assert parse.tree() is None
+def test_the_helper_thread_gives_each_piece_as_lxml_parses_it_with_its_xsd_errors_placed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each piece comes in order, parsed in another thread, as the framed piece parses here, with the
+    XSD errors of its records placed as the main thread would place them."""
+    path = REAL_IATI_MORE / "multi-publisher-dportal-covid.xml"  # hundreds of XSD errors
+    cut = _cut(path, 32, monkeypatch)
+    version = etree.parse(str(path)).getroot().get("version") or "2.03"
+    threads: list[str] = []
+
+    def check(root: etree._Element) -> schema.Placed | None:
+        threads.append(threading.current_thread().name)
+        return schema.place_errors(schema.load_schema("iati-activities", version), root, "iati-activity")
+
+    parsed = list(pieces.read(cut, check))
+    assert len(parsed) == len(cut.pieces) > 2
+    assert threading.current_thread().name not in threads and len(set(threads)) == 1
+    placed = 0
+    with path.open("rb") as handle:
+        for index, done in enumerate(parsed):
+            expected = etree.fromstring(pieces.frame(cut, index, handle), etree.XMLParser(**pieces.PARSE_OPTIONS))
+            assert done.root is not None
+            assert etree.tostring(done.root) == etree.tostring(expected)
+            assert [e.sourceline for e in done.root.iter()] == [e.sourceline for e in expected.iter()]
+            assert done.schema_errors == schema.place_errors(schema.load_schema("iati-activities", version),
+                                                             expected, "iati-activity")
+            placed += len(done.schema_errors or [])
+    assert placed > 0
+
+
+def test_a_piece_that_does_not_parse_comes_without_a_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capfd: pytest.CaptureFixture[str]) -> None:
+    header, bodies = _activities()
+    bodies[4] = bodies[4].replace(b"</title>", b"</titel>", 1)
+    cut = _cut(_write(tmp_path, header, bodies), 2, monkeypatch)
+    checked: list[etree._Element] = []
+    parsed = list(pieces.read(cut, lambda root: checked.append(root) or []))
+    assert [done.root is None for done in parsed] == [index == 2 for index in range(len(cut.pieces))]
+    assert parsed[2].schema_errors is None and len(checked) == len(cut.pieces) - 1
     assert capfd.readouterr().err == ""  # libxml2's messages are not printed
 
 
-def test_a_checked_piece_is_taken_from_lxml_only_when_no_other_element_holds_it() -> None:
-    native = pieces.native_module()
-    parse = native.PieceParse((REAL_IATI / "beis-activity.xml").read_bytes())
-    parse.run_here()
-    tree = parse.tree()
-    root = tree.getroot()
-    record = root[0]
-    identifier = record.findtext("iati-identifier")
-    assert identifier
-    assert native.detach(root) is None  # an element of the piece is alive: lxml keeps the piece
-    assert record.findtext("iati-identifier") == identifier and len(root) == 9
-    del record
-    taken = native.detach(root)
-    assert taken is not None
-    # the root element and its tree now stand for an empty document of lxml's own
-    assert root.tag == "iati-activities" and len(root) == 0 and tree.getroot() is root
-    assert etree.tostring(tree) == b"<iati-activities/>"
-    helper.start([taken]).join()  # freed in the helper thread
-    del root, tree
-    again = native.PieceParse((REAL_IATI / "beis-activity.xml").read_bytes())
-    again.run_here()
-    kept = again.tree().getroot()
-    assert kept[0].findtext("iati-identifier") == identifier
-    unrun = native.detach(kept)
-    assert unrun is not None
-    del kept, unrun  # never run by a job: freed when released
-
-
-@pytest.mark.parametrize("data", [b"", b"\n", b"abc", b"\n\n\r\n", b"a\nb" * 1000, bytes(range(256)) * 300])
-def test_the_compiled_newline_count_is_bytes_count(data: bytes) -> None:
-    count = pieces.native_module().count_newlines
-    for start, end in [(0, len(data)), (1, len(data) - 1), (5, 3), (-4, 10**9), (len(data) // 2, len(data))]:
-        assert count(data, start, end) == data.count(b"\n", max(0, start), end), (start, end)
+def test_a_walk_that_stops_early_stops_the_helper_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    cut = _cut(REAL_IATI / "beis-activity.xml", 1, monkeypatch)
+    assert len(cut.pieces) > pieces.AHEAD + 2
+    checked: list[int] = []
+    reader = pieces.read(cut, lambda root: checked.append(1) or [])
+    next(reader)
+    reader.close()
+    assert len(checked) <= pieces.AHEAD + 2  # taken, waiting, being parsed: nothing after the close
+    assert not [thread for thread in threading.enumerate() if thread.name.startswith("iaticonv-pieces")]
 
 
 # --- odd files --------------------------------------------------------------------------------------

@@ -12,9 +12,6 @@ NATIVE_PARTS: dict[str, str] = {
     "validate.layers._rule_native": "ruleset prefilters",
     "validate.layers._codelists_native": "codelist walk",
     "validate._locate_native": "finding locations",
-    "validate._helper_native": "validator helper thread",
-    "validate._parse_native": "big-file pieces parsed in the helper thread",
-    "validate.layers._xsd_native": "XSD check of a chunk in the helper thread",
 }
 
 # The file written beside each built module: the lxml and libxml2 it was compiled against, read by

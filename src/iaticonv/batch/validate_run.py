@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._cuts import range_bytes
-from ..validate import Report, ValidateOptions, pieces, validate_paths
+from ..validate import Report, ValidateOptions, validate_paths
 from ..validate.catalogue import load_catalogue
 from ..validate.findings import Finding
 from ..validate.layers import advisory
@@ -36,6 +36,7 @@ __all__ = ["PART_BYTES", "ValidateRun", "validate_batch"]
 
 PART_BYTES = 32 * 1024 * 1024  # the most of one file a worker takes at once (it holds that range's findings)
 ALONE_MIN_BYTES = 16 * 1024 * 1024  # a file alone is cut from this size (about 3 CPU s; a worker starts in 1–2)
+WALK_CORES = 2  # a big file's walk by pieces keeps two busy: its own and its helper thread's (``validate.pieces``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,11 +113,10 @@ def _units(items: list[WorkItem], options: ValidateOptions, workers: int, part_b
     of sending their findings back, and the parent's peak went over 150 MB). A whole file longer than
     libxml2 numbers exactly is walked by pieces, or else by ranges, in its unit (``walk_exact``)."""
     units: list[Unit] = []
-    walk_cores = 2 if pieces.native_module() is not None else 1
     for item in items:
         chunks = None
         if len(items) == 1:
-            cut = workers > walk_cores and item.size >= min(ALONE_MIN_BYTES, 2 * part_bytes)
+            cut = workers > WALK_CORES and item.size >= min(ALONE_MIN_BYTES, 2 * part_bytes)
         else:
             cut = workers > 1 and item.size >= 2 * part_bytes
         if cut:

@@ -1,45 +1,17 @@
 # cython: language_level=3
-"""What the validator's compiled modules share about libxml2's nodes and the helper thread's steps.
+"""What the validator's compiled modules share about libxml2's nodes, which they only read.
 
 ``same_name`` compares a node's name with a wanted one (the compiled walks compare millions);
 ``position`` counts an element's step in a positional XPath exactly as ``locate`` does in Python
 (``_locate_native`` builds findings' paths with it, ``_codelists_native`` the paths of the spots it
-places); ``Step`` is what a compiled check hands the helper thread (``_helper_native`` runs it,
-``_xsd_native`` and ``_parse_native`` make it, ``step_capsule`` wraps it): a function that needs no
-GIL and its argument; ``loaded_library`` finds lxml's own libxml2 for ``_xsd_native`` and
-``_parse_native``.
+places). The nodes come from lxml's public C API (an ``_Element``'s ``_c_node``), read in the main
+thread while it holds the GIL, never written.
 """
 
-from cpython.pycapsule cimport PyCapsule_New
 from libc.string cimport strcmp
 
 from lxml.includes cimport tree
 from lxml.includes.tree cimport xmlNode
-
-
-cdef extern from "<dlfcn.h>" nogil:
-    void* dlopen(const char* filename, int flags)
-    void* dlsym(void* handle, const char* symbol)
-    int RTLD_NOW
-    int RTLD_NOLOAD
-
-
-cdef inline void* loaded_library(bytes path):
-    """The handle of a library the process has loaded already (lxml.etree, whose libxml2 functions
-    the compiled checks look up), or NULL: never a second copy of it."""
-    return dlopen(path, RTLD_NOW | RTLD_NOLOAD)
-
-
-ctypedef void (*StepFunction)(void* arg) noexcept nogil
-
-cdef struct Step:
-    StepFunction function
-    void* arg
-
-
-cdef inline object step_capsule(Step* step):
-    """A step handed to the helper thread's job (``_helper_native.Job``), in its named capsule."""
-    return PyCapsule_New(step, b"iaticonv.validate.step", NULL)
 
 
 cdef inline bint same_name(const unsigned char* a, const char* b) noexcept nogil:

@@ -1,13 +1,19 @@
-"""A big file's records cut into pieces that the helper thread parses while the walker checks the
-piece before.
+"""A big file's records cut into pieces that a helper thread parses and checks against the XSD
+while the walker checks the pieces before.
 
 ``lxml.etree.iterparse`` holds the GIL while it parses (it hands out events), so under it the parse
 and the checks took turns on one core: a quarter of a big file's validation time was the parse. So
-the walker cuts a plain file at its record start tags into pieces of ``per_piece`` records, and the
-helper thread parses each piece (``_parse_native``: libxml2 without the GIL) framed as a document of
-its own, while the main thread checks the piece before it:
+the walker cuts a plain file at its record start tags into pieces of ``per_piece`` records, each
+framed as a document of its own:
 
     file header (prologue and root start tag, byte for byte) + the piece's bytes + root end tag
+
+and a helper thread (``read``) parses each piece with lxml's own ``etree.fromstring`` and a parser of
+its own, then validates it with lxml's ``XMLSchema`` (``layers.schema.piece_check``): lxml releases
+the GIL during both, so they run on the second core while the main thread runs the other layers on
+the pieces before. A piece is handed to the main thread only when the helper is done with it, and
+the helper never sees it again: no tree is ever touched by two threads at once, no compiled code
+runs on it, and lxml frees each document as usual when the walker lets go of it.
 
 The first piece starts right after the root start tag, the last one runs to the end of the file (its
 own root end tag and whatever follows it). A piece's lines start again after the header; each piece
@@ -28,17 +34,20 @@ breaks the pieces on both sides of it, so it is always caught.
 from __future__ import annotations
 
 import re
+from collections import deque
+from collections.abc import Callable, Generator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
+
+from lxml import etree
 
 from .._cuts import start_tag_end
-from .._speedups import compiled
 from .._xml import SAFE_PARSER_OPTIONS
-from . import helper
+from .layers.schema import Placed
 
-__all__ = ["MIN_BYTES", "PARSE_OPTIONS", "Piece", "Plan", "frame", "native_module", "plan"]
+__all__ = ["AHEAD", "MIN_BYTES", "PARSE_OPTIONS", "Parsed", "Piece", "Plan", "frame", "plan", "read"]
 
 # Below this size a file is walked with iterparse: a thread's set-up costs more than it saves.
 MIN_BYTES = 256 * 1024
@@ -52,6 +61,9 @@ PIECE_LIMIT = 64 * 1024 * 1024
 # the options ``_xml.iterparse`` parses with, so a piece's tree is the one iterparse would build
 PARSE_OPTIONS = {key: SAFE_PARSER_OPTIONS[key] for key in ("resolve_entities", "no_network", "load_dtd",
                                                             "dtd_validation", "huge_tree")}
+# Pieces the helper thread may have parsed before the walker takes them: it keeps working while it
+# waits for the GIL, and the main thread rarely waits for it; each piece held costs a few MB.
+AHEAD = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +134,6 @@ def _pieces(path: Path, begin: int, record_tag: str, per_piece: int, header_newl
     lines = 0  # newlines in [begin, counted)
     counted = base = begin
     carry = b""
-    native = native_module()
-    count = native.count_newlines if native is not None else _count_newlines
     with path.open("rb") as handle:
         handle.seek(begin)
         while True:
@@ -136,13 +146,13 @@ def _pieces(path: Path, begin: int, record_tag: str, per_piece: int, header_newl
                 if at >= limit:
                     break
                 if records[-1] == per_piece:
-                    lines += count(text, counted - base, at)
+                    lines += text.count(b"\n", counted - base, at)
                     counted = base + at
                     starts.append(counted)
                     newlines.append(lines)
                     records.append(0)
                 records[-1] += 1
-            lines += count(text, counted - base, limit)
+            lines += text.count(b"\n", counted - base, limit)
             counted = base + limit
             if last:
                 break
@@ -160,10 +170,6 @@ def _pieces(path: Path, begin: int, record_tag: str, per_piece: int, header_newl
             for start, end, before, count in zip(starts, ends, newlines, records, strict=True)]
 
 
-def _count_newlines(data: bytes, start: int, end: int) -> int:
-    return data.count(b"\n", start, end)
-
-
 def frame(cut: Plan, index: int, handle: BinaryIO) -> bytes:
     """Piece ``index`` framed as a document of its own, read from ``handle`` (the file, open)."""
     piece = cut.pieces[index]
@@ -173,13 +179,39 @@ def frame(cut: Plan, index: int, handle: BinaryIO) -> bytes:
     return b"".join((cut.header, body, footer))
 
 
-@cache
-def native_module() -> Any:
-    """The compiled piece parser when it is built for this lxml and finds libxml2's functions in it,
-    and the helper thread that runs it is built too; else None (the walker then uses iterparse)."""
-    if helper.native() is None:
-        return None
-    from lxml import etree
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A piece as the helper thread leaves it: its root (None when it did not parse) and its XSD
+    errors placed in its records (None when they could not be: the walker validates it then)."""
 
-    module = compiled("validate._parse_native")
-    return module if module is not None and module.bind(etree.__file__) else None
+    root: etree._Element | None
+    schema_errors: Placed | None
+
+
+def read(cut: Plan, check: Callable[[etree._Element], Placed | None]) -> Generator[Parsed, None, None]:
+    """Every piece of ``cut`` in order, read here, then parsed and checked (``check``) in a helper
+    thread up to ``AHEAD`` pieces before the caller takes it. The helper only calls lxml; a piece is
+    the caller's alone once yielded. Closing the iterator early stops the helper."""
+    with cut.path.open("rb") as handle, ThreadPoolExecutor(1, thread_name_prefix="iaticonv-pieces") as helper:
+        pending: deque[Future[Parsed]] = deque()
+        try:
+            for index in range(len(cut.pieces)):
+                pending.append(helper.submit(_parse, frame(cut, index, handle), check))
+                if len(pending) > AHEAD:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _parse(data: bytes, check: Callable[[etree._Element], Placed | None]) -> Parsed:
+    """The helper thread's work on one piece: parse it with a parser of its own (a parser serves one
+    thread), and check it against the XSD, both before any other thread can see it. (The caller
+    reads the piece: each wait of the helper for the GIL, as after a read, slows it down.)"""
+    try:
+        root = etree.fromstring(data, etree.XMLParser(**PARSE_OPTIONS))
+    except etree.XMLSyntaxError:
+        return Parsed(None, None)
+    return Parsed(root, check(root))

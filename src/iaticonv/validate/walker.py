@@ -1,20 +1,21 @@
 """The activity walker: one streaming pass over a file, record by record, through every layer.
 
-A big plain file is read in pieces of ``CHUNK_SIZE`` records that the helper thread parses while the
-main thread checks the piece before (``pieces``); each piece is a chunk. Any other file is read with
-``lxml.etree.iterparse``, which yields each ``iati-activity`` (or ``iati-organisation``) when its end
-tag is read; the walker moves it out of the parse tree into a small container (a chunk). A chunk is
-checked against the XSD (in the helper thread) while the other layers run over the whole chunk, and
-then let go. Only whole records are ever checked (the parser may already be building the next one
-under the root), and memory stays flat whatever the file size. The root's own XSD check runs at
-the end on what is left of the root, with one stand-in record. Findings for problems of the file
-(not of one record) carry the identifier ``"file"``, as in the official report.
+A big plain file is read in pieces of ``CHUNK_SIZE`` records that a helper thread parses and checks
+against the XSD while the main thread checks the pieces before (``pieces``); each piece is a chunk.
+Any other file is read with ``lxml.etree.iterparse``, which yields each ``iati-activity`` (or
+``iati-organisation``) when its end tag is read; the walker moves it out of the parse tree into a
+small container (a chunk), checked against the XSD record by record. The other layers run over the
+whole chunk, which is then let go. Only whole records are ever checked (the parser may already be
+building the next one under the root), and memory stays flat whatever the file size. The root's
+own XSD check runs at the end on what is left of the root, with one stand-in record. Findings for
+problems of the file (not of one record) carry the identifier ``"file"``, as in the official report.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -22,7 +23,7 @@ from typing import Any, Literal
 from lxml import etree
 
 from .._xml import iterparse, parse_file, root_start
-from . import helper, pieces
+from . import pieces
 from .catalogue import Catalogue, load_catalogue
 from .context import Chunk, Hit, Placement, RecordContext, RecordKind, ValidateOptions
 from .findings import FILE_IDENTIFIER, Finding, truncate
@@ -44,7 +45,7 @@ UPGRADE_HINT = "Convert it with: iaticonv upgrade FILE (2.03)."
 FALLBACK_VERSION = VERSIONS[-1]
 # Records checked together: big enough that per-call XPath costs vanish, small enough for flat memory.
 CHUNK_SIZE = 32
-# Big files are parsed piece by piece in the helper thread (``pieces``); tests turn it off to compare.
+# Big files are parsed piece by piece in a helper thread (``pieces``); tests turn it off to compare.
 USE_PIECES = True
 XML_SPACE = " \t\r\n"
 
@@ -207,28 +208,22 @@ def _identifier(element: etree._Element, child: str) -> str:
 
 
 def _check_chunk(chunk: Chunk, catalogue: Catalogue, result: WalkResult,
-                 first_seen: dict[str, tuple[int, int]], *, beside: Sequence[Any] = ()) -> None:
-    """Every layer on one chunk: the XSD check in the helper thread (or record by record), the others
-    here, once for the whole chunk, meanwhile, and the duplicate identifiers and the links too (the
-    helper thread's job is as long as the chunk's parse, not as its findings). ``beside``: more work
-    for that job (the next piece's parse, the last piece's document to free: ``pieces``)."""
+                 first_seen: dict[str, tuple[int, int]], *, schema_errors: schema.Placed | None = None) -> None:
+    """Every layer on one chunk, once for the whole chunk, and the duplicate identifiers and the
+    links. ``schema_errors``: the chunk's XSD errors, placed in its records by the helper thread that
+    parsed it (``pieces``); without them its records are validated here, one by one."""
     out = result.report.findings
-    xsd_walk, schema_hits = schema.prepare_chunk(chunk)
-    job = helper.start([*([xsd_walk] if xsd_walk is not None else []), *beside])  # while the layers run here
     others: list[Finding] = []
-    try:
-        for layer, check in CHUNK_LAYERS:
-            if layer == "extra" and not chunk.options.extra:
-                continue
-            locate_all(check(chunk), catalogue, others)
-        for ctx in chunk.records:
-            _duplicates(ctx, first_seen, catalogue, others)
-        result.links.extend(advisory.collect_chunk(chunk))
-    finally:
-        job.join()  # even on an error: the helper thread reads the chunk
+    for layer, check in CHUNK_LAYERS:
+        if layer == "extra" and not chunk.options.extra:
+            continue
+        locate_all(check(chunk), catalogue, others)
+    for ctx in chunk.records:
+        _duplicates(ctx, first_seen, catalogue, others)
+    result.links.extend(advisory.collect_chunk(chunk))
     # the XSD's findings go first, as they always have: a file's findings are sorted once, and that
     # sort keeps the order of findings with equal keys
-    locate_all(schema_hits(), catalogue, out)
+    locate_all(schema.chunk_hits(chunk, schema_errors), catalogue, out)
     out += others
 
 
@@ -244,7 +239,7 @@ class _Stream:
 def _stream(path: Path, root_tag: str, version: str, options: ValidateOptions, catalogue: Catalogue,
             result: WalkResult, placement: Placement | None, by_pieces: ByPieces = "try") -> None:
     record_tag, kind, id_tag = RECORDS[root_tag]
-    use_pieces = by_pieces != "no" and USE_PIECES and pieces.native_module() is not None
+    use_pieces = by_pieces != "no" and USE_PIECES
     cut = pieces.plan(path, root_tag, record_tag, CHUNK_SIZE) if use_pieces else None
     if cut is not None and _stream_pieces(cut, root_tag, version, options, catalogue, result, placement):
         return
@@ -289,35 +284,24 @@ class _NotPlain(Exception):
 
 def _stream_pieces(cut: pieces.Plan, root_tag: str, version: str, options: ValidateOptions, catalogue: Catalogue,
                    result: WalkResult, placement: Placement | None) -> bool:
-    """``_stream``'s walk over pieces that the helper thread parses, each while the main thread checks
-    the piece before it (``pieces``): the same chunks, findings and order. False, with nothing added to
-    ``result``, when a piece does not parse or holds anything but its records: then only iterparse can
-    tell what is wrong, and where."""
-    native = pieces.native_module()
+    """``_stream``'s walk over pieces that a helper thread parses and checks against the XSD, ahead of
+    the main thread's checks (``pieces``): the same chunks, findings and order. False, with nothing
+    added to ``result``, when a piece does not parse or holds anything but its records: then only
+    iterparse can tell what is wrong, and where."""
     record_tag, kind, id_tag = RECORDS[root_tag]
     report, state = result.report, _Stream()
     whole = placement or Placement(file=str(cut.path), header_line=cut.header_line, lines=0, positions=0)
     kept_findings, kept_links = len(report.findings), len(result.links)
+    check = schema.piece_check(root_tag, version, record_tag)
     try:
         root = etree.fromstring(cut.header + cut.footer, etree.XMLParser(**pieces.PARSE_OPTIONS))
-        with cut.path.open("rb") as handle:
-            upcoming = native.PieceParse(pieces.frame(cut, 0, handle))
-            upcoming.run_here()
-            frees: list[Any] = []  # the pieces checked last, freed by the next helper job
-            for index, piece in enumerate(cut.pieces):
-                tree = upcoming.tree()
-                if tree is None or not _plain(piece_root := tree.getroot(), record_tag, piece.records):
+        with contextlib.closing(pieces.read(cut, check)) as parsed:
+            for piece, done in zip(cut.pieces, parsed, strict=True):
+                if done.root is None or not _plain(done.root, record_tag, piece.records):
                     raise _NotPlain
-                del tree  # the root element alone holds the piece's document now
-                chunk = _piece_chunk(piece_root, piece, whole, state, kind, version, options, id_tag, record_tag)
-                following = index + 1 < len(cut.pieces)
-                upcoming = native.PieceParse(pieces.frame(cut, index + 1, handle)) if following else None
-                _check_chunk(chunk, catalogue, result, state.first_seen,
-                             beside=[*([upcoming] if following else []), *frees])
-                del chunk  # its records, their elements
-                taken = native.detach(piece_root)  # None if some lxml object still holds the piece
-                del piece_root  # before the next job frees its document
-                frees = [taken] if taken is not None else []
+                chunk = _piece_chunk(done.root, piece, whole, state, kind, version, options, id_tag, record_tag)
+                _check_chunk(chunk, catalogue, result, state.first_seen, schema_errors=done.schema_errors)
+                del chunk, done  # lxml frees the piece now, not after the next one has come
     except (etree.XMLSyntaxError, OSError, _NotPlain):
         del report.findings[kept_findings:]
         del result.links[kept_links:]

@@ -11,8 +11,8 @@ from . import advisory, codelists, extra, rules, schema
 
 __all__ = ["CHUNK_LAYERS", "advisory", "codelists", "extra", "rules", "schema"]
 
-# Layers that run on a chunk of records in the main thread (the walker first starts the chunk's XSD
-# check in the helper thread: ``schema.prepare_chunk``).
+# Layers that run on a chunk of records in the main thread (the XSD check, ``schema``, comes placed
+# from the helper thread that parsed a piece, or runs record by record: ``schema.chunk_hits``).
 CHUNK_LAYERS: tuple[tuple[str, ChunkCheck], ...] = (
     ("codelists", codelists.check_chunk),
     ("rules", rules.check_chunk),

@@ -6,27 +6,27 @@ That ties each error to its record, line and path without ever building the whol
 official validator validates the whole file, then re-validates each activity to attribute errors).
 The root element's own attributes and non-IATI children are checked once at the end of the file.
 
-Where the compiled module is built (``_xsd_native``), a chunk's records are validated together, by
-the same libxml2 with the GIL released, in the helper thread (``helper``), while the main thread runs
-the other layers on the chunk (``prepare_chunk``); each error is placed in its record as lxml places
-it when the record is validated alone, so the findings are the same either way.
+A big file's pieces (``validate.pieces``) are checked whole instead, in the helper thread that
+parsed them and before the walker can see them (``piece_check``): lxml's ``XMLSchema`` releases the
+GIL while libxml2 validates, and the tree is touched by one thread at a time. Each error is placed in
+its record from libxml2's path of the node, as lxml reports it when the record is validated alone
+(tests compare both on every schema test and real file), so the findings are the same either way.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from functools import cache
-from typing import Any
 
 from lxml import etree
 
-from ..._speedups import compiled
 from ..._xml import parse_file
 from ...standard.store import store_dir
 from ..context import Chunk, Hit, RecordContext
 
-__all__ = ["check_record", "check_root", "check_whole", "load_schema", "prepare_chunk"]
+__all__ = ["Placed", "check_record", "check_root", "check_whole", "chunk_hits", "load_schema", "piece_check"]
 
 SCHEMA_FILES = {
     "iati-activities": "iati-activities-schema.xsd",
@@ -35,11 +35,15 @@ SCHEMA_FILES = {
 }
 
 
+def _new_schema(root_tag: str, version: str) -> etree.XMLSchema:
+    folder = store_dir() / "schemas" / (version if root_tag != "registry-record" else "2.03")
+    return etree.XMLSchema(parse_file(folder / SCHEMA_FILES[root_tag]))
+
+
 @cache
 def _compile(home: str | None, root_tag: str, version: str) -> etree.XMLSchema:
     """``home`` only keys the cache (a process that switches IATICONV_HOME gets the other store)."""
-    folder = store_dir() / "schemas" / (version if root_tag != "registry-record" else "2.03")
-    return etree.XMLSchema(parse_file(folder / SCHEMA_FILES[root_tag]))
+    return _new_schema(root_tag, version)
 
 
 def load_schema(root_tag: str, version: str) -> etree.XMLSchema:
@@ -72,51 +76,55 @@ def check_record(ctx: RecordContext) -> Iterator[Hit]:
     yield from _hits(schema)
 
 
-ChunkHits = Callable[[], list[tuple[RecordContext, Hit]]]
+# (record index in its piece, line, column, libxml2's path below the record, message) of each error
+Placed = list[tuple[int, int, int, str, str]]
+_STEP_INDEX = re.compile(r"\[([0-9]+)\]")
 
 
-@cache
-def native_module() -> Any:
-    """The compiled chunk validator when it is built for this lxml, finds libxml2's functions in it,
-    and is not turned off (``IATICONV_PURE_PYTHON``); else None."""
-    module = compiled("validate.layers._xsd_native")
-    return module if module is not None and module.bind(etree.__file__) else None
+def piece_check(root_tag: str, version: str, record_step: str) -> Callable[[etree._Element], Placed | None]:
+    """The XSD check of a whole piece, for the helper thread (``pieces``): a schema of its own, since an
+    ``XMLSchema`` keeps the errors of its last call, and the main thread validates with ``load_schema``."""
+    schema = _new_schema(root_tag, version)
+    return lambda root: place_errors(schema, root, record_step)
 
 
-@cache
-def _chunk_schema(home: str | None, root_tag: str, version: str) -> Any:
-    """The compiled chunk validator's schema (None without the module); ``home`` keys the cache only."""
-    native = native_module()
-    if native is None:
-        return None
-    folder = store_dir() / "schemas" / version
-    return native.ChunkSchema(parse_file(folder / SCHEMA_FILES[root_tag]).getroot())
+def place_errors(schema: etree.XMLSchema, root: etree._Element, record_step: str) -> Placed | None:
+    """Validate the document under ``root`` (a container of records), each error placed in its record:
+    which record holds the node, and libxml2's path of the node below it, exactly what lxml reports
+    when the record is validated alone. Errors on the container itself are left out (a piece's root
+    is no real root: the file's root is checked on its own). None when an error cannot be placed in a
+    record: the caller then validates record by record."""
+    if schema.validate(root):
+        return []
+    top = f"/{root.tag}"
+    prefix = f"{top}/{record_step}"
+    placed: Placed = []
+    for error in iter(schema.error_log):  # type: ignore[call-overload]
+        path = error.path or ""
+        if path == top:
+            continue
+        if not path.startswith(prefix):
+            return None
+        tail, index = path[len(prefix):], 0
+        numbered = _STEP_INDEX.match(tail)  # libxml2 numbers a step only when its name repeats
+        if numbered is not None:
+            index, tail = int(numbered.group(1)) - 1, tail[numbered.end():]
+        if tail and not tail.startswith("/"):
+            return None
+        placed.append((index, error.line, error.column, tail, error.message))
+    return placed
 
 
-def prepare_chunk(chunk: Chunk) -> tuple[Any, ChunkHits]:
-    """The XSD check of every record of ``chunk``: (the compiled check to run in the helper thread's
-    job, or None; the function giving the hits, record by record, as ``check_record`` gives them,
-    once that job is joined). Without the compiled check, lxml validates the records one by one."""
-    root_tag = "iati-activities" if chunk.kind == "activity" else "iati-organisations"
-    compiled = _chunk_schema(os.environ.get("IATICONV_HOME"), root_tag, chunk.version)
-    if compiled is None:
-        return None, lambda: _record_by_record(chunk)
-    run = compiled.run(chunk.root)
-
-    def hits() -> list[tuple[RecordContext, Hit]]:
-        placed = run.placed()
-        if placed is None:
-            return _record_by_record(chunk)
-        step = "/" + chunk.record_step
-        return [(chunk.records[index], Hit(rule_id="0.3.1", line=line or None, column=column or None,
-                                           relpath=step + tail, params={"detail": message.strip()}))
-                for index, line, column, tail, message in placed]
-
-    return run, hits
-
-
-def _record_by_record(chunk: Chunk) -> list[tuple[RecordContext, Hit]]:
-    return [(ctx, hit) for ctx in chunk.records for hit in check_record(ctx)]
+def chunk_hits(chunk: Chunk, placed: Placed | None) -> list[tuple[RecordContext, Hit]]:
+    """The XSD hits of every record of ``chunk``, record by record, as ``check_record`` gives them:
+    from the errors the helper thread placed (``place_errors``), or, when there are none to go by,
+    validated here one record at a time."""
+    if placed is None:
+        return [(ctx, hit) for ctx in chunk.records for hit in check_record(ctx)]
+    step = "/" + chunk.record_step
+    return [(chunk.records[index], Hit(rule_id="0.3.1", line=line or None, column=column or None,
+                                       relpath=step + tail, params={"detail": message.strip()}))
+            for index, line, column, tail, message in placed]
 
 
 def check_root(skeleton: etree._Element, version: str, record_tag: str) -> Iterator[Hit]:

@@ -7,14 +7,12 @@ each a handful of Python operations. Here the same steps run in C, escape each v
 it, and append UTF-8 straight into one buffer, so an activity becomes one ``bytes``.
 
 It holds no mapping of its own. Its plans (:mod:`.record_xml_native`) are built from the model's
-metadata plans — record keys, XML names, the children in XSD order, field kinds (the model's ``Kind``,
-read here) — and each carries the typed writer of its element as fallback: an element this walk does
-not handle (an ``order`` hint, a typed attribute in another namespace) is written by that writer,
-whose text stands in its place. Any value it would have to judge (a non-string scalar, a verbatim
-extra, an attribute name in a namespace) goes to the typed rule in Python. Anything wrong in the record,
-or a character XML 1.0 cannot carry, raises ``Decline``: the caller then takes the typed path for the
-whole record, whose output or error is the answer. Tests compare both on every real file and on
-generated and broken records.
+metadata plans (record keys, XML names, children in XSD order, the model's ``Kind`` read here), each
+with the typed writer of its element as fallback: an element with an ``order`` hint or a typed
+attribute in another namespace is written by it. Values it would have to judge (non-string scalars,
+verbatim extras, namespaced attribute names) go to the typed rules in Python. Anything wrong, or a
+character XML 1.0 cannot carry, raises ``Decline``: the caller takes the typed path for the whole
+record, whose output or error is the answer. Tests compare both on real, generated and broken records.
 """
 
 from cpython.ref cimport PyObject
@@ -95,9 +93,7 @@ cdef class WriterPlan:
     cdef list keep
 
     def __cinit__(self):
-        self.attrs = NULL
-        self.children = NULL
-        self.keep = []
+        self.keep = []  # owns every object the C arrays point to (the arrays start NULL: zeroed memory)
 
     def __dealloc__(self):
         free(self.attrs)
@@ -147,12 +143,9 @@ cdef class WriterPlan:
 
 cdef int _shape(object kind, bint many) except -1:
     """The walk's case for a child field of the model's ``kind``."""
-    if kind is Kind.CHILD:
-        return CHILD_MANY if many else CHILD_ONE
-    if kind is Kind.NARRATIVES:
-        return CHILD_NARR
-    if kind is Kind.TEXT_CHILD:
-        return CHILD_TEXT_MANY if many else CHILD_TEXT_ONE
+    if kind is Kind.CHILD: return CHILD_MANY if many else CHILD_ONE
+    if kind is Kind.NARRATIVES: return CHILD_NARR
+    if kind is Kind.TEXT_CHILD: return CHILD_TEXT_MANY if many else CHILD_TEXT_ONE
     raise ValueError(f"not a child field: {kind!r}")
 
 
@@ -172,21 +165,14 @@ cdef int _pad(Buf* b, Py_ssize_t depth) except -1:
 
 cdef inline const char* _entity(unsigned char ch, int how) noexcept:
     """The entity the typed writer puts for ``ch`` (escape_attr / escape_text), or NULL."""
-    if ch == 38:
-        return b"&amp;"
-    if ch == 60:
-        return b"&lt;"
-    if ch == 62:
-        return b"&gt;"
-    if ch == 13:
-        return b"&#13;"
+    if ch == 38: return b"&amp;"
+    if ch == 60: return b"&lt;"
+    if ch == 62: return b"&gt;"
+    if ch == 13: return b"&#13;"
     if how == AS_ATTR:
-        if ch == 34:
-            return b"&quot;"
-        if ch == 10:
-            return b"&#10;"
-        if ch == 9:
-            return b"&#9;"
+        if ch == 34: return b"&quot;"
+        if ch == 10: return b"&#10;"
+        if ch == 9: return b"&#9;"
     return NULL
 
 
@@ -296,15 +282,11 @@ cdef object _base_keys(WriterPlan p, object d, Buf* b, object ns, Py_ssize_t n):
     """The keys beyond the typed fields: ``extra_attrs`` written into the start tag (then the
     namespace declarations they need), ``extras`` checked and returned; an ``order`` hint sends the
     element to its typed writer, any other key declines the record."""
-    cdef PyObject* found
-    cdef Py_ssize_t position = 0
-    cdef PyObject* key
-    cdef PyObject* value
-    cdef Py_ssize_t size
+    cdef PyObject *found, *key, *value
+    cdef Py_ssize_t position = 0, size
     cdef const char* name
     extras = None
-    if PyDict_GetItem(d, "order") is not NULL:
-        raise Delegate()
+    if PyDict_GetItem(d, "order") is not NULL: raise Delegate()  # the input's child order: typed writer
     found = PyDict_GetItem(d, "extra_attrs")
     if found is not NULL:
         n -= 1
@@ -346,8 +328,7 @@ cdef object _base_keys(WriterPlan p, object d, Buf* b, object ns, Py_ssize_t n):
 cdef bint _children(WriterPlan p, PyObject** values, Buf* b, object ns, Py_ssize_t depth) except -1:
     """The child fields in XSD order; returns whether any element was written."""
     cdef ChildSpec* cs
-    cdef PyObject* lang
-    cdef PyObject* item
+    cdef PyObject *lang, *item
     cdef Py_ssize_t i, j, position
     cdef bint wrote = False
     cdef bint padded = not p.has_text

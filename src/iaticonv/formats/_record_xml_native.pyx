@@ -7,12 +7,13 @@ each a handful of Python operations. Here the same steps run in C, escape each v
 it, and append UTF-8 straight into one buffer, so an activity becomes one ``bytes``.
 
 It holds no mapping of its own. Its plans (:mod:`.record_xml_native`) are built from the model's
-metadata plans (record keys, XML names, children in XSD order, the model's ``Kind`` read here), each
-with the typed writer of its element as fallback: an element with an ``order`` hint or a typed
-attribute in another namespace is written by it. Values it would have to judge (non-string scalars,
-verbatim extras, namespaced attribute names) go to the typed rules in Python. Anything wrong, or a
-character XML 1.0 cannot carry, raises ``Decline``: the caller takes the typed path for the whole
-record, whose output or error is the answer. Tests compare both on real, generated and broken records.
+metadata plans (record keys, XML names, children in XSD order, the model's ``Kind`` read by
+``_native_fields.child_shape``), each with the typed writer of its element as fallback: an element
+with an ``order`` hint or a typed attribute in another namespace is written by it. Values it would
+have to judge (non-string scalars, verbatim extras, namespaced attribute names) go to the typed rules
+in Python. Anything wrong, or a character XML 1.0 cannot carry, raises ``Decline``: the caller takes
+the typed path for the whole record, whose output or error is the answer. Tests compare both on
+real, generated and broken records.
 """
 
 from cpython.ref cimport PyObject
@@ -23,8 +24,7 @@ from libc.stdlib cimport free, malloc
 from libc.string cimport memset
 
 from iaticonv.formats._native_buffer cimport Buf, Spare, buf_begin, buf_end, buf_put, buf_putc
-
-from iaticonv.model import Kind
+from iaticonv.formats._native_fields cimport CHILD_MANY, CHILD_NARR, CHILD_ONE, CHILD_TEXT_ONE, child_shape
 
 cdef Spare _spare  # a C static: starts zeroed (no buffer yet, not busy)
 
@@ -38,12 +38,6 @@ cdef extern from "lxml-version.h":
 BUILT_WITH_LXML = LXML_VERSION_STRING.decode("ascii")
 
 cdef enum:
-    # How a child field is spelled: decided here from the model's Kind (see _shape).
-    CHILD_ONE = 0
-    CHILD_MANY = 1
-    CHILD_NARR = 2
-    CHILD_TEXT_ONE = 3
-    CHILD_TEXT_MANY = 4
     MAX_CHILDREN = 64
     # How a string is copied into the XML.
     AS_ATTR = 0   # escaped as escape_attr does
@@ -133,20 +127,12 @@ cdef class WriterPlan:
             open_b, close_b = f"<{tag}>".encode("utf-8"), f"</{tag}>".encode("utf-8")
             self.keep.extend((key, target, open_b, close_b))
             self.children[i].key = <PyObject*> key
-            self.children[i].code = _shape(kind, many)
+            self.children[i].code = child_shape(kind, many)
             self.children[i].target = <PyObject*> target
             self.children[i].open = <const char*> open_b
             self.children[i].open_len = len(open_b)
             self.children[i].close = <const char*> close_b
             self.children[i].close_len = len(close_b)
-
-
-cdef int _shape(object kind, bint many) except -1:
-    """The walk's case for a child field of the model's ``kind``."""
-    if kind is Kind.CHILD: return CHILD_MANY if many else CHILD_ONE
-    if kind is Kind.NARRATIVES: return CHILD_NARR
-    if kind is Kind.TEXT_CHILD: return CHILD_TEXT_MANY if many else CHILD_TEXT_ONE
-    raise ValueError(f"not a child field: {kind!r}")
 
 
 cdef char _SPACES[256]

@@ -8,12 +8,12 @@ Here the walk runs in C over the libxml2 tree under the lxml element (reached th
 C API) and writes the JSON bytes straight away.
 
 It holds no mapping of its own. Its plans (:mod:`.xml_record_native`) are built from the model's
-metadata plans — attribute names, child tags in XSD order, field kinds (the model's ``Kind``, read
-here) — and each carries the typed mapper of its class as fallback: any element outside the common
-shapes handled here (text where none belongs, children out of XSD order, a second copy of a 0..1
-child, a known child after an unknown one, attribute values made of several nodes, XInclude nodes,
-anything unexpected) is handed to it, and its record is encoded in its place. So this module can
-only be as right as the typed path, and tests compare both on every real file.
+metadata plans — attribute names, child tags in XSD order, field kinds (the model's ``Kind``, read by
+``_native_fields.child_shape``) — and each carries the typed mapper of its class as fallback: any
+element outside the common shapes handled here (text where none belongs, children out of XSD order,
+a second copy of a 0..1 child, a known child after an unknown one, attribute values made of several
+nodes, XInclude nodes, anything unexpected) is handed to it, and its record is encoded in its place.
+So this module can only be as right as the typed path, and tests compare both on every real file.
 
 Over 400 lines: one walk (attributes, text, children, narratives, the JSON escaping) that must stay
 in one module for its C-level calls to inline.
@@ -29,6 +29,8 @@ from lxml.includes.tree cimport xmlNode, xmlAttr, const_xmlChar
 cimport lxml.includes.etreepublic as cetree
 
 from iaticonv.formats._native_buffer cimport Buf, Spare, buf_begin, buf_end, buf_put, buf_putc
+from iaticonv.formats._native_fields cimport (CHILD_MANY, CHILD_NARR, CHILD_ONE, CHILD_TEXT_MANY, CHILD_TEXT_ONE,
+                                              child_shape)
 
 cdef Spare _spare  # a C static: starts zeroed (no buffer yet, not busy)
 
@@ -39,8 +41,6 @@ cetree.import_lxml__etree()
 
 from orjson import dumps as _dumps, JSONEncodeError as _JSONEncodeError
 
-from iaticonv.model import Kind
-
 cpdef enum ValueRule:
     # How a scalar's XML text becomes its record value: chosen in Python (xml_record_native.value_rule),
     # from this one declaration, for the typed rule (record.record_value) the walk may shortcut.
@@ -50,12 +50,6 @@ cpdef enum ValueRule:
     TYPED_RULE = 3    # the typed rule, called
 
 cdef enum:
-    # How a child field is spelled: decided here from the model's Kind (see _shape).
-    CHILD_ONE = 0
-    CHILD_MANY = 1
-    CHILD_NARR = 2
-    CHILD_TEXT_ONE = 3
-    CHILD_TEXT_MANY = 4
     MAX_ATTRS = 64
 
 BUILT_WITH_LXML = cetree.LXML_VERSION_STRING.decode("ascii")
@@ -161,20 +155,9 @@ cdef class NativePlan:
             self.children[i].key_len = len(key_b)
             self.children[i].local = <const char*> local_b
             self.children[i].index = index
-            self.children[i].code = _shape(kind, many)
+            self.children[i].code = child_shape(kind, many)
             self.children[i].mode = rule
             self.children[i].target = <PyObject*> target
-
-
-cdef int _shape(object kind, bint many) except -1:
-    """The walk's case for a child field of the model's ``kind``."""
-    if kind is Kind.CHILD:
-        return CHILD_MANY if many else CHILD_ONE
-    if kind is Kind.NARRATIVES:
-        return CHILD_NARR
-    if kind is Kind.TEXT_CHILD:
-        return CHILD_TEXT_MANY if many else CHILD_TEXT_ONE
-    raise ValueError(f"not a child field: {kind!r}")
 
 
 def _json_key(key):

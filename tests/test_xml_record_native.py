@@ -1,11 +1,11 @@
-"""The compiled XML → JSON walk writes exactly the line the Python converters' record encodes to (issue 3).
+"""The compiled XML → JSON walk writes exactly the line the typed path's record encodes to (issue 3).
 
 :mod:`iaticonv.formats._xml_record_native` is an optional build (setup.py). Where it is built, every
-activity is compared element by element with the generated Python converters
-(:func:`~iaticonv.formats.xml_record.python_activity_record` through :func:`encode_record`): every real
-file, the official example, every schema-test file, the example mutated into the shapes the walk hands
-back to Python, and text and attributes made of the node kinds a parser can produce (CDATA, entity
-references, character references, comments, processing instructions).
+activity is compared with the typed path (``node_to_record(element_to_node(...))`` through
+:func:`encode_record`): every real file, the official example, every schema-test file, the example
+mutated into the shapes the walk hands to the typed mapper, and text and attributes made of the node
+kinds a parser can produce (CDATA, entity references, character references, comments, processing
+instructions).
 """
 
 from __future__ import annotations
@@ -23,9 +23,11 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import EXAMPLE_ACTIVITY, SCHEMA_TESTS, real_files
+from iaticonv.formats.iati_xml_read import element_to_node
 from iaticonv.formats.json_yaml import encode_record
-from iaticonv.formats.xml_record import python_activity_record
+from iaticonv.formats.record import node_to_record
 from iaticonv.formats.xml_record_native import activity_json, activity_record, native_available
+from iaticonv.model import Activity
 from test_direct_xml_json import _EXAMPLE_ROOT, MUTATION_STEPS, _mutate
 from test_model_properties import SLOW_OK
 
@@ -39,8 +41,14 @@ def _activities(root: Any) -> list[Any]:
     return list(root.iter("iati-activity"))
 
 
-def _assert_walk_is_python(element: Any, where: str) -> None:
-    expected = encode_record(python_activity_record(element))
+def _typed_record(element: Any) -> dict[str, Any]:
+    node = element_to_node(element, Activity, top=True)
+    assert node is not None
+    return node_to_record(node)
+
+
+def _assert_walk_is_typed(element: Any, where: str) -> None:
+    expected = encode_record(_typed_record(element))
     line = activity_json(element)
     if line is None:  # orjson refuses a value: the caller encodes the record, through the same fallback
         assert expected == encode_record(activity_record(element)), where
@@ -58,7 +66,7 @@ def _files() -> list[Path]:
     return [EXAMPLE_ACTIVITY, *real_files(), *sorted(SCHEMA_TESTS.rglob("*.xml"))]
 
 
-def test_every_activity_of_every_file_gives_the_python_line() -> None:
+def test_every_activity_of_every_file_gives_the_typed_line() -> None:
     count = 0
     for path in _files():
         try:
@@ -66,18 +74,18 @@ def test_every_activity_of_every_file_gives_the_python_line() -> None:
         except etree.XMLSyntaxError:
             continue  # schema tests that are not well-formed: nothing to map
         for number, element in enumerate(_activities(root)):
-            _assert_walk_is_python(element, f"{path.name} activity {number}")
+            _assert_walk_is_typed(element, f"{path.name} activity {number}")
             count += 1
     assert count > 2000
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=SLOW_OK)
 @given(steps=MUTATION_STEPS)
-def test_mutated_activities_give_the_python_line(steps: list[tuple[str, int, int]]) -> None:
+def test_mutated_activities_give_the_typed_line(steps: list[tuple[str, int, int]]) -> None:
     root = copy.deepcopy(_EXAMPLE_ROOT)
     _mutate(root, steps)
     for number, element in enumerate(_activities(root)):
-        _assert_walk_is_python(element, f"activity {number} after {steps}")
+        _assert_walk_is_typed(element, f"activity {number} after {steps}")
 
 
 def _activity(body: str, doctype: str = "") -> Any:
@@ -133,17 +141,17 @@ NODE_KINDS = {
 
 
 @pytest.mark.parametrize("kind", sorted(NODE_KINDS))
-def test_node_kinds_give_the_python_line(kind: str) -> None:
+def test_node_kinds_give_the_typed_line(kind: str) -> None:
     doctype = ENTITIES if "entity" in kind else ""
-    _assert_walk_is_python(_activity(NODE_KINDS[kind], doctype), kind)
+    _assert_walk_is_typed(_activity(NODE_KINDS[kind], doctype), kind)
 
 
 def test_entity_references_stay_references() -> None:
-    """With entities not expanded the walk meets entity-reference nodes; Python decides those cases."""
+    """With entities not expanded the walk meets entity-reference nodes; the typed mapper decides those."""
     element = _activity(NODE_KINDS["entity-in-text"], ENTITIES)
     narrative = element.find("title/narrative")
     assert any(child.tag is etree.Entity for child in narrative)
-    _assert_walk_is_python(element, "entity")
+    _assert_walk_is_typed(element, "entity")
 
 
 def test_a_refused_value_leaves_the_encoding_to_the_caller() -> None:
@@ -159,7 +167,7 @@ XML_TEXT = st.lists(st.text(st.characters(blacklist_categories=("Cs", "Cc"), bla
 
 @settings(max_examples=200, deadline=None)
 @given(text=XML_TEXT, attribute=XML_TEXT, lang=XML_TEXT)
-def test_any_text_gives_the_python_line(text: str, attribute: str, lang: str) -> None:
+def test_any_text_gives_the_typed_line(text: str, attribute: str, lang: str) -> None:
     """Whatever characters the text and attribute values hold, the JSON escaping is orjson's."""
     root = copy.deepcopy(_EXAMPLE_ROOT)
     element = _activities(root)[0]
@@ -171,15 +179,15 @@ def test_any_text_gives_the_python_line(text: str, attribute: str, lang: str) ->
     element.find("iati-identifier").text = text
     # serialized and parsed again, as a file would be, so the text nodes are the parser's own
     reparsed = etree.fromstring(etree.tostring(root), _PARSER)
-    _assert_walk_is_python(_activities(reparsed)[0], repr((text, attribute, lang)))
+    _assert_walk_is_typed(_activities(reparsed)[0], repr((text, attribute, lang)))
 
 
-US_GOVERNMENT = [p for p in real_files() if "US-GOV" in p.name][:1]  # unknown usg: elements: Python's raw_xml
+US_GOVERNMENT = [p for p in real_files() if "US-GOV" in p.name][:1]  # unknown usg: elements: raw_xml
 
 
 @pytest.mark.parametrize("path", [EXAMPLE_ACTIVITY, *US_GOVERNMENT], ids=lambda p: p.name)
 def test_the_command_writes_the_same_bytes_with_the_walks_turned_off(path: Path, tmp_path: Path) -> None:
-    """``IATICONV_PURE_PYTHON=1`` runs the generated Python: XML → json → XML give the same bytes."""
+    """``IATICONV_PURE_PYTHON=1`` runs the typed path: XML → json → XML give the same bytes."""
     command = str(Path(sys.executable).with_name("iaticonv"))
 
     def run(source: Path, target: Path, pure: bool) -> bytes:

@@ -1,17 +1,19 @@
 # cython: language_level=3, boundscheck=False, wraparound=False
-"""Record (parsed JSON line) → IATI XML bytes, compiled: the generated writers of :mod:`.record_xml_gen`
-for pre-escaped records (the ``ESCAPED`` variant), as one C walk over the dicts.
+"""Record (a parsed JSON line) → IATI XML bytes, compiled: one C walk over the record's dicts.
 
-Why this exists: the generated Python writers spend their time on dictionary reads, type tests and
-f-strings, one Python operation each, ~100 elements per activity. Here the same steps run in C and
-append UTF-8 straight into one buffer, so an activity becomes one ``bytes`` without a list of pieces.
+Why this exists: the typed path builds one dataclass per element (:func:`.record.node_from_record`)
+and walks it again to write text (:func:`.iati_xml_write.node_to_xml`), ~100 elements per activity,
+each a handful of Python operations. Here the same steps run in C, escape each value while copying
+it, and append UTF-8 straight into one buffer, so an activity becomes one ``bytes``.
 
-It is a faster copy of the generated writers, never a second definition of what they write: each
-plan carries the generated writer of its element, and whatever this walk does not handle itself (an
-attribute in another namespace, an ``order`` hint, extra keys it would need Python's rules for) is
-handed to that writer, whose text stands in its place. Anything wrong in the record raises
-``Decline``, exactly where the generated writer would decline the record (the caller then takes the
-typed path). Tests compare both writers' bytes on every real file and on generated and broken records.
+It holds no mapping of its own. Its plans (:mod:`.record_xml_native`) are built from the model's
+metadata plans (record keys, XML names, children in XSD order, the model's ``Kind`` read by
+``_native_fields.child_shape``), each with the typed writer of its element as fallback: an element
+with an ``order`` hint or a typed attribute in another namespace is written by it. Values it would
+have to judge (non-string scalars, verbatim extras, namespaced attribute names) go to the typed rules
+in Python. Anything wrong, or a character XML 1.0 cannot carry, raises ``Decline``: the caller takes
+the typed path for the whole record, whose output or error is the answer. Tests compare both on
+real, generated and broken records.
 """
 
 from cpython.ref cimport PyObject
@@ -19,113 +21,113 @@ from cpython.dict cimport PyDict_GetItem, PyDict_Size, PyDict_Next
 from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
 from cpython.bytes cimport PyBytes_FromStringAndSize
 from libc.stdlib cimport free, malloc
-from libc.string cimport memchr, strstr
+from libc.string cimport memset
 
 from iaticonv.formats._native_buffer cimport Buf, Spare, buf_begin, buf_end, buf_put, buf_putc
+from iaticonv.formats._native_fields cimport CHILD_MANY, CHILD_NARR, CHILD_ONE, CHILD_TEXT_ONE, child_shape
 
 cdef Spare _spare  # a C static: starts zeroed (no buffer yet, not busy)
 
 cdef extern from "Python.h":
     const char* PyUnicode_AsUTF8AndSize(object unicode, Py_ssize_t* size) except NULL
 
+cdef extern from "lxml-version.h":
+    const char* LXML_VERSION_STRING
+
+# The lxml next to which this module was built (the loader compares it; the walk itself reads no lxml).
+BUILT_WITH_LXML = LXML_VERSION_STRING.decode("ascii")
+
 cdef enum:
-    CHILD_ONE = 0
-    CHILD_MANY = 1
-    CHILD_NARR = 2
-    CHILD_TEXT_ONE = 3
-    CHILD_TEXT_MANY = 4
-    ATTR_PLAIN = 0       # a plain or xml: attribute: written as ' name="value"'
-    ATTR_FOREIGN = 1     # another namespace: the generated writer names it (delegated)
+    MAX_CHILDREN = 64
+    # How a string is copied into the XML.
+    AS_ATTR = 0   # escaped as escape_attr does
+    AS_TEXT = 1   # escaped as escape_text does
+    AS_IS = 2     # unchanged (verbatim XML, names)
+
+
+class Decline(Exception):
+    """This record is not for the compiled walk: the typed path decides what it gives."""
 
 
 class Delegate(Exception):
-    """Internal: this element is for its generated writer (never escapes this module)."""
+    """Internal: this element is for its typed writer (never escapes this module)."""
 
 
 cdef struct AttrSpec:
     PyObject* key        # record key
-    PyObject* convert    # non-string value → text (None: strings only)
-    const char* head     # ' name="'
+    PyObject* text_of    # non-string value → its text (the typed rule)
+    const char* head     # ' name="'; NULL for a namespace the writer names (delegated)
     Py_ssize_t head_len
-    int kind
 
 
 cdef struct ChildSpec:
     PyObject* key
     int code
     PyObject* target     # the child's WriterPlan (ONE/MANY) or its value → text rule (text children)
-    const char* open     # '<pad><tag>' for text children, '<pad><narrative' for narratives
+    const char* open     # '<tag>' for text children
     Py_ssize_t open_len
     const char* close    # '</tag>' for text children
     Py_ssize_t close_len
 
 
 cdef class WriterPlan:
-    """One generated writer (class, tag, depth, indentation) in C arrays: built once by record_xml_native."""
+    """One element (model class and tag) in C arrays: built once by record_xml_native."""
 
     cdef AttrSpec* attrs
     cdef int n_attrs
     cdef ChildSpec* children
     cdef int n_children
-    cdef object fallback        # the generated writer: fallback(d, out, ns, q)
-    cdef object base_keys       # record_xml.base_keys
-    cdef object known           # frozenset of the keys base_keys accepts
-    cdef object as_text         # record_xml.as_text
-    cdef object decline         # the Decline class
+    cdef object typed           # typed(record, ns, depth) → the element's XML by the typed writer
+    cdef object check_verbatim  # raises on a verbatim extra the typed reader refuses
     cdef object text_key
-    cdef object text_convert
+    cdef object text_of
     cdef bint has_text
-    cdef bint attributes_only   # no text field, no child fields
-    cdef bytes start            # '<pad><tag'
-    cdef bytes close            # '<pad></tag>' (the pad only when the element has child fields)
-    cdef bytes pad              # the children's indentation ('' for an element with text)
+    cdef bytes start            # '<tag'
+    cdef bytes close            # '</tag>'
     cdef list keep
 
     def __cinit__(self):
-        self.attrs = NULL
-        self.children = NULL
-        self.keep = []
+        self.keep = []  # owns every object the C arrays point to (the arrays start NULL: zeroed memory)
 
     def __dealloc__(self):
         free(self.attrs)
         free(self.children)
 
-    def __init__(self, fallback, base_keys, known, as_text, decline, start, close, pad, attrs, text):
-        """``attrs``: (key, ' name="' or None for another namespace, convert or None); ``text``:
-        (key, convert or None) or None. Children come later, with :meth:`set_children`."""
-        self.fallback, self.base_keys, self.known = fallback, base_keys, known
-        self.as_text, self.decline = as_text, decline
-        self.start, self.close, self.pad = start.encode("utf-8"), close.encode("utf-8"), pad.encode("utf-8")
+    def __init__(self, typed, check_verbatim, tag, attrs, text):
+        """``attrs``: (key, ' name="' or None for another namespace, text_of); ``text``: (key,
+        text_of) or None. Children come later, with :meth:`set_children`."""
+        self.typed, self.check_verbatim = typed, check_verbatim
+        self.start, self.close = f"<{tag}".encode("utf-8"), f"</{tag}>".encode("utf-8")
         self.has_text = text is not None
         if text is not None:
-            self.text_key, self.text_convert = text
+            self.text_key, self.text_of = text
         self.n_attrs = len(attrs)
         self.attrs = <AttrSpec*> malloc(max(1, self.n_attrs) * sizeof(AttrSpec))
         if self.attrs is NULL:
             raise MemoryError()
-        for i, (key, head, convert) in enumerate(attrs):
-            head_b = b"" if head is None else head.encode("utf-8")
-            self.keep.extend((key, convert, head_b))
+        for i, (key, head, text_of) in enumerate(attrs):
+            head_b = None if head is None else head.encode("utf-8")
+            self.keep.extend((key, text_of, head_b))
             self.attrs[i].key = <PyObject*> key
-            self.attrs[i].convert = <PyObject*> convert
-            self.attrs[i].head = <const char*> head_b
-            self.attrs[i].head_len = len(head_b)
-            self.attrs[i].kind = ATTR_FOREIGN if head is None else ATTR_PLAIN
+            self.attrs[i].text_of = <PyObject*> text_of
+            self.attrs[i].head = NULL if head_b is None else <const char*> head_b
+            self.attrs[i].head_len = 0 if head_b is None else len(head_b)
         self.n_children = 0
-        self.attributes_only = not self.has_text
 
     def set_children(self, children):
-        """``children``: (key, code, target, open, close) in XSD order."""
+        """``children``: (key, the model's Kind, many, target, XML tag) in XSD order; ``target`` is the
+        child's plan, or the value → text rule of a text child."""
+        if len(children) > MAX_CHILDREN:
+            raise ValueError("more child fields than the walk holds")
         self.n_children = len(children)
-        self.attributes_only = not self.has_text and not self.n_children
         self.children = <ChildSpec*> malloc(max(1, self.n_children) * sizeof(ChildSpec))
         if self.children is NULL:
             raise MemoryError()
-        for i, (key, code, target, open_text, close_text) in enumerate(children):
-            open_b, close_b = open_text.encode("utf-8"), close_text.encode("utf-8")
+        for i, (key, kind, many, target, tag) in enumerate(children):
+            open_b, close_b = f"<{tag}>".encode("utf-8"), f"</{tag}>".encode("utf-8")
             self.keep.extend((key, target, open_b, close_b))
             self.children[i].key = <PyObject*> key
-            self.children[i].code = code
+            self.children[i].code = child_shape(kind, many)
             self.children[i].target = <PyObject*> target
             self.children[i].open = <const char*> open_b
             self.children[i].open_len = len(open_b)
@@ -133,205 +135,252 @@ cdef class WriterPlan:
             self.children[i].close_len = len(close_b)
 
 
-cdef inline int _put_str(Buf* b, object value) except -1:
+cdef char _SPACES[256]
+memset(_SPACES, 32, 256)
+
+
+cdef int _pad(Buf* b, Py_ssize_t depth) except -1:
+    """A newline and the indentation of ``depth`` (two spaces a level), as the typed writer pads."""
+    cdef Py_ssize_t n = 2 * depth
+    buf_putc(b, 10)
+    while n > 256:
+        buf_put(b, _SPACES, 256)
+        n -= 256
+    return buf_put(b, _SPACES, n)
+
+
+cdef inline const char* _entity(unsigned char ch, int how) noexcept:
+    """The entity the typed writer puts for ``ch`` (escape_attr / escape_text), or NULL."""
+    if ch == 38: return b"&amp;"
+    if ch == 60: return b"&lt;"
+    if ch == 62: return b"&gt;"
+    if ch == 13: return b"&#13;"
+    if how == AS_ATTR:
+        if ch == 34: return b"&quot;"
+        if ch == 10: return b"&#10;"
+        if ch == 9: return b"&#9;"
+    return NULL
+
+
+cdef int _put(Buf* b, object value, int how) except -1:
+    """Copy the string ``value`` as UTF-8, escaped as ``how`` says; Decline on a character XML 1.0
+    cannot carry (the typed path names it in its error)."""
     cdef Py_ssize_t size
-    cdef const char* data = PyUnicode_AsUTF8AndSize(value, &size)
-    return buf_put(b, data, size)
+    cdef const unsigned char* p = <const unsigned char*> PyUnicode_AsUTF8AndSize(value, &size)
+    cdef const unsigned char* end = p + size
+    cdef const unsigned char* run = p
+    cdef const char* entity
+    cdef unsigned char ch
+    while p < end:
+        ch = p[0]
+        if ch >= 0x3F and ch != 0xEF:  # no character to escape or refuse starts with these bytes
+            p += 1
+            continue
+        if ch < 0x20 and ch != 9 and ch != 10 and ch != 13:
+            raise Decline()
+        if ch == 0xEF and end - p >= 3 and p[1] == 0xBF and (p[2] == 0xBE or p[2] == 0xBF):
+            raise Decline()  # U+FFFE, U+FFFF
+        entity = NULL if how == AS_IS else _entity(ch, how)
+        if entity is not NULL:
+            buf_put(b, <const char*> run, p - run)
+            buf_put(b, entity, len(entity))
+            run = p + 1
+        p += 1
+    return buf_put(b, <const char*> run, p - run)
 
 
-cdef object _attr_text(WriterPlan p, AttrSpec* spec, object value):
-    """An attribute's value as the generated writer writes it (pre-escaped strings as they are)."""
+cdef inline int _put_value(Buf* b, object value, object text_of, int how) except -1:
+    """A scalar field's value: a string as it is (a scalar keeps its lexical form), else its text by
+    the typed rule."""
     if type(value) is str:
-        return value
-    if <object> spec.convert is None:
-        raise p.decline()
-    return (<object> spec.convert)(value)
+        return _put(b, value, how)
+    return _put(b, text_of(value), how)
 
 
-cdef object _text(WriterPlan p, object value, object convert, bint q):
-    """An element text as the generated writer writes it: a pre-escaped string turned back to text
-    form when the line held escapes (``q``) and the string holds a mark; other values converted."""
-    cdef Py_ssize_t size
-    cdef const char* data
-    if type(value) is str:
-        if q:
-            data = PyUnicode_AsUTF8AndSize(value, &size)
-            if memchr(data, 38, size) is not NULL and (strstr(data, "&#") is not NULL or strstr(data, "&quot;") is not NULL):
-                return p.as_text(value)
-        return value
-    if convert is None:
-        raise p.decline()
-    return convert(value)
-
-
-cdef int _delegated(WriterPlan p, object d, Buf* b, object ns, bint q) except -1:
-    """The element written by its generated writer (which may decline the record)."""
-    out = []
-    p.fallback(d, out, ns, q)
-    return _put_str(b, "".join(out))
-
-
-cdef int _write(WriterPlan p, object d, Buf* b, object ns, bint q) except -1:
+cdef int _write(WriterPlan p, object d, Buf* b, object ns, Py_ssize_t depth) except -1:
+    """Append the XML of record ``d`` as ``p``'s element at ``depth`` (the parent wrote the pad)."""
     cdef Py_ssize_t start = b.length
     try:
-        return _walk(p, d, b, ns, q)
+        return _walk(p, d, b, ns, depth)
     except Delegate:
         b.length = start
-        return _delegated(p, d, b, ns, q)
+        return _put(b, p.typed(d, ns, depth), AS_IS)
 
 
-cdef inline bint _has_content(int code, object value):
-    """Whether a present child field writes anything (every element writes at least its tag)."""
-    if code == CHILD_ONE or code == CHILD_TEXT_ONE:
-        return True
-    if code == CHILD_NARR:
-        return type(value) is not dict or PyDict_Size(value) > 0
-    return type(value) is not list or PyList_GET_SIZE(value) > 0
-
-
-cdef int _walk(WriterPlan p, object d, Buf* b, object ns, bint q) except -1:
-    cdef Py_ssize_t n, i, j
+cdef int _walk(WriterPlan p, object d, Buf* b, object ns, Py_ssize_t depth) except -1:
+    cdef Py_ssize_t n, i, mark
     cdef PyObject* found
+    cdef PyObject* values[MAX_CHILDREN]
     cdef AttrSpec* spec
-    cdef ChildSpec* cs
-    cdef bint empty
-    cdef list values
+    cdef bint kids
     if type(d) is not dict:
-        raise p.decline()
+        raise Decline()
     n = PyDict_Size(d)
-    # attributes: checked and converted first, as the generated writer does before its start tag
-    attr_values = None
+    buf_put(b, <const char*> p.start, len(p.start))
     for i in range(p.n_attrs):
         spec = &p.attrs[i]
         found = PyDict_GetItem(d, <object> spec.key)
-        if found is NULL or <object> found is None:
+        if found is NULL:
             continue
         n -= 1
-        if spec.kind == ATTR_FOREIGN:
+        if <object> found is None:
+            continue
+        if spec.head is NULL:
             raise Delegate()
-        if attr_values is None:
-            attr_values = [None] * p.n_attrs
-        attr_values[i] = _attr_text(p, spec, <object> found)
+        buf_put(b, spec.head, spec.head_len)
+        _put_value(b, <object> found, <object> spec.text_of, AS_ATTR)
+        buf_putc(b, 34)
     text = None
     if p.has_text:
         found = PyDict_GetItem(d, p.text_key)
-        if found is not NULL and <object> found is not None:
+        if found is not NULL:
             n -= 1
             text = <object> found
-    children = None
-    if p.n_children:
-        children = [None] * p.n_children
-        for i in range(p.n_children):
-            found = PyDict_GetItem(d, <object> p.children[i].key)
-            if found is not NULL and <object> found is not None:
-                n -= 1
-                children[i] = <object> found
-    extra = None
-    ex = None
+    for i in range(p.n_children):
+        values[i] = PyDict_GetItem(d, <object> p.children[i].key)
+        if values[i] is not NULL:
+            n -= 1
+    extras = None
     if n:
-        extra, ex, order = p.base_keys(d, p.known, ns, [], True)
-        if order is not None:
-            raise Delegate()  # children in the order the input had: the generated writer's order path
-    if text is not None:
-        text = _text(p, text, p.text_convert, q)
-
-    buf_put(b, <const char*> p.start, len(p.start))
-    if attr_values is not None:
-        for i in range(p.n_attrs):
-            value = attr_values[i]
-            if value is not None:
-                spec = &p.attrs[i]
-                buf_put(b, spec.head, spec.head_len)
-                _put_str(b, value)
-                buf_putc(b, 34)
-    if extra:
-        _put_str(b, extra)
-    if p.attributes_only and ex is None:
-        buf_put(b, b"/>", 2)
-        return 0
-    empty = text is None and not ex
-    if empty and children is not None:
-        for i in range(p.n_children):
-            value = children[i]
-            if value is not None and _has_content(p.children[i].code, value):
-                empty = False
-                break
-    if empty:
-        buf_put(b, b"/>", 2)
-        return 0
+        extras = _base_keys(p, d, b, ns, n)
+    mark = b.length
     buf_putc(b, 62)  # >
     if text is not None:
-        _put_str(b, text)
-    if children is not None:
-        for i in range(p.n_children):
-            value = children[i]
-            if value is None:
-                continue
-            cs = &p.children[i]
-            if cs.code == CHILD_ONE:
-                _write(<WriterPlan> cs.target, value, b, ns, q)
-            elif cs.code == CHILD_MANY:
-                if type(value) is not list:
-                    raise p.decline()
-                values = <list> value
-                for j in range(PyList_GET_SIZE(values)):
-                    _write(<WriterPlan> cs.target, <object> PyList_GET_ITEM(values, j), b, ns, q)
-            elif cs.code == CHILD_NARR:
-                _narratives(p, cs, value, b, q)
-            elif cs.code == CHILD_TEXT_ONE:
-                _text_child(p, cs, value, b, q)
-            else:
-                if type(value) is not list:
-                    raise p.decline()
-                values = <list> value
-                for j in range(PyList_GET_SIZE(values)):
-                    _text_child(p, cs, <object> PyList_GET_ITEM(values, j), b, q)
-    if ex:
-        for item_text in ex:
-            buf_put(b, <const char*> p.pad, len(p.pad))
-            _put_str(b, item_text)
+        _put_value(b, text, p.text_of, AS_TEXT)
+    kids = _children(p, values, b, ns, depth + 1)
+    if extras:
+        kids = True
+        for item in extras:
+            if not p.has_text:
+                _pad(b, depth + 1)
+            _put(b, item, AS_IS)
+    if text is None and not kids:  # no body: an empty element
+        b.length = mark
+        buf_put(b, b"/>", 2)
+        return 0
+    if kids and not p.has_text:
+        _pad(b, depth)
     buf_put(b, <const char*> p.close, len(p.close))
     return 0
 
 
-cdef int _text_child(WriterPlan p, ChildSpec* cs, object value, Buf* b, bint q) except -1:
-    value = _text(p, value, <object> cs.target, q)
+cdef object _base_keys(WriterPlan p, object d, Buf* b, object ns, Py_ssize_t n):
+    """The keys beyond the typed fields: ``extra_attrs`` written into the start tag (then the
+    namespace declarations they need), ``extras`` checked and returned; an ``order`` hint sends the
+    element to its typed writer, any other key declines the record."""
+    cdef PyObject *found, *key, *value
+    cdef Py_ssize_t position = 0, size
+    cdef const char* name
+    extras = None
+    if PyDict_GetItem(d, "order") is not NULL: raise Delegate()  # the input's child order: typed writer
+    found = PyDict_GetItem(d, "extra_attrs")
+    if found is not NULL:
+        n -= 1
+        attrs = <object> found
+        if type(attrs) is not dict:
+            raise Decline()
+        decls = None
+        while PyDict_Next(attrs, &position, &key, &value):
+            if type(<object> key) is not str or type(<object> value) is not str:
+                raise Decline()
+            name = PyUnicode_AsUTF8AndSize(<object> key, &size)
+            buf_putc(b, 32)
+            if size and name[0] != 123:  # a plain name, written as the typed writer writes it
+                _put(b, <object> key, AS_IS)
+            else:  # {namespace}local (or no name at all): the namespace context names it
+                if decls is None:
+                    decls = []
+                _put(b, ns.attr_name(<object> key, decls), AS_IS)
+            buf_put(b, b'="', 2)
+            _put(b, <object> value, AS_ATTR)
+            buf_putc(b, 34)
+        if decls:
+            _put(b, "".join(decls), AS_IS)
+    found = PyDict_GetItem(d, "extras")
+    if found is not NULL:
+        n -= 1
+        extras = <object> found
+        if type(extras) is not list:
+            raise Decline()
+        for item in extras:
+            if type(item) is not str:
+                raise Decline()
+            p.check_verbatim(item)
+    if n:
+        raise Decline()  # a key the record cannot hold
+    return extras
+
+
+cdef bint _children(WriterPlan p, PyObject** values, Buf* b, object ns, Py_ssize_t depth) except -1:
+    """The child fields in XSD order; returns whether any element was written."""
+    cdef ChildSpec* cs
+    cdef PyObject *lang, *item
+    cdef Py_ssize_t i, j, position
+    cdef bint wrote = False
+    cdef bint padded = not p.has_text
+    for i in range(p.n_children):
+        if values[i] is NULL or <object> values[i] is None:
+            continue
+        value = <object> values[i]
+        cs = &p.children[i]
+        if cs.code == CHILD_ONE:
+            if padded:
+                _pad(b, depth)
+            _write(<WriterPlan> cs.target, value, b, ns, depth)
+            wrote = True
+        elif cs.code == CHILD_NARR:
+            if type(value) is not dict:
+                raise Decline()
+            position = 0
+            while PyDict_Next(value, &position, &lang, &item):
+                if type(<object> item) is not str or type(<object> lang) is not str:
+                    raise Decline()
+                if padded:
+                    _pad(b, depth)
+                if <object> lang:
+                    buf_put(b, b'<narrative xml:lang="', 21)
+                    _put(b, <object> lang, AS_ATTR)
+                    buf_put(b, b'">', 2)
+                else:
+                    buf_put(b, b"<narrative>", 11)
+                _put(b, <object> item, AS_TEXT)
+                buf_put(b, b"</narrative>", 12)
+                wrote = True
+        elif cs.code == CHILD_TEXT_ONE:
+            if padded:
+                _pad(b, depth)
+            _text_child(cs, value, b)
+            wrote = True
+        else:  # CHILD_MANY, CHILD_TEXT_MANY
+            if type(value) is not list:
+                raise Decline()
+            for j in range(PyList_GET_SIZE(value)):
+                item = PyList_GET_ITEM(value, j)
+                if padded:
+                    _pad(b, depth)
+                if cs.code == CHILD_MANY:
+                    _write(<WriterPlan> cs.target, <object> item, b, ns, depth)
+                else:
+                    _text_child(cs, <object> item, b)
+                wrote = True
+    return wrote
+
+
+cdef int _text_child(ChildSpec* cs, object value, Buf* b) except -1:
     buf_put(b, cs.open, cs.open_len)
-    _put_str(b, value)
+    _put_value(b, value, <object> cs.target, AS_TEXT)
     buf_put(b, cs.close, cs.close_len)
     return 0
 
 
-cdef int _narratives(WriterPlan p, ChildSpec* cs, object value, Buf* b, bint q) except -1:
-    cdef Py_ssize_t position = 0
-    cdef PyObject* key
-    cdef PyObject* item
-    if type(value) is not dict:
-        raise p.decline()
-    while PyDict_Next(value, &position, &key, &item):
-        text = _text(p, <object> item, None, q)
-        lang = <object> key
-        buf_put(b, cs.open, cs.open_len)  # '<pad><narrative'
-        if lang:
-            if type(lang) is not str:
-                raise p.decline()
-            buf_put(b, b' xml:lang="', 11)
-            _put_str(b, lang)
-            buf_put(b, b'">', 2)
-        else:
-            buf_putc(b, 62)
-        _put_str(b, text)
-        buf_put(b, b"</narrative>", 12)
-    return 0
-
-
-def write_activity(WriterPlan plan, d, ns, bint q):
-    """The XML of one pre-escaped activity record, as UTF-8: what the generated writer appends,
-    joined and encoded. Raises Decline (or any error) where the generated writer would."""
+def write_activity(WriterPlan plan, d, ns):
+    """The XML of one activity record as UTF-8, newline and indentation first: what the typed path's
+    ``activity_xml`` writes. Raises Decline (or any error) where the typed path must decide."""
     cdef Buf b
     cdef bint took = buf_begin(&_spare, &b)
     try:
-        _write(plan, d, &b, ns, q)
+        _pad(&b, 1)
+        _write(plan, d, &b, ns, 1)
         return PyBytes_FromStringAndSize(b.data, b.length)
     finally:
         buf_end(&_spare, &b, took)

@@ -1,17 +1,22 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
 """IATI XML → the JSON line of a record, compiled, reading libxml2's nodes directly.
 
-Why this exists: the generated Python converters of :mod:`.xml_record` spend most of their time
-creating lxml proxy objects and asking them for tags, attributes and text (1.5–2 µs per element),
-and then building the record's dicts and strings only for orjson to take them apart again. Here the
-walk runs in C over the libxml2 tree under the lxml element and writes the JSON bytes straight away.
+Why this exists: the typed path (:func:`.iati_xml_read.element_to_node` then
+:func:`.record.node_to_record`) creates an lxml proxy per element, asks it for tags, attributes and
+text, builds a dataclass and takes it apart again into the dicts and strings orjson then encodes.
+Here the walk runs in C over the libxml2 tree under the lxml element (reached through lxml's public
+C API) and writes the JSON bytes straight away.
 
-It is a faster copy of the generated Python converters, never a second definition of the mapping:
-each plan carries the Python converter of its class, and any element outside the common shapes
-handled here (text where none belongs, children out of XSD order, a second copy of a 0..1 child, a
-known child after an unknown one, attribute values made of several nodes, XInclude nodes, anything
-unexpected) is handed to that converter, whose record is encoded in its place. So this module can only
-be as right as the Python one, and tests compare both on every real file.
+It holds no mapping of its own. Its plans (:mod:`.xml_record_native`) are built from the model's
+metadata plans — attribute names, child tags in XSD order, field kinds (the model's ``Kind``, read by
+``_native_fields.child_shape``) — and each carries the typed mapper of its class as fallback: any
+element outside the common shapes handled here (text where none belongs, children out of XSD order,
+a second copy of a 0..1 child, a known child after an unknown one, attribute values made of several
+nodes, XInclude nodes, anything unexpected) is handed to it, and its record is encoded in its place.
+So this module can only be as right as the typed path, and tests compare both on every real file.
+
+Over 400 lines: one walk (attributes, text, children, narratives, the JSON escaping) that must stay
+in one module for its C-level calls to inline.
 """
 
 from cpython.ref cimport PyObject
@@ -24,6 +29,8 @@ from lxml.includes.tree cimport xmlNode, xmlAttr, const_xmlChar
 cimport lxml.includes.etreepublic as cetree
 
 from iaticonv.formats._native_buffer cimport Buf, Spare, buf_begin, buf_end, buf_put, buf_putc
+from iaticonv.formats._native_fields cimport (CHILD_MANY, CHILD_NARR, CHILD_ONE, CHILD_TEXT_MANY, CHILD_TEXT_ONE,
+                                              child_shape)
 
 cdef Spare _spare  # a C static: starts zeroed (no buffer yet, not busy)
 
@@ -34,18 +41,15 @@ cetree.import_lxml__etree()
 
 from orjson import dumps as _dumps, JSONEncodeError as _JSONEncodeError
 
+cpdef enum ValueRule:
+    # How a scalar's XML text becomes its record value: chosen in Python (xml_record_native.value_rule),
+    # from this one declaration, for the typed rule (record.record_value) the walk may shortcut.
+    TEXT_ITSELF = 0   # the text itself
+    BOOLEAN = 1       # "true"/"false" → True/False, anything else stays text
+    DECIMAL_TEXT = 2  # the text itself unless it holds an exponent, then the typed rule
+    TYPED_RULE = 3    # the typed rule, called
+
 cdef enum:
-    # How a scalar's XML text becomes its record value (see xml_record._record_scalar).
-    MODE_STR = 0      # the text itself
-    MODE_BOOL = 1     # "true"/"false" → True/False, anything else stays text
-    MODE_DECIMAL = 2  # the text itself unless it holds an exponent, then the Python rule
-    MODE_CALL = 3     # the Python rule
-    # How a child field is spelled (the codes of xml_record._Compiler).
-    CHILD_ONE = 0
-    CHILD_MANY = 1
-    CHILD_NARR = 2
-    CHILD_TEXT_ONE = 3
-    CHILD_TEXT_MANY = 4
     MAX_ATTRS = 64
 
 BUILT_WITH_LXML = cetree.LXML_VERSION_STRING.decode("ascii")
@@ -57,7 +61,7 @@ cdef struct AttrSpec:
     const char* local
     const char* ns       # NULL: no namespace
     int mode
-    PyObject* how        # the Python rule for MODE_DECIMAL / MODE_CALL (kept alive by the plan's list)
+    PyObject* how        # the typed rule, for DECIMAL_TEXT / TYPED_RULE (kept alive by the plan's list)
     const char* key_json  # '"key":'
     Py_ssize_t key_len
 
@@ -67,7 +71,7 @@ cdef struct ChildSpec:
     int index            # XSD position
     int code
     int mode             # for text children
-    PyObject* target     # the child's NativePlan (ONE/MANY) or its scalar rule (text children)
+    PyObject* target     # the child's NativePlan (ONE/MANY) or its typed rule (text children)
     const char* key_json  # '"key":'
     Py_ssize_t key_len
 
@@ -105,8 +109,10 @@ cdef class NativePlan:
         free(self.children)
 
     def __init__(self, fallback, raw, bint top, text=None, attrs=()):
-        """``attrs``: (ns or None, local, key, mode, how); ``text``: (key, mode, how) or None. Child
-        fields, for a class that has them, come later with :meth:`set_children`."""
+        """``fallback(element)``: the typed record of an element of this class (None: the parent keeps
+        it verbatim). ``attrs``: (ns or None, local, key, ValueRule, typed rule); ``text``: (key,
+        ValueRule, typed rule) or None. Child fields, for a class that has them, come later with
+        :meth:`set_children`."""
         self.fallback = fallback
         self.raw = raw
         self.top = top
@@ -133,14 +139,15 @@ cdef class NativePlan:
         self.has_child_plans = False
 
     def set_children(self, children):
-        """``children``: (local tag, XSD index, code, key, mode, target), in XSD order."""
+        """``children``: (local tag, XSD index, the model's Kind, many, key, rule, target), in XSD
+        order; ``target`` is the child class's plan, or the typed rule of a text child's scalar."""
         self.n_children = len(children)
         self.has_child_plans = True
         if self.n_children:
             self.children = <ChildSpec*> malloc(self.n_children * sizeof(ChildSpec))
             if self.children is NULL:
                 raise MemoryError()
-        for i, (local, index, code, key, mode, target) in enumerate(children):
+        for i, (local, index, kind, many, key, rule, target) in enumerate(children):
             local_b = local.encode("utf-8")
             key_b = _json_key(key)
             self.keep.extend((local_b, key, target, key_b))
@@ -148,8 +155,8 @@ cdef class NativePlan:
             self.children[i].key_len = len(key_b)
             self.children[i].local = <const char*> local_b
             self.children[i].index = index
-            self.children[i].code = code
-            self.children[i].mode = mode
+            self.children[i].code = child_shape(kind, many)
+            self.children[i].mode = rule
             self.children[i].target = <PyObject*> target
 
 
@@ -235,11 +242,11 @@ cdef object _attr_key(xmlAttr* a):
 
 cdef object _convert_text(int mode, object how, object value):
     """A scalar rule applied to decoded text (text spread over several nodes: rare)."""
-    if mode == MODE_STR:
+    if mode == TEXT_ITSELF:
         return value
-    if mode == MODE_BOOL:
+    if mode == BOOLEAN:
         return True if value == "true" else False if value == "false" else value
-    if mode == MODE_DECIMAL and "e" not in value and "E" not in value:
+    if mode == DECIMAL_TEXT and "e" not in value and "E" not in value:
         return value
     return how(value)
 
@@ -300,7 +307,7 @@ cdef inline int _attr_index(NativePlan p, xmlAttr* a):
 # ---------------------------------------------------------------------------------------------------
 # The same walk, writing the record's JSON line (the bytes orjson.dumps(record) gives) instead of the
 # record: no dict, list or str is built for the common shapes. Whatever the walk hands to Python (a
-# delegated element, a raw verbatim node, a value the Python rule converts) is encoded with orjson and
+# delegated element, a raw verbatim node, a value the typed rule converts) is encoded with orjson and
 # spliced in: orjson writes compact JSON whose bytes do not depend on the surrounding document.
 
 class NotJson(Exception):
@@ -391,15 +398,15 @@ cdef int _put_object(Buf* b, object value) except -1:
 cdef int _put_scalar(Buf* b, int mode, object how, const_xmlChar* raw) except -1:
     """An attribute's value under its scalar rule (see _convert), as JSON."""
     cdef const char* s = <const char*> raw
-    if mode == MODE_STR:
+    if mode == TEXT_ITSELF:
         return _put_string(b, raw)
-    if mode == MODE_BOOL:
+    if mode == BOOLEAN:
         if strcmp(s, "true") == 0:
             return buf_put(b, b"true", 4)
         if strcmp(s, "false") == 0:
             return buf_put(b, b"false", 5)
         return _put_string(b, raw)
-    if mode == MODE_DECIMAL and strchr(s, c'e') is NULL and strchr(s, c'E') is NULL:
+    if mode == DECIMAL_TEXT and strchr(s, c'e') is NULL and strchr(s, c'E') is NULL:
         return _put_string(b, raw)
     return _put_object(b, how(_text(raw)))
 
@@ -408,7 +415,7 @@ cdef int _put_text_scalar(Buf* b, int mode, object how, xmlNode* node) except -1
     """An element's text (``text or ''``) under its scalar rule, as JSON. Text in one node (the usual
     case) is converted from its bytes; text over several nodes goes through the decoded string."""
     cdef xmlNode* c = node.children
-    if mode == MODE_STR:
+    if mode == TEXT_ITSELF:
         return _put_text(b, node)
     if c is not NULL and _is_text(c) and c.content is not NULL and (c.next is NULL or not _is_text(c.next)):
         return _put_scalar(b, mode, how, c.content)
@@ -533,7 +540,7 @@ cdef object _unknown_children(NativePlan p, cetree._Document doc, xmlNode* node)
 
 cdef object _put_children(NativePlan p, cetree._Document doc, xmlNode* node, Buf* b, Obj* o):
     """The known children in XSD order; returns the verbatim ones (None: none). Delegate for the
-    shapes the generated converter decides (order, repeats, a known child after an unknown one)."""
+    shapes the typed mapper decides (order, repeats, a known child after an unknown one)."""
     cdef xmlNode* c = node.children
     cdef ChildSpec* cs
     cdef int i, at = 0
@@ -585,7 +592,7 @@ cdef inline int _open_field(ChildSpec* cs, Buf* b, Obj* o, int kind) except -1:
 
 
 cdef bint _put_child(ChildSpec* cs, cetree._Document doc, xmlNode* c, Buf* b, Obj* o) except -1:
-    """A child of a model class; False when its converter keeps it verbatim (nothing written)."""
+    """A child of a model class; False when its typed mapper keeps it verbatim (nothing written)."""
     cdef Py_ssize_t mark
     if cs.index == o.last:
         if cs.code == CHILD_ONE:
@@ -649,8 +656,8 @@ cdef bint _put_text_child(ChildSpec* cs, xmlNode* c, Buf* b, Obj* o) except -1:
 
 
 cdef const_xmlChar* _narrative_lang_raw(xmlNode* c) except? NULL:
-    """As _narrative_lang, as the attribute's bytes: "" for no attribute, NULL where Python keeps
-    the narrative verbatim."""
+    """A narrative's language as the attribute's bytes: "" for no attribute, NULL where the typed
+    mapper keeps the narrative verbatim (another attribute, or an empty ``xml:lang``)."""
     cdef xmlAttr* a = c.properties
     cdef const_xmlChar* v
     if a is NULL:

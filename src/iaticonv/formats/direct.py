@@ -8,8 +8,9 @@ model metadata, and that must write exactly the bytes the typed path writes (tes
 real files). A direct path falls back to the typed path on its own for whatever it does not cover,
 so errors and reader notes are those of the typed path.
 
-Two direct paths run their per-element work in optional compiled walks where the package was built
-with them (see setup.py); ``IATICONV_PURE_PYTHON`` turns those off (``_speedups.pure_python``).
+The direct paths run their per-element work in optional compiled walks where the package was built
+with them (see setup.py), and take the typed path for every record where it was not, or where
+``IATICONV_PURE_PYTHON`` turns the walks off (``_speedups.pure_python``).
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """Direct paths IATI XML → JSON and IATI XML → YAML: records straight from the elements.
 
-The typed path reads each ``iati-activity`` into model nodes and maps them to a record; these paths
-map the element to the same record with the converters of :mod:`.xml_record` and hand it to the
-same writer (:meth:`.YamlWriter.write_records`); for JSON, where the compiled walk is built, it writes
-each record's line itself (:meth:`.JsonWriter.write_lines`). The
-reader is the same too (:meth:`.IatiXmlReader.activity_elements`): it upgrades 2.01/2.02 activities,
-takes its notes and raises its errors exactly as for the typed path, and clears each element once
-it is written, so memory stays flat.
+The typed path reads each ``iati-activity`` into model nodes and maps them to a record. Here, where
+the compiled walk is built (:mod:`.xml_record_native`), each element's JSON line comes straight from
+it (:meth:`.JsonWriter.write_lines`), and YAML gets the record parsed back from that line
+(:meth:`.YamlWriter.write_records`); elsewhere the record is the typed path's. The reader is the
+same (:meth:`.IatiXmlReader.activity_elements`): it upgrades 2.01/2.02 activities, takes its notes
+and raises its errors exactly as for the typed path, and clears each element once it is written, so
+memory stays flat.
 """
 
 from __future__ import annotations

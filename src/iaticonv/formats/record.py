@@ -21,7 +21,8 @@ from ..model import BOOL, DECIMAL, INT, STR, FileHeader, Kind, Node, Scalar, pla
 from ..model._meta import EXTRA_KEY
 from ..model._scalars import exact_parser
 
-__all__ = ["header_from_record", "header_to_record", "node_from_record", "node_to_record"]
+__all__ = ["header_from_record", "header_to_record", "node_from_record", "node_to_record", "record_value",
+           "record_value_text"]
 
 _BASE_KEYS = ("extra_attrs", "extras", "order")
 _CHILD = Kind.CHILD
@@ -32,6 +33,21 @@ def _scalar_out(scalar: Scalar, value: Any) -> Any:
     if isinstance(value, str | bool | int) and not (scalar is DECIMAL and isinstance(value, int)):
         return value
     return scalar.format(value)
+
+
+def record_value(scalar: Scalar, raw: str) -> Any:
+    """The record value of the XML text ``raw`` in a ``scalar`` field: what the typed path gives
+    (the reader's parse, then :func:`node_to_record`). The compiled XML walk calls it for the values
+    it does not shortcut (see :func:`.xml_record_native.value_rule`)."""
+    value = exact_parser(scalar)(raw)
+    return value if type(value) is str else _scalar_out(scalar, value)
+
+
+def record_value_text(scalar: Scalar, value: Any) -> str:
+    """The XML text written for a non-string record ``value`` of a ``scalar`` field: what the typed
+    path writes (read as :func:`node_from_record` reads it, then printed). Raises where that read
+    fails. The compiled record walk calls it for every value that is not a string."""
+    return scalar.format(_scalar_in(scalar, value))
 
 
 # How the hot loops below branch on a field, decided once per class: (name, code, scalar/class).

@@ -1,47 +1,72 @@
-"""The compiled json → XML writer, when it is built: plans for it from the generated writers.
+"""Record → IATI XML: the compiled walk where it is built, driven by plans built from the model.
 
-:mod:`._record_xml_native` (optional, see setup.py) does in C what the generated writers of
-:mod:`.record_xml_gen` do for pre-escaped records. It needs, per generated writer, the same facts the
-generator used (attribute names and how their values become text, the children in XSD order, the
-indentation) and the generated writer itself to fall back on. This module builds those plans from
-the model's metadata plans and the generator's own writers, once per process.
+The mapping is defined once, by the typed path: the model's metadata plans (:func:`~iaticonv.model.plan_for`)
+read by :func:`.record.node_from_record` and :func:`.iati_xml_write.node_to_xml`. The fast path is
+:mod:`._record_xml_native` (optional, see setup.py), a C walk over the parsed record that writes the
+activity's XML. It interprets the plans this module builds from the same metadata (one per model class
+and tag), hands any element it does not handle to the typed writer of that element, and any value it
+would have to judge (a non-string scalar, a verbatim extra) to the typed rule. Where the walk is not
+built (or ``IATICONV_PURE_PYTHON`` is set), :mod:`.direct_json_xml` takes the typed path.
+
+Why a compiled walk over plans, and no generated Python: the walk is the only one of the two that
+converts both ways at the speed wanted, and one fast path per direction is enough; plans need no
+generated source, no ``exec`` and no cache.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from .._speedups import compiled
-from ..model import STR, Kind, Node, Scalar, plan_for
+from .._xml import safe_parser
+from ..model import Activity, Node, Scalar, plan_for
 from ..model._meta import XML_NS
-from .iati_xml_write import NamespaceContext
-from .record_xml import BASE_KEYS, ESCAPED, Decline, as_text, base_keys, non_string
-from .record_xml_gen import RecordWriter, all_writers
+from .iati_xml_write import NamespaceContext, node_to_xml
+from .record import _check_verbatim, node_from_record, record_value_text
 
-__all__ = ["NativeWriter", "native_writer"]
+__all__ = ["NativeWriter", "native_writer", "typed_xml", "value_text"]
 
-# writer(record, ns, q) → the activity's XML as UTF-8 (raises where the generated writer declines)
-NativeWriter = Callable[[Any, NamespaceContext, bool], bytes]
-
-_CHILD_ONE, _CHILD_MANY, _CHILD_NARR, _CHILD_TEXT_ONE, _CHILD_TEXT_MANY = range(5)
-
-_Key = tuple[type[Node], str, int, bool]
+# writer(record, ns) → the activity's XML as UTF-8, newline and indentation first (raises where the
+# typed path must decide)
+NativeWriter = Callable[[Any, NamespaceContext], bytes]
 
 
-def _pad(depth: int) -> str:
-    return "\n" + "  " * depth
+def typed_xml(cls: type[Node], tag: str, record: Any, ns: NamespaceContext, depth: int) -> str:
+    """The typed path's XML of one element: its record read, then written (InputError if it is wrong)."""
+    out: list[str] = []
+    node_to_xml(node_from_record(cls, record), tag, out, ns, depth)
+    return "".join(out)
 
 
-def _convert(scalar: Scalar) -> Callable[[Any], str] | None:
-    """How a non-string value of a ``scalar`` field becomes text (None: strings only)."""
-    return None if scalar is STR else non_string(scalar)
+def value_text(scalar: Scalar, value: Any) -> str:
+    """The text of a non-string record value, by the typed rule (:func:`.record.record_value_text`).
+
+    A float raises: orjson, which parses the lines, reads an integer wider than 64 bits as a float
+    where the standard parser of the typed path keeps the integer, so the typed path writes that record.
+    """
+    if type(value) is float:
+        raise ValueError("a float: the typed path reads the record")
+    return record_value_text(scalar, value)
+
+
+_LOCAL = threading.local()  # one parser per thread for the verbatim checks (lxml parsers are not thread-safe)
+
+
+def check_verbatim(item: str) -> None:
+    """Raise where the typed reader refuses a verbatim extra (not one well-formed node). One parser is
+    reused: a fresh one per item costs as much as the parse."""
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = _LOCAL.parser = safe_parser()
+    _check_verbatim(item, parser)
 
 
 def _attribute_head(xml: str) -> str | None:
-    """``' name="'`` for a plain or ``xml:`` attribute; None for another namespace (the generated
-    writer names those through the namespace context)."""
+    """``' name="'`` for a plain or ``xml:`` attribute; None for another namespace (the typed writer
+    names those through the namespace context)."""
     if xml[0] != "{":
         return f' {xml}="'
     if xml.startswith(f"{{{XML_NS}}}"):
@@ -49,44 +74,34 @@ def _attribute_head(xml: str) -> str | None:
     return None
 
 
-def _plans(writers: dict[_Key, RecordWriter], native: Any, top: _Key) -> Any:
-    plans: dict[_Key, Any] = {}
-    for key, writer in writers.items():
-        cls, tag, depth, padded = key
+def _plans(native: Any, root: type[Node], tag: str) -> Any:
+    """One ``WriterPlan`` per (model class, tag) reachable from ``root``; the root's is returned."""
+    plans: dict[tuple[type[Node], str], Any] = {}
+    pending = [(root, tag)]
+    while pending:
+        cls, name = key = pending.pop()
+        if key in plans:
+            continue
         plan = plan_for(cls)
-        pad = "" if plan.text is not None else _pad(depth + 1)
-        plans[key] = native.WriterPlan(
-            writer, base_keys, frozenset(plan.by_name) | frozenset(BASE_KEYS), as_text, Decline,
-            (_pad(depth) if padded else "") + "<" + tag, (pad and _pad(depth)) + "</" + tag + ">", pad,
-            [(f.name, _attribute_head(f.xml), _convert(f.scalar)) for f in plan.attrs],
-            None if plan.text is None else (plan.text.name, _convert(plan.text.scalar)))
-    for key, native_plan in plans.items():
-        cls, _tag, depth, _padded = key
-        plan = plan_for(cls)
-        pad = "" if plan.text is not None else _pad(depth + 1)
-        children = []
-        for f in plan.children:
-            if f.kind is Kind.CHILD:
-                assert f.cls is not None
-                child_key = (f.cls, f.xml, depth + 1, bool(pad))
-                children.append((f.name, _CHILD_MANY if f.many else _CHILD_ONE, plans[child_key], "", ""))
-            elif f.kind is Kind.NARRATIVES:
-                children.append((f.name, _CHILD_NARR, None, f"{pad}<narrative", ""))
-            else:
-                children.append((f.name, _CHILD_TEXT_MANY if f.many else _CHILD_TEXT_ONE, _convert(f.scalar),
-                                 f"{pad}<{f.xml}>", f"</{f.xml}>"))
+        text = None if plan.text is None else (plan.text.name, functools.partial(value_text, plan.text.scalar))
+        attrs = [(f.name, _attribute_head(f.xml), functools.partial(value_text, f.scalar)) for f in plan.attrs]
+        plans[key] = native.WriterPlan(functools.partial(typed_xml, cls, name), check_verbatim, name, attrs, text)
+        pending.extend((f.cls, f.xml) for f in plan.children if f.cls is not None)
+    for (cls, _), writer_plan in plans.items():
+        children = [(f.name, f.kind, f.many,
+                     plans[f.cls, f.xml] if f.cls is not None else functools.partial(value_text, f.scalar), f.xml)
+                    for f in plan_for(cls).children]
         if children:
-            native_plan.set_children(children)
-    return plans[top]
+            writer_plan.set_children(children)
+    return plans[root, tag]
 
 
 @functools.cache
-def native_writer(cls: type[Node], tag: str, depth: int) -> NativeWriter | None:
-    """The compiled writer of pre-escaped ``cls`` records as ``tag`` at ``depth`` (its indentation
-    first), or None when the extension is not built or ``IATICONV_PURE_PYTHON`` turns it off."""
+def native_writer() -> NativeWriter | None:
+    """The compiled writer of activity records, or None when the extension is not built or
+    ``IATICONV_PURE_PYTHON`` turns it off."""
     native = compiled("formats._record_xml_native")
     if native is None:
         return None
-    plan = _plans(all_writers(cls, tag, depth, ESCAPED), native, (cls, tag, depth, True))
-    writer: NativeWriter = functools.partial(native.write_activity, plan)
+    writer: NativeWriter = functools.partial(native.write_activity, _plans(native, Activity, "iati-activity"))
     return writer

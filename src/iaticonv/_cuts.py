@@ -20,13 +20,16 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
+from ._kinds import ACTIVITY
 from ._xml import root_start
 
-__all__ = ["MAX_LINES", "RECORD_START", "ROOT_START", "Cut", "OnCut", "activities_before", "balanced_part",
+__all__ = ["MAX_LINES", "RECORD_START", "ROOT_END", "ROOT_START", "Cut", "OnCut", "activities_before", "balanced_part",
            "count_lines", "framed", "lines_part_bytes", "newlines_before", "plan_cuts", "range_bytes", "start_tag_end"]
 
-ROOT_START = re.compile(rb"<iati-activities[\s>/]")
-RECORD_START = re.compile(rb"<iati-activity[\s>/]")
+_ROOT, _RECORD = ACTIVITY.root_tag.encode(), ACTIVITY.record_tag.encode()  # only activity files are cut
+ROOT_START = re.compile(rb"<" + _ROOT + rb"[\s>/]")
+RECORD_START = re.compile(rb"<" + _RECORD + rb"[\s>/]")
+ROOT_END = b"</" + _ROOT + b">"
 BLOCK = 1024 * 1024  # copies and counts in small blocks: memory stays flat
 SEARCH_WINDOW = 32 * 1024 * 1024  # no real activity is this long; past it the file gets fewer parts
 # libxml2 keeps an element's line in 16 bits: past line 65,535 lxml can only borrow a neighbouring
@@ -85,7 +88,7 @@ class OnCut:
 def _root_line(path: Path) -> int | None:
     element = root_start(path)
     line = element.sourceline
-    return line if element.tag == "iati-activities" and isinstance(line, int) else None
+    return line if element.tag == ACTIVITY.root_tag and isinstance(line, int) else None
 
 
 def start_tag_end(data: bytes | mmap.mmap, at: int) -> int:
@@ -133,8 +136,7 @@ def activities_before(cuts: list[Cut]) -> list[int]:
     before = [0]
     for cut in cuts[:-1]:
         path = Path(cut.source)
-        inside = _count(path, cut.start, cut.end, b"<iati-activity") - _count(path, cut.start, cut.end,
-                                                                               b"<iati-activities")
+        inside = _count(path, cut.start, cut.end, b"<" + _RECORD) - _count(path, cut.start, cut.end, b"<" + _ROOT)
         before.append(before[-1] + inside)
     return before
 
@@ -237,7 +239,7 @@ def newlines_before(path: Path, offsets: list[int]) -> list[int]:
 
 
 @contextlib.contextmanager
-def framed(cut: Cut, *, footer: bytes = b"</iati-activities>", suffix: str = ".xml") -> Iterator[tuple[Path, int]]:
+def framed(cut: Cut, *, footer: bytes = ROOT_END, suffix: str = ".xml") -> Iterator[tuple[Path, int]]:
     """A temporary file holding the range framed as a whole file, and the body's newlines (counted
     while copying when planning did not count them).
 

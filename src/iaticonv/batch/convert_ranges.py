@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._cuts import Cut, OnCut, framed, plan_cuts
+from .._cuts import ROOT_END, Cut, OnCut, framed, plan_cuts
 from ..errors import IaticonvError
 from ..formats import detect_format, format_info
 from ..formats.base import ReadNote
@@ -36,7 +36,7 @@ __all__ = ["ConvertChunk", "convert_chunk", "join_parts", "plan_convert_chunks",
 
 # How a range of each cuttable format (``FormatInfo.cuttable``) is found and framed as a file of its own:
 # the planner of its cuts and the footer that closes a range.
-CUTTERS = {"iati-xml": (plan_cuts, b"</iati-activities>"), "json": (plan_json_cuts, JSON_FOOTER)}
+CUTTERS = {"iati-xml": (plan_cuts, ROOT_END), "json": (plan_json_cuts, JSON_FOOTER)}
 # A root child that is not an activity is noted when the next activity is read, or at the root's end:
 # at a cut, a range notes it before the next range's notes, a single pass after. Order matters, so
 # such a file is converted whole.

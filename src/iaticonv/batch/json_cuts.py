@@ -17,11 +17,12 @@ import mmap
 from pathlib import Path
 
 from .._cuts import Cut, newlines_before
+from .._kinds import ACTIVITY
 
 __all__ = ["JSON_FOOTER", "plan_json_cuts"]
 
 BOM = b"\xef\xbb\xbf"
-FIRST = b'{"iati-activities": '
+FIRST = b'{"' + ACTIVITY.root_tag.encode() + b'": '
 SECOND = b'"activities": [\n'
 CLOSE = b"\n]}"
 JSON_FOOTER = b"]}\n"

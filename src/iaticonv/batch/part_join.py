@@ -19,18 +19,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .._cuts import ROOT_START, start_tag_end
+from .._cuts import ROOT_END, ROOT_START, start_tag_end
 from .._io import atomic_writer
-from ..formats.json_yaml import YamlWriter, yaml_library
+from ..formats.json_yaml import HEADER_KEY, YamlWriter, yaml_library
 
 __all__ = ["Frame", "join", "part_frame"]
 
-XML_FOOTER = b"\n</iati-activities>\n"
+XML_FOOTER = b"\n" + ROOT_END + b"\n"
 JSON_FOOTER = b"\n]}\n"
 JSON_EMPTY_FOOTER = b"]}\n"
-JSON_FIRST = b'{"iati-activities": '
+JSON_FIRST = b'{"' + HEADER_KEY.encode() + b'": '
 JSON_SECOND = b'"activities": [\n'
-YAML_HEADER_KEY = "iati-activities"
 HEAD_LIMIT = 1024 * 1024  # a header (namespaces, attributes) is never this long
 BLOCK = 1024 * 1024  # copies and counts in small blocks: memory stays flat
 
@@ -91,7 +90,7 @@ def _yaml_frame(path: Path) -> Frame | None:
         document = yaml.load(head[:end], Loader=loader)
     except yaml.YAMLError:
         return None
-    if not isinstance(document, dict) or set(document) != {YAML_HEADER_KEY}:
+    if not isinstance(document, dict) or set(document) != {HEADER_KEY}:
         return None
     if YamlWriter.document_bytes(document) != head[:end]:
         return None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol, runtime_checkable
 
+from .._kinds import ACTIVITY
 from ..errors import UsageError
 from ..model import Activity, FileHeader
 
@@ -110,8 +111,11 @@ class FormatInfo:
     joinable: bool = False
 
 
+_RECORD_OPEN = b"<" + ACTIVITY.record_tag.encode()
+
+
 def _sniff_xml(head: bytes, _suffix: str) -> bool:
-    return b"<iati-activities" in head or b"<iati-activity" in head
+    return _RECORD_OPEN in head  # also the start of the root's tag: a bare record or a whole file
 
 
 def _sniff_json(head: bytes, _suffix: str) -> bool:

@@ -14,6 +14,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from lxml import etree
 
+from .._kinds import ACTIVITY
 from .._xml import iterparse
 from ..errors import InputError
 from ..model import Activity, FileHeader
@@ -25,7 +26,7 @@ from .upgrade import UPGRADABLE, upgrade_activity
 
 __all__ = ["ROOT_END", "IatiXmlReader", "IatiXmlWriter", "activity_xml", "header_from_root"]
 
-ROOT_TAG = "iati-activities"
+ROOT_TAG, RECORD_TAG = ACTIVITY.root_tag, ACTIVITY.record_tag
 HEADER_ATTRS = ("version", "generated-datetime", "linked-data-default")
 
 
@@ -90,11 +91,11 @@ class IatiXmlReader:
 
     def _note_stray(self, child: Any) -> None:
         """A root child that is not an activity is not converted: say so rather than drop it silently."""
-        if not isinstance(child.tag, str) or child.tag == "iati-activity":
+        if not isinstance(child.tag, str) or child.tag == RECORD_TAG:
             return
         qname = etree.QName(child)
         why = (f"is in the namespace {qname.namespace!r} (IATI activities have none)"
-               if qname.localname == "iati-activity" else "is not an iati-activity")
+               if qname.localname == RECORD_TAG else "is not an iati-activity")
         self.notes.append(ReadNote(code="read.not-an-activity", file=str(self.path), line=child.sourceline,
                                    message=f"<{child.tag}> under <iati-activities> {why}; it was not converted"))
 
@@ -114,7 +115,7 @@ class IatiXmlReader:
         self.header()
         version = self.source_version
         upgrading = self.upgrade and version in UPGRADABLE
-        context = iterparse(self.path, events=("start", "end"), tag=[ROOT_TAG, "iati-activity"])
+        context = iterparse(self.path, events=("start", "end"), tag=[ROOT_TAG, RECORD_TAG])
         try:
             for event, element in context:
                 if element.tag == ROOT_TAG and element.getparent() is None:
@@ -154,19 +155,19 @@ class IatiXmlReader:
         return reader.notes
 
 
-ROOT_END = b"\n</iati-activities>\n"
+ROOT_END = f"\n</{ROOT_TAG}>\n".encode()
 
 
 def activity_xml(activity: Activity, ns: NamespaceContext) -> str:
     """One activity as the writer writes it (newline and indentation first); InputError when it
     holds a character XML 1.0 cannot carry. Direct paths call it for the records they hand back."""
     out: list[str] = ["\n  "]
-    node_to_xml(activity, "iati-activity", out, ns, 1)
+    node_to_xml(activity, RECORD_TAG, out, ns, 1)
     chunk = "".join(out)
     bad = first_invalid_char(chunk)
     if bad is not None:
         raise InputError(f"activity {activity.iati_identifier!r} holds the character "
-                         f"{bad!r}, which XML 1.0 cannot carry", field="iati-activity",
+                         f"{bad!r}, which XML 1.0 cannot carry", field=RECORD_TAG,
                          hint="remove control characters from the record")
     return chunk
 
@@ -196,7 +197,7 @@ class IatiXmlWriter:
         if isinstance(generated, datetime):
             generated = generated.isoformat()
         values = (header.version, generated or header.generated_datetime, header.linked_data_default)
-        parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities']
+        parts = [f'<?xml version="1.0" encoding="UTF-8"?>\n<{ROOT_TAG}']
         for name, value in zip(HEADER_ATTRS, values, strict=True):
             if value is not None:
                 parts.append(f' {name}="{escape_attr(value)}"')

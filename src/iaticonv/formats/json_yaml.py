@@ -25,6 +25,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
+from .._kinds import ACTIVITY
 from ..errors import InputError
 from ..model import Activity, FileHeader
 from .base import Reader, ReadNote, Writer
@@ -32,8 +33,8 @@ from .record import header_from_record, header_to_record, node_from_record, node
 
 __all__ = ["JsonReader", "JsonWriter", "YamlReader", "YamlWriter", "encode_record"]
 
-HEADER_KEY = "iati-activities"
-_FIRST = '{"iati-activities": '
+HEADER_KEY = ACTIVITY.root_tag  # the header is the root element's attributes, under its name
+_FIRST = f'{{"{HEADER_KEY}": '
 _SECOND = '"activities": [\n'
 _LAST = "]}"
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from lxml import etree
 
+from .._kinds import ACTIVITY
 from .._xml import safe_parser
 from ..errors import InputError
 from ..model import BOOL, DECIMAL, INT, STR, FileHeader, Kind, Node, Scalar, plan_for
@@ -289,20 +290,23 @@ def header_to_record(header: FileHeader) -> dict[str, Any]:
     return out
 
 
+_HEADER = ACTIVITY.root_tag  # where a header's fields are, for messages
+
+
 def header_from_record(data: Any, file: str | None = None) -> FileHeader:
     """A file header from its record."""
     if not isinstance(data, dict):
-        raise _fail("iati-activities", "the header must be an object", file)
+        raise _fail(_HEADER, "the header must be an object", file)
     unknown = set(data) - {"version", "generated_datetime", "linked_data_default", "extra_attrs", "nsmap"}
     if unknown:
-        raise _fail("iati-activities", f"unknown header field(s): {', '.join(sorted(unknown))}", file)
+        raise _fail(_HEADER, f"unknown header field(s): {', '.join(sorted(unknown))}", file)
     for key in ("extra_attrs", "nsmap"):
         mapping = data.get(key, {})
         if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
-            raise _fail(f"iati-activities.{key}", "must map names to text", file)
+            raise _fail(f"{_HEADER}.{key}", "must map names to text", file)
     for key in ("version", "generated_datetime", "linked_data_default"):
         if data.get(key) is not None and not isinstance(data[key], str):
-            raise _fail(f"iati-activities.{key}", "must be text", file)
+            raise _fail(f"{_HEADER}.{key}", "must be text", file)
     return FileHeader(
         version=data.get("version"),
         generated_datetime=data.get("generated_datetime"),

@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from .._kinds import ACTIVITY
 from .._speedups import compiled
 from .._xml import safe_parser
 from ..model import Activity, Node, Scalar, plan_for
@@ -103,5 +104,5 @@ def native_writer() -> NativeWriter | None:
     native = compiled("formats._record_xml_native")
     if native is None:
         return None
-    writer: NativeWriter = functools.partial(native.write_activity, _plans(native, Activity, "iati-activity"))
+    writer: NativeWriter = functools.partial(native.write_activity, _plans(native, Activity, ACTIVITY.record_tag))
     return writer

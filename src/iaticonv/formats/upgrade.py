@@ -20,6 +20,7 @@ from typing import Any
 
 from lxml import etree
 
+from .._kinds import ACTIVITY
 from ..standard.store import require_store
 
 __all__ = ["UPGRADABLE", "activity_schema", "upgrade_activity"]
@@ -30,7 +31,7 @@ UPGRADABLE = frozenset({"2.01", "2.02"})
 @functools.cache
 def activity_schema() -> etree.XMLSchema:
     """The 2.03 activity XSD from the installed standard, loaded once per process."""
-    path = require_store() / "schemas" / "2.03" / "iati-activities-schema.xsd"
+    path = require_store() / "schemas" / "2.03" / ACTIVITY.schema_file
     return etree.XMLSchema(etree.parse(str(path)))
 
 
@@ -55,7 +56,7 @@ def upgrade_activity(element: Any, version: str) -> list[tuple[str, str]]:
 
 def _schema_errors(element: Any) -> list[Any]:
     """The 2.03 XSD errors of one activity, validated inside a minimal ``iati-activities`` wrapper."""
-    wrapper = etree.Element("iati-activities", version="2.03")
+    wrapper = etree.Element(ACTIVITY.root_tag, version="2.03")
     wrapper.append(copy.deepcopy(element))
     schema = activity_schema()
     if schema.validate(etree.ElementTree(wrapper)):

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .._kinds import ACTIVITY
 from ._meta import Kind, Node, plan_for
 from .activity import Activity
 
@@ -87,7 +88,7 @@ def record_schema() -> dict[str, Any]:
         "type": "object",
         "description": "a JSON file of many records, as iaticonv writes it",
         "properties": {
-            "iati-activities": {"$ref": "#/$defs/FileHeader"},
+            ACTIVITY.root_tag: {"$ref": "#/$defs/FileHeader"},
             "activities": {"type": "array", "items": root},
         },
         "additionalProperties": False,

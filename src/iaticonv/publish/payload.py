@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from .._kinds import KINDS, by_record, by_root
 from .._xml import iterparse
 from ..errors import InputError, UsageError
 
@@ -35,7 +36,6 @@ __all__ = [
 SHORT_NAME_PATTERN = re.compile(r"^[a-z0-9_-]+$")
 # CC BY 4.0 is the licence IATI recommends for open aid data; the RYD API's own PATCH example uses it.
 DEFAULT_LICENCE = "cc-by"
-_ROOTS = {"iati-activities": "activities", "iati-organisations": "organisations"}
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -86,19 +86,20 @@ def read_file_facts(path: Path) -> FileFacts:
             for event, element in iterparse(handle, events=("start", "end")):
                 tag = _local(element.tag)
                 if kind is None:
-                    if tag not in _ROOTS:
+                    record = by_root(tag)
+                    if record is None:
                         raise InputError(
-                            f"root element is <{tag}>, not <iati-activities> or <iati-organisations>",
+                            f"root element is <{tag}>, not " + " or ".join(f"<{k.root_tag}>" for k in KINDS),
                             file=path, line=element.sourceline, field=tag,
                             hint="only IATI activity and organisation files can be registered",
                         )
-                    kind = _ROOTS[tag]
+                    kind = record.registry_type
                 if tag == "reporting-org" and event == "start":
                     inside = True
                     ref = (element.get("ref") or "").strip() or None
                 elif tag == "narrative" and event == "end" and inside and element.text and element.text.strip():
                     names.append((element.get(_XML_LANG), " ".join(element.text.split())))
-                elif event == "end" and tag in ("reporting-org", "iati-activity", "iati-organisation"):
+                elif event == "end" and (tag == "reporting-org" or by_record(tag) is not None):
                     break  # reporting-org opens every record: the first record is as far as we read
     except etree.XMLSyntaxError as exc:
         raise InputError(f"not well-formed XML: {exc.msg}", file=path, line=exc.lineno) from exc

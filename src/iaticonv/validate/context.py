@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from lxml import etree
+
+from .._kinds import KindName
 
 __all__ = [
     "ActivityLookup",
@@ -23,13 +25,9 @@ __all__ = [
     "Hit",
     "Placement",
     "RecordContext",
-    "RecordKind",
     "Spots",
     "ValidateOptions",
 ]
-
-RecordKind = Literal["activity", "organisation"]
-
 
 class ActivityLookup(Protocol):
     """Answers "does this activity identifier exist somewhere?" for the 1000.0.* advisories.
@@ -103,7 +101,7 @@ class RecordContext:
     """One activity or organisation while it is checked (the element is cleared right after)."""
 
     element: etree._Element
-    kind: RecordKind
+    kind: KindName
     position: int
     identifier: str
     version: str
@@ -156,10 +154,10 @@ class Chunk:
 
     root: etree._Element
     records: list[RecordContext]
-    kind: RecordKind
+    kind: KindName
     version: str
     options: ValidateOptions
-    record_step: str  # "iati-activity" or "iati-organisation": selects exactly the chunk's records
+    record_step: str  # the kind's record tag: selects exactly the chunk's records
     by_element: dict[etree._Element, RecordContext] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from lxml import etree
 
+from .._kinds import by_name
 from .._speedups import compiled
 from .catalogue import Catalogue
 from .context import Hit, RecordContext, Spots
@@ -20,12 +21,6 @@ from .findings import Finding, located_finding, truncate
 from .ruleinfo import RuleInfo
 
 __all__ = ["element_name", "locate_all", "record_base", "relative_path", "source_line", "spot_findings", "to_finding"]
-
-ROOT_OF = {
-    "activity": ("iati-activities", "iati-activity"),
-    "organisation": ("iati-organisations", "iati-organisation"),
-}
-
 
 def element_name(element: etree._Element) -> str:
     """A tag as an XPath step: plain for IATI elements, ``prefix:name`` for foreign ones."""
@@ -93,9 +88,8 @@ def _native_path() -> Callable[[etree._Element, etree._Element], str | None] | N
 def record_base(ctx: RecordContext) -> str:
     """The record's own XPath (kept on the context: a record may have hundreds of findings)."""
     if ctx.base is None:
-        root, record = ROOT_OF[ctx.kind]
         position = ctx.position + (ctx.placement.positions if ctx.placement is not None else 0)
-        ctx.base = f"/{root}/{record}[{position}]"
+        ctx.base = f"{by_name(ctx.kind).record_path}[{position}]"
     return ctx.base
 
 

@@ -35,6 +35,7 @@ from .._cuts import (
     plan_cuts,
     start_tag_end,
 )
+from .._kinds import ACTIVITY
 from .catalogue import Catalogue, load_catalogue
 from .collector import full_collections_deferred
 from .context import Placement, ValidateOptions
@@ -123,7 +124,7 @@ def _validate_chunk(chunk: Chunk) -> ChunkResult:
     return ChunkResult(chunk, WalkResult(report, result.identifiers, links, result.first_seen), newlines, moved=True)
 
 
-RECORD_PREFIX = "/iati-activities/iati-activity["
+RECORD_PREFIX = ACTIVITY.record_path + "["
 _FILE, _LINE, _XPATH, _PARAMS, _MESSAGE = (getattr(Finding, name).__set__
                                            for name in ("file", "line", "xpath", "params", "message"))
 
@@ -213,7 +214,7 @@ def _duplicate(catalogue: Catalogue, file: str, identifier: str, where: tuple[in
     info = catalogue[DUPLICATE_RULE]
     line, position = where
     return Finding(rule_id=DUPLICATE_RULE, severity=info.severity, category=info.category, file=file, line=line,
-                   xpath=f"/iati-activities/iati-activity[{position}]/iati-identifier[1]", identifier=identifier,
+                   xpath=f"{RECORD_PREFIX}{position}]/{ACTIVITY.identifier_tag}[1]", identifier=identifier,
                    value=truncate(identifier), params={"first_line": first_line})
 
 

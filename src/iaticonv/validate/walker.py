@@ -22,10 +22,11 @@ from typing import Any, Literal
 
 from lxml import etree
 
+from .._kinds import KindName, RecordKind, by_name, by_record, by_root
 from .._xml import iterparse, parse_file, root_start
 from . import pieces
 from .catalogue import Catalogue, load_catalogue
-from .context import Chunk, Hit, Placement, RecordContext, RecordKind, ValidateOptions
+from .context import Chunk, Hit, Placement, RecordContext, ValidateOptions
 from .findings import FILE_IDENTIFIER, Finding, truncate
 from .layers import CHUNK_LAYERS, advisory, codelists, extra, schema
 from .locate import locate_all, source_line, to_finding
@@ -34,11 +35,6 @@ from .ruleinfo import VERSIONS
 
 __all__ = ["PiecesDeclined", "WalkResult", "walk_file"]
 
-RECORDS: dict[str, tuple[str, RecordKind, str]] = {
-    "iati-activities": ("iati-activity", "activity", "iati-identifier"),
-    "iati-organisations": ("iati-organisation", "organisation", "organisation-identifier"),
-}
-BARE_RECORDS = {"iati-activity": "iati-activities", "iati-organisation": "iati-organisations"}
 REGISTRY_RECORD = "registry-record"
 NO_IDENTIFIER = "noIdentifier"
 UPGRADE_HINT = "Convert it with: iaticonv upgrade FILE (2.03)."
@@ -148,10 +144,11 @@ def _walk(path: Path, options: ValidateOptions, catalogue: Catalogue, result: Wa
     if tag == REGISTRY_RECORD:
         _whole_registry_record(path, catalogue, result)
         return
-    if tag in BARE_RECORDS and etree.QName(head).namespace is None:
-        _bare_record(path, tag, options, catalogue, result)
+    bare, kind = by_record(tag), by_root(tag)
+    if bare is not None and etree.QName(head).namespace is None:
+        _bare_record(path, bare, options, catalogue, result)
         return
-    if tag not in RECORDS or etree.QName(head).namespace is not None:
+    if kind is None or etree.QName(head).namespace is not None:
         report.findings.append(_file_finding(catalogue, "0.2.1", file, line=source_line(head),
                                              xpath=f"/{tag}", root=head.tag))  # {namespace}name if any
         return
@@ -161,7 +158,7 @@ def _walk(path: Path, options: ValidateOptions, catalogue: Catalogue, result: Wa
     if version is None:
         return
     try:
-        _stream(path, tag, version, options, catalogue, result, placement, by_pieces)
+        _stream(path, kind, version, options, catalogue, result, placement, by_pieces)
     except etree.XMLSyntaxError as exc:
         report.findings.append(_syntax(exc, catalogue, file))
 
@@ -178,7 +175,8 @@ def _whole_registry_record(path: Path, catalogue: Catalogue, result: WalkResult)
                                          REGISTRY_RECORD)
 
 
-def _bare_record(path: Path, tag: str, options: ValidateOptions, catalogue: Catalogue, result: WalkResult) -> None:
+def _bare_record(path: Path, kind: RecordKind, options: ValidateOptions, catalogue: Catalogue,
+                 result: WalkResult) -> None:
     """A lone ``iati-activity``/``iati-organisation`` root: not an IATI file (0.2.1), but still checked
     as one record, so the publisher sees every other problem before wrapping it in its root."""
     report, file = result.report, str(path)
@@ -187,16 +185,16 @@ def _bare_record(path: Path, tag: str, options: ValidateOptions, catalogue: Cata
     except etree.XMLSyntaxError as exc:
         report.findings.append(_syntax(exc, catalogue, file))
         return
+    tag = kind.record_tag
     report.findings.append(_file_finding(catalogue, "0.2.1", file, line=source_line(element), xpath=f"/{tag}",
                                          root=tag))
-    root_tag = BARE_RECORDS[tag]
-    _record_tag, kind, id_tag = RECORDS[root_tag]
     version = element.get("version") if element.get("version") in VERSIONS else FALLBACK_VERSION
-    ctx = RecordContext(element=element, kind=kind, position=1, identifier=_identifier(element, id_tag),
-                        version=str(version), file=file, options=options, base=f"/{tag}")
-    container = etree.Element(root_tag)
+    ctx = RecordContext(element=element, kind=kind.name, position=1,
+                        identifier=_identifier(element, kind.identifier_tag), version=str(version), file=file,
+                        options=options, base=f"/{tag}")
+    container = etree.Element(kind.root_tag)
     container.append(element)
-    _check_chunk(Chunk(root=container, records=[ctx], kind=kind, version=str(version), options=options,
+    _check_chunk(Chunk(root=container, records=[ctx], kind=kind.name, version=str(version), options=options,
                        record_step=tag), catalogue, result, {})
     report.activities = 1
 
@@ -236,12 +234,12 @@ class _Stream:
     position: int = 0
 
 
-def _stream(path: Path, root_tag: str, version: str, options: ValidateOptions, catalogue: Catalogue,
+def _stream(path: Path, record: RecordKind, version: str, options: ValidateOptions, catalogue: Catalogue,
             result: WalkResult, placement: Placement | None, by_pieces: ByPieces = "try") -> None:
-    record_tag, kind, id_tag = RECORDS[root_tag]
+    root_tag, record_tag, kind, id_tag = record.root_tag, record.record_tag, record.name, record.identifier_tag
     use_pieces = by_pieces != "no" and USE_PIECES
     cut = pieces.plan(path, root_tag, record_tag, CHUNK_SIZE) if use_pieces else None
-    if cut is not None and _stream_pieces(cut, root_tag, version, options, catalogue, result, placement):
+    if cut is not None and _stream_pieces(cut, record, version, options, catalogue, result, placement):
         return
     if by_pieces == "only":
         raise PiecesDeclined(str(path))
@@ -282,13 +280,13 @@ class _NotPlain(Exception):
     """A piece held something besides its records: the file is walked with iterparse instead."""
 
 
-def _stream_pieces(cut: pieces.Plan, root_tag: str, version: str, options: ValidateOptions, catalogue: Catalogue,
+def _stream_pieces(cut: pieces.Plan, record: RecordKind, version: str, options: ValidateOptions, catalogue: Catalogue,
                    result: WalkResult, placement: Placement | None) -> bool:
     """``_stream``'s walk over pieces that a helper thread parses and checks against the XSD, ahead of
     the main thread's checks (``pieces``): the same chunks, findings and order. False, with nothing
     added to ``result``, when a piece does not parse or holds anything but its records: then only
     iterparse can tell what is wrong, and where."""
-    record_tag, kind, id_tag = RECORDS[root_tag]
+    root_tag, record_tag, kind, id_tag = record.root_tag, record.record_tag, record.name, record.identifier_tag
     report, state = result.report, _Stream()
     whole = placement or Placement(file=str(cut.path), header_line=cut.header_line, lines=0, positions=0)
     kept_findings, kept_links = len(report.findings), len(result.links)
@@ -313,7 +311,7 @@ def _stream_pieces(cut: pieces.Plan, root_tag: str, version: str, options: Valid
     return True
 
 
-def _piece_chunk(piece_root: etree._Element, piece: pieces.Piece, whole: Placement, state: _Stream, kind: RecordKind,
+def _piece_chunk(piece_root: etree._Element, piece: pieces.Piece, whole: Placement, state: _Stream, kind: KindName,
                  version: str, options: ValidateOptions, id_tag: str, record_tag: str) -> Chunk:
     """A parsed piece's records as a chunk, their findings placed on the file's lines."""
     chunk = Chunk(root=piece_root, records=[], kind=kind, version=version, options=options, record_step=record_tag)
@@ -367,7 +365,7 @@ def _duplicates(ctx: RecordContext, first_seen: dict[str, tuple[int, int]], cata
     """1.1.2: an identifier seen before in this file (organisation files are checked the same way)."""
     if ctx.identifier == NO_IDENTIFIER:
         return
-    id_node = ctx.element.find("iati-identifier" if ctx.kind == "activity" else "organisation-identifier")
+    id_node = ctx.element.find(by_name(ctx.kind).identifier_tag)
     if ctx.identifier not in first_seen:
         line = source_line(id_node if id_node is not None else ctx.element) or 0
         first_seen[ctx.identifier] = (ctx.placement.walk_line(line) if ctx.placement is not None else line,

@@ -16,6 +16,7 @@ from functools import cache
 
 from lxml import etree
 
+from ..._kinds import KINDS
 from ...standard.store import require_store
 from ..catalogue import Catalogue, load_catalogue
 from ..context import ActivityLookup, Chunk, Hit, RecordContext, Spots
@@ -44,8 +45,6 @@ class Link:
 
 
 _PLAIN_STEP = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")  # an element name without prefix or predicate
-_PREFIX = {"/iati-activities/iati-activity/": ("activity", "iati-activity"),
-           "/iati-organisations/iati-organisation/": ("organisation", "iati-organisation")}
 
 
 @cache
@@ -54,7 +53,8 @@ def load_advisories(version: str) -> tuple[Advisory, ...]:
     found: list[Advisory] = []
     for item in json.loads(path.read_text(encoding="utf-8")):
         xpath, attribute = str(item["advisoryXPath"]), str(item["attributeToTest"])
-        for prefix, (kind, step) in _PREFIX.items():
+        for record in KINDS:
+            prefix, kind, step = record.record_path + "/", record.name, record.record_tag
             if xpath.startswith(prefix):
                 relative = xpath[len(prefix):]
                 plain = all(_PLAIN_STEP.fullmatch(part) for part in relative.split("/"))

@@ -21,6 +21,7 @@ from typing import Any
 
 from lxml import etree
 
+from ..._kinds import KINDS, ORGANISATION, by_record
 from ..._speedups import compiled
 from ..._xml import parse_file
 from ...standard.codelists import load_code_sets
@@ -31,8 +32,6 @@ __all__ = ["CodelistRule", "check_chunk", "check_root", "compiled_module", "comp
            "record_hits"]
 
 _CONDITION = re.compile(r"^(?P<parent>\.\./)?@vocabulary = '(?P<vocab>[^']+)'(?P<default> or not\(@vocabulary\))?$")
-RECORD_TAGS = {"iati-activity": "activity", "iati-organisation": "organisation"}
-ROOT_TAGS = {"iati-activities", "iati-organisations"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +97,8 @@ def _split(path: str) -> tuple[str, list[str], str | None] | None:
 def load_rules(version: str) -> CodelistRules:
     """Compile ``rule_mapping.xml`` of ``version`` into tries (cached per version)."""
     code_sets = load_code_sets(version)
-    records: dict[str, Node] = {"activity": Node(), "organisation": Node()}
-    root_rules: dict[str, list[CodelistRule]] = {tag: [] for tag in ROOT_TAGS}
+    records: dict[str, Node] = {kind.name: Node() for kind in KINDS}
+    root_rules: dict[str, list[CodelistRule]] = {kind.root_tag: [] for kind in KINDS}
     tree = parse_file(require_store() / "validator" / version / "rule_mapping.xml")
     for mapping in tree.getroot().iterfind("mapping"):
         split = _split((mapping.findtext("path") or "").strip())
@@ -125,12 +124,13 @@ def load_rules(version: str) -> CodelistRules:
                 vocabulary_on_parent=bool(parsed and parsed["parent"]),
                 is_default=bool(parsed and parsed["default"]),
             )
-            if head == "iati-organisations":
+            record = by_record(head)
+            if head == ORGANISATION.root_tag:
                 continue  # 9.97.1: the official path never matches, so it never fires (0.6.1 covers it)
-            if head in ROOT_TAGS and not steps:
+            if head in root_rules and not steps:
                 root_rules[head].append(entry)
-            elif head in RECORD_TAGS:
-                node = records[RECORD_TAGS[head]]
+            elif record is not None:
+                node = records[record.name]
                 for step in steps:
                     node = node.children.setdefault(step, Node())
                 node.rules.append(entry)

@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 
 from ..._dates import leading_date
+from ..._kinds import ACTIVITY, ORGANISATION
 from ...standard.codelists import load_code_sets
 from .._xpath import elements
 from ..context import Chunk, Hit, RecordContext, Spots
@@ -32,18 +33,18 @@ from .rule_native import native_module
 __all__ = ["OWN_CHECKS", "check_chunk", "check_root"]
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-STEP = {"activity": "iati-activity", "organisation": "iati-organisation"}
 # Per record: over a whole chunk, libxml merges this descendant-axis node-set in quadratic time.
 _LANGS = etree.XPath("descendant-or-self::*/@xml:lang")
-_POLICY_99 = etree.XPath("iati-activity/policy-marker[@vocabulary='99'][not(@vocabulary-uri)]")
-_LATER_TRANSACTIONS = etree.XPath("iati-activity/transaction[position() > 1]")
+_ACTIVITY, _ORGANISATION = ACTIVITY.record_tag, ORGANISATION.record_tag  # the step of each chunk-level path
+_POLICY_99 = etree.XPath(f"{_ACTIVITY}/policy-marker[@vocabulary='99'][not(@vocabulary-uri)]")
+_LATER_TRANSACTIONS = etree.XPath(f"{_ACTIVITY}/transaction[position() > 1]")
 _BUDGETS = {
-    "activity": etree.XPath("iati-activity/budget"),
-    "organisation": etree.XPath("iati-organisation/*[self::total-budget or self::recipient-org-budget or "
+    "activity": etree.XPath(f"{_ACTIVITY}/budget"),
+    "organisation": etree.XPath(f"{_ORGANISATION}/*[self::total-budget or self::recipient-org-budget or "
                                 "self::recipient-region-budget or self::recipient-country-budget or "
                                 "self::total-expenditure]"),
 }
-_SPLIT = etree.XPath("iati-activity[count(sector[@percentage]) > 1 or "
+_SPLIT = etree.XPath(f"{_ACTIVITY}[count(sector[@percentage]) > 1 or "
                      "count(recipient-country[@percentage] | recipient-region[@percentage]) > 1]")
 
 
@@ -52,7 +53,7 @@ def _later_transactions(chunk: Chunk, today: dt.date) -> list[etree._Element]:
     picks them where it is built (``_rule_native.later_transactions``), else every later one."""
     native = native_module()
     if native is not None and chunk.kind == "activity":
-        found: list[etree._Element] = native.later_transactions(chunk.root, b"iati-activity",
+        found: list[etree._Element] = native.later_transactions(chunk.root, _ACTIVITY.encode(),
                                                                 native.day_number(today.year, today.month, today.day))
         return found
     return list(elements(_LATER_TRANSACTIONS, chunk.root))

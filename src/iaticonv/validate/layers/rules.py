@@ -22,8 +22,9 @@ from typing import Any
 
 from lxml import etree
 
+from ..._kinds import KINDS, KindName, by_name
 from ...standard.store import require_store
-from ..context import Chunk, Hit, RecordContext, RecordKind
+from ..context import Chunk, Hit, RecordContext
 from .rule_native import ChunkPrefilter, chunk_prefilter, native_plan
 from .rule_prefilter import prefilter
 from .rule_types import RULE_TYPES, Env, Failure
@@ -41,9 +42,6 @@ __all__ = [
     "today_number",
 ]
 
-ROOTS: dict[str, RecordKind] = {"/iati-activities/iati-activity": "activity",
-                                "/iati-organisations/iati-organisation": "organisation"}
-RECORD_STEP: dict[RecordKind, str] = {"activity": "iati-activity", "organisation": "iati-organisation"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,23 +69,24 @@ class Ruleset:
             yield compiled, native if native is not None else compiled.candidates(root)
 
 
-def _relative(context: str) -> dict[RecordKind, list[str]]:
+def _relative(context: str) -> dict[KindName, list[str]]:
     """``/iati-activities/iati-activity/budget | …`` → {"activity": ["budget", …]}; ``//title`` → both kinds."""
     if context.startswith("//"):
         return {"activity": ["descendant::" + context[2:]], "organisation": ["descendant::" + context[2:]]}
-    out: dict[RecordKind, list[str]] = {}
+    out: dict[KindName, list[str]] = {}
     for part in (p.strip() for p in context.split("|")):
-        for root, kind in ROOTS.items():
+        for record in KINDS:
+            root = record.record_path
             if part == root:
-                out.setdefault(kind, []).append(".")
+                out.setdefault(record.name, []).append(".")
             elif part.startswith(root + "/"):
-                out.setdefault(kind, []).append(part[len(root) + 1:])
+                out.setdefault(record.name, []).append(part[len(root) + 1:])
     return out
 
 
-def chunk_xpath(kind: RecordKind, parts: list[str] | tuple[str, ...], predicate: str) -> str:
+def chunk_xpath(kind: KindName, parts: list[str] | tuple[str, ...], predicate: str) -> str:
     """The chunk-level XPath of context ``parts`` (relative to the record), filtered by ``predicate``."""
-    step = RECORD_STEP[kind]
+    step = by_name(kind).record_tag
     full = [step if part == "." else f"{step}/{part}" for part in parts]
     if len(full) == 1:
         return f"{full[0]}[{predicate}]"
@@ -109,14 +108,14 @@ def _data(version: str) -> dict[str, Any]:
 
 
 @cache
-def ruleset(version: str, kind: RecordKind, today: int) -> Ruleset:
+def ruleset(version: str, kind: KindName, today: int) -> Ruleset:
     """``load_ruleset`` with the compiled prefilters of the cases they take (``rule_native``)."""
     cases = load_ruleset(version, kind, today)
-    return Ruleset(cases, chunk_prefilter([case.native for case in cases], RECORD_STEP[kind]))
+    return Ruleset(cases, chunk_prefilter([case.native for case in cases], by_name(kind).record_tag))
 
 
 @cache
-def load_ruleset(version: str, kind: RecordKind, today: int) -> tuple[CompiledCase, ...]:
+def load_ruleset(version: str, kind: KindName, today: int) -> tuple[CompiledCase, ...]:
     """Compiled cases of ``version`` for one record kind (``today`` is yyyymmdd, for NOW rules)."""
     compiled: list[CompiledCase] = []
     for context, rules in _data(version).items():

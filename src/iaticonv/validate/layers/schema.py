@@ -22,22 +22,23 @@ from functools import cache
 
 from lxml import etree
 
+from ..._kinds import by_name, by_root
 from ..._xml import parse_file
 from ...standard.store import store_dir
 from ..context import Chunk, Hit, RecordContext
 
 __all__ = ["Placed", "check_record", "check_root", "check_whole", "chunk_hits", "load_schema", "piece_check"]
 
-SCHEMA_FILES = {
-    "iati-activities": "iati-activities-schema.xsd",
-    "iati-organisations": "iati-organisations-schema.xsd",
-    "registry-record": "iati-registry-record-schema.xsd",
-}
+REGISTRY_RECORD = ("registry-record", "iati-registry-record-schema.xsd")  # one schema, in 2.03's folder
 
 
 def _new_schema(root_tag: str, version: str) -> etree.XMLSchema:
-    folder = store_dir() / "schemas" / (version if root_tag != "registry-record" else "2.03")
-    return etree.XMLSchema(parse_file(folder / SCHEMA_FILES[root_tag]))
+    if root_tag == REGISTRY_RECORD[0]:
+        return etree.XMLSchema(parse_file(store_dir() / "schemas" / "2.03" / REGISTRY_RECORD[1]))
+    kind = by_root(root_tag)
+    if kind is None:
+        raise KeyError(f"no XSD for the root element {root_tag!r}")
+    return etree.XMLSchema(parse_file(store_dir() / "schemas" / version / kind.schema_file))
 
 
 @cache
@@ -69,8 +70,7 @@ def _hits(schema: etree.XMLSchema, *, skip_prefix: str | None = None) -> Iterato
 
 def check_record(ctx: RecordContext) -> Iterator[Hit]:
     """XSD errors of one record; ``relpath`` is libxml's path, rooted at the record element."""
-    root_tag = "iati-activities" if ctx.kind == "activity" else "iati-organisations"
-    schema = load_schema(root_tag, ctx.version)
+    schema = load_schema(by_name(ctx.kind).root_tag, ctx.version)
     if schema.validate(ctx.element):
         return
     yield from _hits(schema)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..._kinds import ACTIVITY, KINDS, by_record
 from ..._xml import iterparse
 from ..walker import NO_IDENTIFIER
 
@@ -22,11 +23,6 @@ __all__ = ["iter_records", "pick_narrative", "read_titles", "record_title"]
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
-# record tag → (identifier child, title path)
-RECORDS: dict[str, tuple[str, str]] = {
-    "iati-activity": ("iati-identifier", "title/narrative"),
-    "iati-organisation": ("organisation-identifier", "name/narrative"),
-}
 
 
 def pick_narrative(narratives: list[tuple[str | None, str]], lang: str) -> str:
@@ -41,8 +37,9 @@ def pick_narrative(narratives: list[tuple[str | None, str]], lang: str) -> str:
 
 def record_title(element: etree._Element, lang: str = "en") -> str:
     """The title (activity) or name (organisation) of one record element, whitespace collapsed."""
-    _, path = RECORDS.get(str(element.tag), ("", "title/narrative"))
-    narratives = [(node.get(XML_LANG), " ".join((node.text or "").split())) for node in element.iterfind(path)]
+    kind = by_record(str(element.tag)) or ACTIVITY
+    narratives = [(node.get(XML_LANG), " ".join((node.text or "").split()))
+                  for node in element.iterfind(kind.title_path)]
     return pick_narrative(narratives, lang)
 
 
@@ -54,9 +51,9 @@ def iter_records(path: str, lang: str = "en") -> Iterator[tuple[str, str]]:
     if not Path(path).is_file():
         return
     try:
-        for _event, element in iterparse(path, tag=list(RECORDS)):
-            id_tag, _ = RECORDS[str(element.tag)]
-            identifier = (element.findtext(id_tag) or "").strip()  # as the walker reads it
+        for _event, element in iterparse(path, tag=[kind.record_tag for kind in KINDS]):
+            kind = by_record(str(element.tag)) or ACTIVITY
+            identifier = (element.findtext(kind.identifier_tag) or "").strip()  # as the walker reads it
             yield identifier or NO_IDENTIFIER, record_title(element, lang)
             element.clear(keep_tail=False)
             parent = element.getparent()

@@ -43,8 +43,8 @@ def make_csv(path: Path, records: int) -> None:
 
 def convert(source: Path, target: Path) -> dict[str, float]:
     """The measured step, run inside the child: read the CSV, write IATI XML."""
-    from iaticonv.formats.gac_csv import GacCsvReader
-    from iaticonv.formats.iati_xml import IatiXmlWriter
+    from iaticonv.formats.gac.csv_io import GacCsvReader
+    from iaticonv.formats.iati_xml.xml_io import IatiXmlWriter
     from iaticonv.standard import load_codelists
 
     load_codelists()  # loading the standard is start-up cost, not per-record cost

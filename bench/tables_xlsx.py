@@ -69,14 +69,14 @@ def child(step: str, source: str, target: str) -> None:
             count += 1
             element.clear(keep_tail=True)
     elif step in ("xml-to-xlsx", "xml-to-csv"):
-        from iaticonv.formats.iati_xml import IatiXmlReader
+        from iaticonv.formats.iati_xml.xml_io import IatiXmlReader
         from iaticonv.formats.tables import TablesWriter
 
         reader = IatiXmlReader(Path(source))
         count = TablesWriter(overwrite=True).write_to(Path(target), reader.records(), reader.header())
     elif step in ("xlsx-to-xml", "csv-to-xml"):
         from iaticonv._io import atomic_writer
-        from iaticonv.formats.iati_xml import IatiXmlWriter
+        from iaticonv.formats.iati_xml.xml_io import IatiXmlWriter
         from iaticonv.formats.tables import TablesReader
 
         tables = TablesReader(Path(source))

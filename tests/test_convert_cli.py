@@ -9,7 +9,7 @@ import pytest
 
 from conftest import REAL_IATI
 from iaticonv.cli.main import run
-from iaticonv.formats.iati_xml import IatiXmlReader
+from iaticonv.formats.iati_xml.xml_io import IatiXmlReader
 from xmlcompare import assert_same_xml
 
 FCDO = REAL_IATI / "fcdo-activity.xml"

@@ -22,9 +22,9 @@ from lxml import etree
 
 from conftest import EXAMPLE_ACTIVITY, real_files
 from iaticonv.errors import InputError
-from iaticonv.formats.iati_xml import IatiXmlWriter
-from iaticonv.formats.iati_xml_write import _ATTR_TABLE, _TEXT_TABLE, escape_attr, escape_text, first_invalid_char
-from iaticonv.formats.record import node_from_record
+from iaticonv.formats.iati_xml.typed_write import _ATTR_TABLE, _TEXT_TABLE, escape_attr, escape_text, first_invalid_char
+from iaticonv.formats.iati_xml.xml_io import IatiXmlWriter
+from iaticonv.formats.records.record import node_from_record
 from iaticonv.model import DATE, DATETIME, DECIMAL, STR, Activity, Narrated
 from iaticonv.model._scalars import exact_parser
 

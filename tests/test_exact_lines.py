@@ -19,9 +19,9 @@ import pytest
 from lxml import etree
 
 from conftest import REAL_IATI
-from iaticonv.formats import iati_xml
 from iaticonv.formats.convert import convert
-from iaticonv.formats.iati_xml import IatiXmlReader
+from iaticonv.formats.iati_xml import xml_io as iati_xml
+from iaticonv.formats.iati_xml.xml_io import IatiXmlReader
 
 GAC_201 = REAL_IATI / "gac-CA-3-sample-3-activities-v2.01.xml"
 RESULT_LINE = re.compile(r"\(line (\d+)\)")

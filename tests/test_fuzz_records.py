@@ -31,13 +31,13 @@ from conftest import REAL_IATI, SEED_PROFILE
 from hostile import records
 from hostile.mutate import VALUES
 from iaticonv.errors import IaticonvError
-from iaticonv.formats.gac_csv import GacCsvReader
-from iaticonv.formats.gac_profile import LABELS, SECTIONS, GacProfileReader
-from iaticonv.formats.gac_table import COLUMNS
-from iaticonv.formats.gac_xlsx import GacXlsxReader
-from iaticonv.formats.iati_xml import IatiXmlReader, IatiXmlWriter
-from iaticonv.formats.json_yaml import JsonReader, YamlReader
-from iaticonv.formats.record import node_to_record
+from iaticonv.formats.gac.csv_io import GacCsvReader
+from iaticonv.formats.gac.profile_page import LABELS, SECTIONS, GacProfileReader
+from iaticonv.formats.gac.table import COLUMNS
+from iaticonv.formats.gac.xlsx_io import GacXlsxReader
+from iaticonv.formats.iati_xml.xml_io import IatiXmlReader, IatiXmlWriter
+from iaticonv.formats.records.json_yaml import JsonReader, YamlReader
+from iaticonv.formats.records.record import node_to_record
 from record_edits import apply_edits, value_paths
 
 EXPLORE = bool(os.environ.get("IATICONV_FUZZ_EXPLORE"))

@@ -12,8 +12,8 @@ from conftest import SAMPLES, SEED_PROFILE
 from iaticonv._xml import parse_file
 from iaticonv.errors import InputError
 from iaticonv.formats.base import detect_format, open_reader
-from iaticonv.formats.gac_profile import GacProfileReader, GacProfileWriter, read_profile, write_profile
-from iaticonv.formats.iati_xml import IatiXmlReader, IatiXmlWriter
+from iaticonv.formats.gac.profile_page import GacProfileReader, GacProfileWriter, read_profile, write_profile
+from iaticonv.formats.iati_xml.xml_io import IatiXmlReader, IatiXmlWriter
 from iaticonv.model import Activity
 from iaticonv.standard import require_store
 

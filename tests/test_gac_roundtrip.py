@@ -10,11 +10,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iaticonv.formats.gac_common import Budget, GacProject, Marker, Share
-from iaticonv.formats.gac_csv import GacCsvReader, GacCsvWriter
-from iaticonv.formats.gac_model import from_activity, to_activity
-from iaticonv.formats.gac_profile import read_profile, write_profile
-from iaticonv.formats.gac_xlsx import GacXlsxReader, GacXlsxWriter
+from iaticonv.formats.gac.common import Budget, GacProject, Marker, Share
+from iaticonv.formats.gac.csv_io import GacCsvReader, GacCsvWriter
+from iaticonv.formats.gac.model import from_activity, to_activity
+from iaticonv.formats.gac.profile_page import read_profile, write_profile
+from iaticonv.formats.gac.xlsx_io import GacXlsxReader, GacXlsxWriter
 
 COUNTRIES = ["PE", "HT", "KE", "CD", "BO", "CI", "ML"]
 REGIONS = ["489", "298", "798"]

@@ -11,7 +11,7 @@ import pytest
 
 from iati_files import activity_files
 from iaticonv.errors import InputError
-from iaticonv.formats.iati_xml import IatiXmlReader, IatiXmlWriter
+from iaticonv.formats.iati_xml.xml_io import IatiXmlReader, IatiXmlWriter
 from iaticonv.model import Activity, FileHeader, Narrated, ParticipatingOrg, ReportingOrg, Sector
 from xmlcompare import assert_same_xml, xml_differences
 

@@ -12,8 +12,8 @@ import pytest
 
 from iati_files import activity_files
 from iaticonv.errors import InputError
-from iaticonv.formats.iati_xml import IatiXmlReader, IatiXmlWriter
-from iaticonv.formats.json_yaml import JsonReader, JsonWriter, YamlReader, YamlWriter
+from iaticonv.formats.iati_xml.xml_io import IatiXmlReader, IatiXmlWriter
+from iaticonv.formats.records.json_yaml import JsonReader, JsonWriter, YamlReader, YamlWriter
 from iaticonv.model import Activity, Budget, IsoDate, Value
 from xmlcompare import assert_same_xml
 

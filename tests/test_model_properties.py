@@ -15,8 +15,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iaticonv.formats.iati_xml import IatiXmlReader, IatiXmlWriter
-from iaticonv.formats.record import node_from_record, node_to_record
+from iaticonv.formats.iati_xml.xml_io import IatiXmlReader, IatiXmlWriter
+from iaticonv.formats.records.record import node_from_record, node_to_record
 from iaticonv.model import BOOL, DATE, DATETIME, DECIMAL, INT, Activity, Kind, Node, Scalar, plan_for
 
 XML_CHARS = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff") | st.sampled_from(

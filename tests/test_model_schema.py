@@ -10,8 +10,8 @@ import xmlschema
 
 from conftest import ROOT, STANDARD_MIRROR
 from iati_files import activity_files
-from iaticonv.formats.iati_xml import IatiXmlReader
-from iaticonv.formats.record import node_to_record
+from iaticonv.formats.iati_xml.xml_io import IatiXmlReader
+from iaticonv.formats.records.record import node_to_record
 from iaticonv.model import XML_LANG, Activity, Kind, Node, plan_for
 from iaticonv.model.jsonschema import record_schema, schema_text
 

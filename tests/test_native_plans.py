@@ -24,15 +24,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from iaticonv.formats.record_xml_native import value_text
-from iaticonv.formats.xml_record_native import value_rule
+from iaticonv.formats.iati_xml.record_xml_native import value_text
+from iaticonv.formats.iati_xml.xml_record_native import value_rule
 from iaticonv.model import BOOL, DECIMAL, INT, STR, Kind
 from iaticonv.model._scalars import SCALARS
 
 
 def _module(name: str) -> ModuleType:
     try:
-        return importlib.import_module(f"iaticonv.formats.{name}")
+        return importlib.import_module(f"iaticonv.formats.iati_xml.{name}")
     except ImportError:
         pytest.skip(f"{name} is not built here (setup.py could not build it)")
 

@@ -37,10 +37,10 @@ main()
 # ... or an importable module of the same name that raises, found before the built one.
 IMPORT_RAISES = """
 import sys, pathlib, tempfile
-import iaticonv.formats
+import iaticonv.formats.iati_xml
 folder = pathlib.Path(tempfile.mkdtemp())
 (folder / "_xml_record_native.py").write_text("raise ValueError('lxml.etree._Element size changed')")
-iaticonv.formats.__path__.insert(0, str(folder))
+iaticonv.formats.iati_xml.__path__.insert(0, str(folder))
 from iaticonv.cli.main import main
 main()
 """
@@ -76,8 +76,8 @@ def test_a_build_for_another_lxml_is_not_imported_and_the_commands_work(tmp_path
     assert done.returncode == 0, done.stderr
     assert done.stdout.count(f"off: built for lxml 5.0.0, found {etree.__version__}") == len(NATIVE_PARTS)
     probe = _iaticonv(OTHER_LXML.replace("from iaticonv.cli.main import main\nmain()",
-                                         "_speedups.compiled('formats._xml_record_native')\n"
-                                         "print('formats._xml_record_native' in str(list(sys.modules)))"))
+                                         "_speedups.compiled('formats.iati_xml._xml_record_native')\n"
+                                         "print('formats.iati_xml._xml_record_native' in str(list(sys.modules)))"))
     assert probe.stdout.strip() == "False", probe.stderr  # checked before the import, not after
     _same_outputs(OTHER_LXML, tmp_path)
 
@@ -86,7 +86,7 @@ def test_a_build_for_another_lxml_is_not_imported_and_the_commands_work(tmp_path
 def test_a_module_whose_import_raises_is_reported_and_the_commands_work(tmp_path: Path) -> None:
     done = _iaticonv(IMPORT_RAISES, "--version")
     assert done.returncode == 0, done.stderr
-    line = next(line for line in done.stdout.splitlines() if "formats._xml_record_native" in line)
+    line = next(line for line in done.stdout.splitlines() if "formats.iati_xml._xml_record_native" in line)
     assert "off: import failed (ValueError: lxml.etree._Element size changed)" in line
     _same_outputs(IMPORT_RAISES, tmp_path)
 
@@ -112,7 +112,7 @@ def _same_outputs(program: str, tmp_path: Path) -> None:
 @needs_build
 def test_a_big_input_with_parts_off_says_so_once(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    stale = _speedups.PartState("formats._xml_record_native", "", False, "built for lxml 5.0.0, found 6")
+    stale = _speedups.PartState("formats.iati_xml._xml_record_native", "", False, "built for lxml 5.0.0, found 6")
     monkeypatch.setattr(_speedups, "part_states", lambda: [stale])
     monkeypatch.setattr(_speedups, "_warned", [])
     monkeypatch.delenv("IATICONV_PURE_PYTHON", raising=False)  # parts turned off on purpose are not news

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from conftest import REAL_IATI
 from iaticonv.errors import InputError
-from iaticonv.formats.iati_xml import IatiXmlReader
+from iaticonv.formats.iati_xml.xml_io import IatiXmlReader
 from iaticonv.formats.tables import TablesReader, TablesWriter, layout
 from iaticonv.formats.tables.build import Builder, SourceRow
 from iaticonv.formats.tables.cells import cell_text, decode, encode, encode_typed

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from iaticonv.errors import OutputError
-from iaticonv.formats.iati_xml import IatiXmlReader, IatiXmlWriter
+from iaticonv.formats.iati_xml.xml_io import IatiXmlReader, IatiXmlWriter
 from iaticonv.formats.tables import TablesReader, TablesWriter
 from xmlcompare import assert_same_xml
 

@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from conftest import EXAMPLE_ACTIVITY, REAL_IATI
 from iaticonv._xml import parse_bytes, parse_file
 from iaticonv.errors import InputError
-from iaticonv.formats.iati_xml import IatiXmlReader, IatiXmlWriter
+from iaticonv.formats.iati_xml.xml_io import IatiXmlReader, IatiXmlWriter
 from iaticonv.formats.tables import TablesReader, TablesWriter
 from iaticonv.standard import require_store
 from xmlcompare import assert_same_xml

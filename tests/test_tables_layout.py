@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from conftest import EXAMPLE_ACTIVITY, ROOT
-from iaticonv.formats.iati_xml import IatiXmlReader
+from iaticonv.formats.iati_xml.xml_io import IatiXmlReader
 from iaticonv.formats.tables import TableKind, TablesWriter, layout
 from iaticonv.formats.tables.docs import layout_markdown, table_headers
 from iaticonv.formats.tables.layout import attr_header

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from iati_files import activity_files
 from iaticonv._xml import parse_file
 from iaticonv.formats import format_info, open_reader, open_writer
-from iaticonv.formats.iati_xml import IatiXmlWriter
+from iaticonv.formats.iati_xml.xml_io import IatiXmlWriter
 from iaticonv.formats.tables import TablesWriter
 from xmlcompare import assert_same_xml
 

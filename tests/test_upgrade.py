@@ -11,8 +11,8 @@ from lxml import etree
 from conftest import REAL_IATI
 from iati_files import activity_files
 from iaticonv._xml import parse_bytes
-from iaticonv.formats.iati_xml import IatiXmlReader, IatiXmlWriter
-from iaticonv.formats.upgrade import activity_schema
+from iaticonv.formats.iati_xml.upgrade import activity_schema
+from iaticonv.formats.iati_xml.xml_io import IatiXmlReader, IatiXmlWriter
 from xmlcompare import xml_differences
 
 GAC_201 = REAL_IATI / "gac-CA-3-sample-3-activities-v2.01.xml"

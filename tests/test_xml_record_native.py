@@ -1,6 +1,6 @@
 """The compiled XML → JSON walk writes exactly the line the typed path's record encodes to (issue 3).
 
-:mod:`iaticonv.formats._xml_record_native` is an optional build (setup.py). Where it is built, every
+:mod:`iaticonv.formats.iati_xml._xml_record_native` is an optional build (setup.py). Where it is built, every
 activity is compared with the typed path (``node_to_record(element_to_node(...))`` through
 :func:`encode_record`): every real file, the official example, every schema-test file, the example
 mutated into the shapes the walk hands to the typed mapper, and text and attributes made of the node
@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import EXAMPLE_ACTIVITY, SCHEMA_TESTS, real_files
-from iaticonv.formats.iati_xml_read import element_to_node
-from iaticonv.formats.json_yaml import encode_record
-from iaticonv.formats.record import node_to_record
-from iaticonv.formats.xml_record_native import activity_json, activity_record, native_available
+from iaticonv.formats.iati_xml.typed_read import element_to_node
+from iaticonv.formats.iati_xml.xml_record_native import activity_json, activity_record, native_available
+from iaticonv.formats.records.json_yaml import encode_record
+from iaticonv.formats.records.record import node_to_record
 from iaticonv.model import Activity
 from test_direct_xml_json import _EXAMPLE_ROOT, MUTATION_STEPS, _mutate
 from test_model_properties import SLOW_OK
@@ -196,7 +196,7 @@ def test_the_command_writes_the_same_bytes_with_the_walks_turned_off(path: Path,
                        capture_output=True)
         return target.read_bytes()
 
-    probe = "from iaticonv.formats.xml_record_native import native_available as n; print(n())"
+    probe = "from iaticonv.formats.iati_xml.xml_record_native import native_available as n; print(n())"
     used = [subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True,
                            env={**os.environ, "IATICONV_PURE_PYTHON": flag}).stdout.strip() for flag in ("", "1")]
     assert used == ["True", "False"]  # the variable does switch the walks off

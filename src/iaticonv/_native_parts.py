@@ -7,8 +7,8 @@ and what it speeds up.
 """
 
 NATIVE_PARTS: dict[str, str] = {
-    "formats._xml_record_native": "IATI XML -> JSON records",
-    "formats._record_xml_native": "JSON records -> IATI XML",
+    "formats.iati_xml._xml_record_native": "IATI XML -> JSON records",
+    "formats.iati_xml._record_xml_native": "JSON records -> IATI XML",
     "validate.layers._rule_native": "ruleset prefilters",
     "validate.layers._codelists_native": "codelist walk",
     "validate._locate_native": "finding locations",

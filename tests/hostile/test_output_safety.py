@@ -97,7 +97,7 @@ def test_formula_cells_are_neutralised_and_come_back(target: str, name: str, tmp
 
 
 def test_tables_csv_headers_are_not_formula_starts(tmp_path: Path) -> None:
-    from iaticonv.formats.iati_xml import IatiXmlReader
+    from iaticonv.formats.iati_xml.xml_io import IatiXmlReader
     from iaticonv.formats.tables.writer import TablesWriter
 
     folder = tmp_path / "tables"

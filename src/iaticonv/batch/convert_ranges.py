@@ -26,7 +26,7 @@ from ..errors import IaticonvError
 from ..formats import detect_format, format_info
 from ..formats.base import ReadNote
 from ..formats.convert import convert
-from ..formats.exact_lines import in_header, moved
+from ..formats.iati_xml.exact_lines import in_header, moved
 from .json_cuts import JSON_FOOTER, plan_json_cuts
 from .outcome import FileOutcome
 from .part_join import join

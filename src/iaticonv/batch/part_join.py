@@ -21,7 +21,7 @@ from typing import Any
 
 from .._cuts import ROOT_END, ROOT_START, start_tag_end
 from .._io import atomic_writer
-from ..formats.json_yaml import HEADER_KEY, YamlWriter, yaml_library
+from ..formats.records.json_yaml import HEADER_KEY, YamlWriter, yaml_library
 
 __all__ = ["Frame", "join", "part_frame"]
 

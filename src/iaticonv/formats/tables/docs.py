@@ -100,7 +100,7 @@ def layout_markdown(current: Layout | None = None, headers: dict[str, list[str]]
         "From Python:",
         "",
         "```python",
-        "from iaticonv.formats.iati_xml import IatiXmlReader",
+        "from iaticonv.formats.iati_xml.xml_io import IatiXmlReader",
         "from iaticonv.formats.tables import TablesReader, TablesWriter",
         "",
         "xml = IatiXmlReader(Path(\"activities.xml\"))",

@@ -1,7 +1,7 @@
 """Record → IATI XML: the compiled walk where it is built, driven by plans built from the model.
 
 The mapping is defined once, by the typed path: the model's metadata plans (:func:`~iaticonv.model.plan_for`)
-read by :func:`.record.node_from_record` and :func:`.iati_xml_write.node_to_xml`. The fast path is
+read by :func:`..records.record.node_from_record` and :func:`.typed_write.node_to_xml`. The fast path is
 :mod:`._record_xml_native` (optional, see setup.py), a C walk over the parsed record that writes the
 activity's XML. It interprets the plans this module builds from the same metadata (one per model class
 and tag), hands any element it does not handle to the typed writer of that element, and any value it
@@ -20,13 +20,13 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from .._kinds import ACTIVITY
-from .._speedups import compiled
-from .._xml import safe_parser
-from ..model import Activity, Node, Scalar, plan_for
-from ..model._meta import XML_NS
-from .iati_xml_write import NamespaceContext, node_to_xml
-from .record import _check_verbatim, node_from_record, record_value_text
+from ..._kinds import ACTIVITY
+from ..._speedups import compiled
+from ..._xml import safe_parser
+from ...model import Activity, Node, Scalar, plan_for
+from ...model._meta import XML_NS
+from ..records.record import _check_verbatim, node_from_record, record_value_text
+from .typed_write import NamespaceContext, node_to_xml
 
 __all__ = ["NativeWriter", "native_writer", "typed_xml", "value_text"]
 
@@ -43,7 +43,7 @@ def typed_xml(cls: type[Node], tag: str, record: Any, ns: NamespaceContext, dept
 
 
 def value_text(scalar: Scalar, value: Any) -> str:
-    """The text of a non-string record value, by the typed rule (:func:`.record.record_value_text`).
+    """The text of a non-string record value, by the typed rule (:func:`..records.record.record_value_text`).
 
     A float raises: orjson, which parses the lines, reads an integer wider than 64 bits as a float
     where the standard parser of the typed path keeps the integer, so the typed path writes that record.
@@ -101,7 +101,7 @@ def _plans(native: Any, root: type[Node], tag: str) -> Any:
 def native_writer() -> NativeWriter | None:
     """The compiled writer of activity records, or None when the extension is not built or
     ``IATICONV_PURE_PYTHON`` turns it off."""
-    native = compiled("formats._record_xml_native")
+    native = compiled("formats.iati_xml._record_xml_native")
     if native is None:
         return None
     writer: NativeWriter = functools.partial(native.write_activity, _plans(native, Activity, ACTIVITY.record_tag))

@@ -4,7 +4,7 @@ Both formats print the same Project Browser fields in slightly different clothes
 only finds the raw text of a field and where it stood (line or row, column); this module turns that
 text into typed values (codes, ``Decimal``, ``date``) and back, and raises an ``InputError`` naming
 the place when it cannot. ``GacProject`` is the plain intermediate both formats share;
-``gac_model`` maps it to and from the activity model.
+``model`` maps it to and from the activity model.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from ..errors import InputError
+from ...errors import InputError
 
 __all__ = [
     "FISCAL_YEAR_START",

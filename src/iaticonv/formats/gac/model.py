@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from ..model import (
+from ...model import (
     Activity,
     ActivityDate,
     AidType,
@@ -45,9 +45,9 @@ from ..model import (
     TransactionOrg,
     Value,
 )
-from .gac_common import Budget as GacBudget
-from .gac_common import GacProject, Marker, Share, Where, tidy
-from .gac_labels import GAC_VOCABULARY, gac_markers, vocabulary_uri
+from .common import Budget as GacBudget
+from .common import GacProject, Marker, Share, Where, tidy
+from .labels import GAC_VOCABULARY, gac_markers, vocabulary_uri
 
 __all__ = ["PROFILE_URL", "from_activity", "to_activity"]
 

@@ -14,14 +14,14 @@ from typing import IO, TYPE_CHECKING, Any
 
 from lxml import etree
 
-from .._kinds import ACTIVITY
-from .._xml import iterparse
-from ..errors import InputError
-from ..model import Activity, FileHeader
-from .base import Reader, ReadNote, Writer
+from ..._kinds import ACTIVITY
+from ..._xml import iterparse
+from ...errors import InputError
+from ...model import Activity, FileHeader
+from ..base import Reader, ReadNote, Writer
 from .exact_lines import exact_notes
-from .iati_xml_read import element_to_node
-from .iati_xml_write import NamespaceContext, escape_attr, first_invalid_char, node_to_xml
+from .typed_read import element_to_node
+from .typed_write import NamespaceContext, escape_attr, first_invalid_char, node_to_xml
 from .upgrade import UPGRADABLE, upgrade_activity
 
 __all__ = ["ROOT_END", "IatiXmlReader", "IatiXmlWriter", "activity_xml", "header_from_root"]

@@ -15,12 +15,12 @@ from typing import Any
 
 from lxml import etree
 
-from .._kinds import ACTIVITY
-from .._xml import safe_parser
-from ..errors import InputError
-from ..model import BOOL, DECIMAL, INT, STR, FileHeader, Kind, Node, Scalar, plan_for
-from ..model._meta import EXTRA_KEY
-from ..model._scalars import exact_parser
+from ..._kinds import ACTIVITY
+from ..._xml import safe_parser
+from ...errors import InputError
+from ...model import BOOL, DECIMAL, INT, STR, FileHeader, Kind, Node, Scalar, plan_for
+from ...model._meta import EXTRA_KEY
+from ...model._scalars import exact_parser
 
 __all__ = ["header_from_record", "header_to_record", "node_from_record", "node_to_record", "record_value",
            "record_value_text"]
@@ -39,7 +39,7 @@ def _scalar_out(scalar: Scalar, value: Any) -> Any:
 def record_value(scalar: Scalar, raw: str) -> Any:
     """The record value of the XML text ``raw`` in a ``scalar`` field: what the typed path gives
     (the reader's parse, then :func:`node_to_record`). The compiled XML walk calls it for the values
-    it does not shortcut (see :func:`.xml_record_native.value_rule`)."""
+    it does not shortcut (see :func:`..iati_xml.xml_record_native.value_rule`)."""
     value = exact_parser(scalar)(raw)
     return value if type(value) is str else _scalar_out(scalar, value)
 

@@ -1,8 +1,8 @@
 # cython: language_level=3, boundscheck=False, wraparound=False
 """Record (a parsed JSON line) → IATI XML bytes, compiled: one C walk over the record's dicts.
 
-Why this exists: the typed path builds one dataclass per element (:func:`.record.node_from_record`)
-and walks it again to write text (:func:`.iati_xml_write.node_to_xml`), ~100 elements per activity,
+Why this exists: the typed path builds one dataclass per element (:func:`..records.record.node_from_record`)
+and walks it again to write text (:func:`.typed_write.node_to_xml`), ~100 elements per activity,
 each a handful of Python operations. Here the same steps run in C, escape each value while copying
 it, and append UTF-8 straight into one buffer, so an activity becomes one ``bytes``.
 
@@ -23,8 +23,8 @@ from cpython.bytes cimport PyBytes_FromStringAndSize
 from libc.stdlib cimport free, malloc
 from libc.string cimport memset
 
-from iaticonv.formats._native_buffer cimport Buf, Spare, buf_begin, buf_end, buf_put, buf_putc
-from iaticonv.formats._native_fields cimport CHILD_MANY, CHILD_NARR, CHILD_ONE, CHILD_TEXT_ONE, child_shape
+from iaticonv.formats.iati_xml._native_buffer cimport Buf, Spare, buf_begin, buf_end, buf_put, buf_putc
+from iaticonv.formats.iati_xml._native_fields cimport CHILD_MANY, CHILD_NARR, CHILD_ONE, CHILD_TEXT_ONE, child_shape
 
 cdef Spare _spare  # a C static: starts zeroed (no buffer yet, not busy)
 

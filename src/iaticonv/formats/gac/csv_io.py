@@ -13,12 +13,12 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
-from ..errors import InputError
-from ..model import Activity, FileHeader
-from .base import HeaderlessReader, ReadNote
-from .gac_common import GacProject, Where
-from .gac_model import from_activity, to_activity
-from .gac_table import COLUMNS, cells_from_project, column_positions, neutralise, project_from_cells, unneutralise
+from ...errors import InputError
+from ...model import Activity, FileHeader
+from ..base import HeaderlessReader, ReadNote
+from .common import GacProject, Where
+from .model import from_activity, to_activity
+from .table import COLUMNS, cells_from_project, column_positions, neutralise, project_from_cells, unneutralise
 
 __all__ = ["GacCsvReader", "GacCsvWriter", "RowStream", "records_from_rows"]
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
-from ..model import FileHeader
-from .base import Reader
-from .iati_xml import IatiXmlReader
-from .json_yaml import JsonWriter, YamlWriter, encode_record
-from .record import node_to_record
+from ...model import FileHeader
+from ..base import Reader
+from ..records.json_yaml import JsonWriter, YamlWriter, encode_record
+from ..records.record import node_to_record
+from .xml_io import IatiXmlReader
 from .xml_record_native import activity_json, activity_record
 
 __all__ = ["xml_to_json", "xml_to_yaml"]
@@ -64,6 +64,6 @@ def xml_to_yaml(readers: Sequence[Reader], stream: IO[bytes], header: FileHeader
 
 
 if TYPE_CHECKING:  # a static proof, checked by mypy, that these functions are direct paths
-    from .direct import DirectPath
+    from ..direct import DirectPath
 
     _paths: list[DirectPath] = [xml_to_json, xml_to_yaml]

@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .._paths import project_schemas
-from ..standard import load_codelists
-from ..standard._names import normalise_name
-from .gac_common import (
+from ..._paths import project_schemas
+from ...standard import load_codelists
+from ...standard._names import normalise_name
+from .common import (
     Budget,
     Marker,
     Share,

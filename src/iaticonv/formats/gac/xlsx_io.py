@@ -17,13 +17,13 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from .._io import check_archive
-from ..errors import InputError, OutputError
-from ..model import Activity, FileHeader
-from .base import HeaderlessReader
-from .gac_csv import RowStream, records_from_rows
-from .gac_model import from_activity
-from .gac_table import COLUMNS, cells_from_project, neutralise
+from ..._io import check_archive
+from ...errors import InputError, OutputError
+from ...model import Activity, FileHeader
+from ..base import HeaderlessReader
+from .csv_io import RowStream, records_from_rows
+from .model import from_activity
+from .table import COLUMNS, cells_from_project, neutralise
 
 __all__ = ["GacXlsxReader", "GacXlsxWriter"]
 

@@ -3,7 +3,7 @@
 For every activity the JSON reader hands out, the compiled walk (:mod:`.record_xml_native`, where it
 is built) writes the XML straight from the parsed record. When it declines (anything wrong, a
 character XML 1.0 cannot carry, a float), or where it is not built, the record goes the typed way —
-:func:`.record.node_from_record` then the XML writer's :func:`.iati_xml.activity_xml` — so the output
+:func:`..records.record.node_from_record` then the XML writer's :func:`.iati_xml.activity_xml` — so the output
 bytes, the errors naming the field and the record count are those of the typed path, whatever the
 input (tests compare both on real files, generated records and broken ones). Lines are read one at a
 time, as the reader streams them: memory stays flat.
@@ -20,12 +20,12 @@ from typing import IO, Any
 
 import orjson
 
-from ..model import FileHeader
-from .base import Reader
-from .iati_xml import ROOT_END, IatiXmlWriter, activity_xml
-from .iati_xml_write import NamespaceContext
-from .json_yaml import JsonReader, _activity
+from ...model import FileHeader
+from ..base import Reader
+from ..records.json_yaml import JsonReader, _activity
 from .record_xml_native import NativeWriter, native_writer
+from .typed_write import NamespaceContext
+from .xml_io import ROOT_END, IatiXmlWriter, activity_xml
 
 __all__ = ["json_to_xml"]
 

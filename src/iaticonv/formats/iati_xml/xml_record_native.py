@@ -1,7 +1,7 @@
 """IATI XML → record: the compiled walk where it is built, driven by plans built from the model.
 
 The mapping is defined once, by the typed path: the model's metadata plans (:func:`~iaticonv.model.plan_for`)
-read by :func:`.iati_xml_read.element_to_node` and :func:`.record.node_to_record`. The fast path is
+read by :func:`.typed_read.element_to_node` and :func:`..records.record.node_to_record`. The fast path is
 :mod:`._xml_record_native` (optional, see setup.py), a C walk over libxml2's nodes that writes the
 record's JSON line. It interprets the plans this module builds from the same metadata, and hands any
 element it does not handle to the typed mapper of that element's class, whose record stands in its
@@ -20,10 +20,10 @@ from typing import Any
 
 import orjson
 
-from .._speedups import compiled
-from ..model import BOOL, DATE, DATETIME, DECIMAL, STR, Activity, Node, Scalar, plan_for
-from .iati_xml_read import element_to_node, raw_xml
-from .record import node_to_record, record_value
+from ..._speedups import compiled
+from ...model import BOOL, DATE, DATETIME, DECIMAL, STR, Activity, Node, Scalar, plan_for
+from ..records.record import node_to_record, record_value
+from .typed_read import element_to_node, raw_xml
 
 __all__ = ["activity_json", "activity_record", "native_available", "typed_record", "value_rule"]
 
@@ -36,7 +36,7 @@ def typed_record(cls: type[Node], top: bool, element: Any) -> dict[str, Any] | N
 
 def value_rule(native: Any, scalar: Scalar) -> tuple[Any, Callable[[str], Any]]:
     """How the walk turns the text of a ``scalar`` field into its record value: a member of the
-    walk's ``ValueRule`` (its one declaration) and the typed rule (:func:`.record.record_value`).
+    walk's ``ValueRule`` (its one declaration) and the typed rule (:func:`..records.record.record_value`).
 
     The shortcuts rest on the typed rule: a scalar keeps its text unless printing the parsed value
     gives that text back, so a string, date, date-time or decimal records as its own text, and a
@@ -103,7 +103,7 @@ def _native_plans(native: Any) -> Any:
 def _native_writer() -> Callable[[Any], bytes | None] | None:
     """The compiled walk that writes a record's JSON line from libxml2's nodes, when the extension is
     built for this lxml, and not turned off with ``IATICONV_PURE_PYTHON``; else None."""
-    native = compiled("formats._xml_record_native")
+    native = compiled("formats.iati_xml._xml_record_native")
     if native is None:
         return None
     plan = _native_plans(native)

@@ -20,8 +20,8 @@ from typing import Any
 
 from lxml import etree
 
-from .._kinds import ACTIVITY
-from ..standard.store import require_store
+from ..._kinds import ACTIVITY
+from ...standard.store import require_store
 
 __all__ = ["UPGRADABLE", "activity_schema", "upgrade_activity"]
 

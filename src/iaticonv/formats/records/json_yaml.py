@@ -25,10 +25,10 @@ from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
-from .._kinds import ACTIVITY
-from ..errors import InputError
-from ..model import Activity, FileHeader
-from .base import Reader, ReadNote, Writer
+from ..._kinds import ACTIVITY
+from ...errors import InputError
+from ...model import Activity, FileHeader
+from ..base import Reader, ReadNote, Writer
 from .record import header_from_record, header_to_record, node_from_record, node_to_record
 
 __all__ = ["JsonReader", "JsonWriter", "YamlReader", "YamlWriter", "encode_record"]

@@ -1,8 +1,8 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
 """IATI XML → the JSON line of a record, compiled, reading libxml2's nodes directly.
 
-Why this exists: the typed path (:func:`.iati_xml_read.element_to_node` then
-:func:`.record.node_to_record`) creates an lxml proxy per element, asks it for tags, attributes and
+Why this exists: the typed path (:func:`.typed_read.element_to_node` then
+:func:`..records.record.node_to_record`) creates an lxml proxy per element, asks it for tags, attributes and
 text, builds a dataclass and takes it apart again into the dicts and strings orjson then encodes.
 Here the walk runs in C over the libxml2 tree under the lxml element (reached through lxml's public
 C API) and writes the JSON bytes straight away.
@@ -28,8 +28,8 @@ from lxml.includes cimport tree
 from lxml.includes.tree cimport xmlNode, xmlAttr, const_xmlChar
 cimport lxml.includes.etreepublic as cetree
 
-from iaticonv.formats._native_buffer cimport Buf, Spare, buf_begin, buf_end, buf_put, buf_putc
-from iaticonv.formats._native_fields cimport (CHILD_MANY, CHILD_NARR, CHILD_ONE, CHILD_TEXT_MANY, CHILD_TEXT_ONE,
+from iaticonv.formats.iati_xml._native_buffer cimport Buf, Spare, buf_begin, buf_end, buf_put, buf_putc
+from iaticonv.formats.iati_xml._native_fields cimport (CHILD_MANY, CHILD_NARR, CHILD_ONE, CHILD_TEXT_MANY, CHILD_TEXT_ONE,
                                               child_shape)
 
 cdef Spare _spare  # a C static: starts zeroed (no buffer yet, not busy)

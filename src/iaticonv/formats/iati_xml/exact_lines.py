@@ -17,9 +17,9 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from .._cuts import MAX_LINES, Cut, count_lines, framed, lines_part_bytes, plan_cuts
-from ..errors import IaticonvError
-from .base import ReadNote
+from ..._cuts import MAX_LINES, Cut, count_lines, framed, lines_part_bytes, plan_cuts
+from ...errors import IaticonvError
+from ..base import ReadNote
 
 __all__ = ["HEADER_NOTES", "exact_notes", "in_header", "moved"]
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from batch_helpers import write_big_file
-from iaticonv._cuts import plan_cuts
 from iaticonv.batch import convert_batch, convert_file
 from iaticonv.batch.convert_file import convert_file_parallel
-from iaticonv.batch.json_cuts import plan_json_cuts
+from iaticonv.bigfile.json_ranges import plan_json_cuts
+from iaticonv.bigfile.ranges import plan_cuts
 from iaticonv.cli.main import run
 from iaticonv.errors import InputError
 from iaticonv.formats.convert import ConvertResult, convert
@@ -135,7 +135,7 @@ def test_json_layouts_the_cutter_does_not_know_are_converted_in_one_pass(corpus:
 
 def test_a_part_without_the_writers_frame_is_not_joined(corpus: dict[str, Path], tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from iaticonv.batch import part_join
+    from iaticonv.bigfile import join as part_join
 
     monkeypatch.setattr(part_join, "JSON_FOOTER", b"\n]]\n")  # no part ends as expected any more
     assert convert_file_parallel(corpus["xml"], tmp_path / "out.json", jobs=2, part_bytes=PART) is None

@@ -168,8 +168,8 @@ def test_lines_past_65535_are_exact_with_one_process_and_with_two(jobs: int, tmp
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """libxml2 keeps an element's line in 16 bits; a file of more lines is walked by ranges of fewer,
     also when the batch redoes a file whose unit crashed."""
-    from iaticonv._cuts import MAX_LINES, count_lines
     from iaticonv.batch import validate_run
+    from iaticonv.bigfile.ranges import MAX_LINES, count_lines
     from iaticonv.validate import validate_paths
 
     if jobs == -1:

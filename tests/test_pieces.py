@@ -21,6 +21,7 @@ import pytest
 from lxml import etree
 
 from conftest import EXAMPLE_ACTIVITY, EXAMPLE_ORGANISATION, REAL_IATI, REAL_IATI_MORE, real_files
+from iaticonv.bigfile import pieces as cutting
 from iaticonv.validate import pieces, ranges, walker
 from iaticonv.validate.context import ValidateOptions
 from iaticonv.validate.findings import Finding
@@ -46,7 +47,7 @@ def _rows(path: Path) -> list[Row]:
 
 def _both_ways(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Row], list[Row], list[bool]]:
     """(findings by iterparse, findings by pieces, whether each piece walk went through)."""
-    monkeypatch.setattr(pieces, "MIN_BYTES", 0)
+    monkeypatch.setattr(cutting, "MIN_BYTES", 0)
     monkeypatch.setattr(walker, "CHUNK_SIZE", SMALL_CHUNK)
     monkeypatch.setattr(walker, "USE_PIECES", False)
     by_iterparse = _rows(path)
@@ -106,10 +107,10 @@ def test_pieces_start_at_record_start_tags_with_their_newlines(path: Path, block
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """Scanned in blocks of any size (a start tag split across two blocks included), the pieces are
     what one regular expression over the whole file finds."""
-    monkeypatch.setattr(pieces, "MIN_BYTES", 0)
-    monkeypatch.setattr(pieces, "BLOCK", block)
+    monkeypatch.setattr(cutting, "MIN_BYTES", 0)
+    monkeypatch.setattr(cutting, "BLOCK", block)
     data = path.read_bytes()
-    cut = pieces.plan(path, "iati-activities", "iati-activity", 3)
+    cut = cutting.plan(path, "iati-activities", "iati-activity", 3)
     starts = [found.start() for found in re.finditer(rb"<iati-activity[\s>/]", data)]
     if len(starts) <= 3:
         assert cut is None
@@ -125,16 +126,16 @@ def test_pieces_start_at_record_start_tags_with_their_newlines(path: Path, block
 
 
 def test_a_framed_piece_lines_move_by_the_newlines_before_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pieces, "MIN_BYTES", 0)
+    monkeypatch.setattr(cutting, "MIN_BYTES", 0)
     path = REAL_IATI / "beis-activity.xml"
-    cut = pieces.plan(path, "iati-activities", "iati-activity", 2)
+    cut = cutting.plan(path, "iati-activities", "iati-activity", 2)
     assert cut is not None and len(cut.pieces) > 2
     whole = etree.parse(str(path)).getroot()
     expected = [element.sourceline for element in whole.iter("iati-activity", "transaction", "narrative")]
     found: list[int] = []
     with path.open("rb") as handle:
         for index, piece in enumerate(cut.pieces):
-            root = etree.fromstring(pieces.frame(cut, index, handle))
+            root = etree.fromstring(cutting.frame(cut, index, handle))
             assert root.sourceline == whole.sourceline  # the header's lines are the file's
             found += [element.sourceline + piece.newlines
                       for element in root.iter("iati-activity", "transaction", "narrative")]
@@ -144,9 +145,9 @@ def test_a_framed_piece_lines_move_by_the_newlines_before_it(monkeypatch: pytest
 # --- the helper thread ----------------------------------------------------------------------------
 
 
-def _cut(path: Path, per_piece: int, monkeypatch: pytest.MonkeyPatch) -> pieces.Plan:
-    monkeypatch.setattr(pieces, "MIN_BYTES", 0)
-    cut = pieces.plan(path, "iati-activities", "iati-activity", per_piece)
+def _cut(path: Path, per_piece: int, monkeypatch: pytest.MonkeyPatch) -> cutting.Plan:
+    monkeypatch.setattr(cutting, "MIN_BYTES", 0)
+    cut = cutting.plan(path, "iati-activities", "iati-activity", per_piece)
     assert cut is not None
     return cut
 
@@ -170,7 +171,7 @@ def test_the_helper_thread_gives_each_piece_as_lxml_parses_it_with_its_xsd_error
     placed = 0
     with path.open("rb") as handle:
         for index, done in enumerate(parsed):
-            expected = etree.fromstring(pieces.frame(cut, index, handle), etree.XMLParser(**pieces.PARSE_OPTIONS))
+            expected = etree.fromstring(cutting.frame(cut, index, handle), etree.XMLParser(**pieces.PARSE_OPTIONS))
             assert done.root is not None
             assert etree.tostring(done.root) == etree.tostring(expected)
             assert [e.sourceline for e in done.root.iter()] == [e.sourceline for e in expected.iter()]
@@ -269,8 +270,8 @@ def test_a_doctype_is_left_to_iterparse(tmp_path: Path, monkeypatch: pytest.Monk
     header, bodies = _activities()
     header = header.replace(b"<iati-activities", b"<!DOCTYPE iati-activities>\n<iati-activities", 1)
     path = _write(tmp_path, header, bodies)
-    monkeypatch.setattr(pieces, "MIN_BYTES", 0)
-    assert pieces.plan(path, "iati-activities", "iati-activity", SMALL_CHUNK) is None
+    monkeypatch.setattr(cutting, "MIN_BYTES", 0)
+    assert cutting.plan(path, "iati-activities", "iati-activity", SMALL_CHUNK) is None
     assert _same(path, monkeypatch) == []
 
 
@@ -293,23 +294,23 @@ def test_a_bom_crlf_and_a_legacy_encoding_are_walked_by_pieces(tmp_path: Path, m
 def test_a_piece_longer_than_libxml2_counts_is_left_to_iterparse(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     header, bodies = _activities()
-    path = _write(tmp_path, header, bodies, between={len(bodies) - 1: b"\n" * pieces.LINE_LIMIT})
-    monkeypatch.setattr(pieces, "MIN_BYTES", 0)
-    assert pieces.plan(path, "iati-activities", "iati-activity", SMALL_CHUNK) is None
-    shorter = _write(tmp_path, header, bodies, between={len(bodies) - 1: b"\n" * (pieces.LINE_LIMIT // 2)},
+    path = _write(tmp_path, header, bodies, between={len(bodies) - 1: b"\n" * cutting.LINE_LIMIT})
+    monkeypatch.setattr(cutting, "MIN_BYTES", 0)
+    assert cutting.plan(path, "iati-activities", "iati-activity", SMALL_CHUNK) is None
+    shorter = _write(tmp_path, header, bodies, between={len(bodies) - 1: b"\n" * (cutting.LINE_LIMIT // 2)},
                      name="shorter.xml")
-    assert pieces.plan(shorter, "iati-activities", "iati-activity", SMALL_CHUNK) is not None
+    assert cutting.plan(shorter, "iati-activities", "iati-activity", SMALL_CHUNK) is not None
 
 
 def test_a_piece_of_huge_records_is_left_to_iterparse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     header, bodies = _activities()
     path = _write(tmp_path, header, bodies)
-    monkeypatch.setattr(pieces, "MIN_BYTES", 0)
-    biggest = max(piece.end - piece.start for piece in pieces.plan(path, "iati-activities", "iati-activity", 2).pieces)
-    monkeypatch.setattr(pieces, "PIECE_LIMIT", len(header) + biggest)
-    assert pieces.plan(path, "iati-activities", "iati-activity", 2) is not None
-    monkeypatch.setattr(pieces, "PIECE_LIMIT", len(header) + biggest - 1)
-    assert pieces.plan(path, "iati-activities", "iati-activity", 2) is None
+    monkeypatch.setattr(cutting, "MIN_BYTES", 0)
+    biggest = max(piece.end - piece.start for piece in cutting.plan(path, "iati-activities", "iati-activity", 2).pieces)
+    monkeypatch.setattr(cutting, "PIECE_LIMIT", len(header) + biggest)
+    assert cutting.plan(path, "iati-activities", "iati-activity", 2) is not None
+    monkeypatch.setattr(cutting, "PIECE_LIMIT", len(header) + biggest - 1)
+    assert cutting.plan(path, "iati-activities", "iati-activity", 2) is None
 
 
 def test_a_file_longer_than_libxml2_counts_gets_exact_lines_by_pieces(tmp_path: Path,

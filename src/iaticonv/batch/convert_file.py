@@ -15,8 +15,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from .._cuts import range_bytes
 from .._io import check_output_path
+from ..bigfile.ranges import range_bytes
 from ..errors import IaticonvError
 from ..formats import detect_format
 from ..formats.convert import ConvertResult

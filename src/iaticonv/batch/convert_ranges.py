@@ -1,8 +1,8 @@
 """One very large file converted by several workers, a range of activities each.
 
-Each worker converts its range (framed as a whole file: ``_cuts`` cuts IATI XML at activity start
-tags, ``json_cuts`` cuts the JSON record layout at activity lines) into a part file written by the
-ordinary writer; the parent then joins the parts (``part_join``): the header once, every part's
+Each worker converts its range (framed as a whole file: ``bigfile.ranges`` cuts IATI XML at activity start
+tags, ``bigfile.json_ranges`` cuts the JSON record layout at activity lines) into a part file written by the
+ordinary writer; the parent then joins the parts (``bigfile.join``): the header once, every part's
 records in order, the closing once. Writers print each record on its own from the same header, so
 the joined file is the one a single pass writes (tests compare the bytes). The readers' notes are
 moved to the lines of the whole file, and a note about the header (which every range repeats) is
@@ -21,15 +21,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._cuts import ROOT_END, Cut, OnCut, framed, plan_cuts
+from ..bigfile.join import FRAMES as BYTE_FRAMES
+from ..bigfile.join import FrameOf, join
+from ..bigfile.json_ranges import JSON_FOOTER, plan_json_cuts
+from ..bigfile.ranges import ROOT_END, Cut, OnCut, framed, plan_cuts
 from ..errors import IaticonvError
 from ..formats import detect_format, format_info
 from ..formats.base import ReadNote
 from ..formats.convert import convert
 from ..formats.iati_xml.exact_lines import in_header, moved
-from .json_cuts import JSON_FOOTER, plan_json_cuts
+from ..formats.records.json_yaml import yaml_frame
 from .outcome import FileOutcome
-from .part_join import join
 from .split import SPOOL_PREFIX
 
 __all__ = ["ConvertChunk", "convert_chunk", "join_parts", "plan_convert_chunks", "read_notes"]
@@ -37,6 +39,9 @@ __all__ = ["ConvertChunk", "convert_chunk", "join_parts", "plan_convert_chunks",
 # How a range of each cuttable format (``FormatInfo.cuttable``) is found and framed as a file of its own:
 # the planner of its cuts and the footer that closes a range.
 CUTTERS = {"iati-xml": (plan_cuts, ROOT_END), "json": (plan_json_cuts, JSON_FOOTER)}
+# How a part written in each joinable format (``FormatInfo.joinable``) is framed for joining: from its
+# bytes alone (``bigfile.join``), or, for YAML, by the format that wrote it.
+FRAMES: dict[str, FrameOf] = {**BYTE_FRAMES, "yaml": yaml_frame}
 # A root child that is not an activity is noted when the next activity is read, or at the root's end:
 # at a cut, a range notes it before the next range's notes, a single pass after. Order matters, so
 # such a file is converted whole.
@@ -117,7 +122,7 @@ def join_parts(output: Path, parts: list[FileOutcome], *, overwrite: bool, targe
     if any(part.status != "ok" or not part.outputs for part in parts) or (output.exists() and not overwrite):
         return None  # the whole-file conversion then says what is wrong, in its own words
     parts = sorted(parts, key=lambda part: part.outputs[0])  # part00000.xml, part00001.xml…
-    if not join(output, [Path(part.outputs[0]) for part in parts], target):
+    if not join(output, [Path(part.outputs[0]) for part in parts], target, FRAMES[target]):
         return None
     return FileOutcome(source=parts[0].source, status="ok", outputs=[str(output)],
                        activities=sum(p.activities for p in parts), notes=[n for p in parts for n in p.notes],

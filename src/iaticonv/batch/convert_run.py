@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._cuts import range_bytes
+from ..bigfile.ranges import range_bytes
 from ..errors import IaticonvError, InputError
 from ..formats import FORMATS, detect_format, format_info, open_reader, open_writer
 from ..formats.convert import convert

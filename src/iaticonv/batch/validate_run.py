@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._cuts import range_bytes
+from ..bigfile.ranges import range_bytes
 from ..validate import Report, ValidateOptions, validate_paths
 from ..validate.catalogue import load_catalogue
 from ..validate.findings import Finding

@@ -21,21 +21,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._cuts import (
+from .._kinds import ACTIVITY
+from ..bigfile.ranges import (
     MAX_LINES,
-    ROOT_START,
     Cut,
     OnCut,
     activities_before,
-    balanced_part,
     count_lines,
     framed,
     lines_part_bytes,
-    newlines_before,
     plan_cuts,
-    start_tag_end,
 )
-from .._kinds import ACTIVITY
 from .catalogue import Catalogue, load_catalogue
 from .collector import full_collections_deferred
 from .context import Placement, ValidateOptions
@@ -44,21 +40,7 @@ from .layers.advisory import Link
 from .report import FileReport, render_messages
 from .walker import PiecesDeclined, WalkResult, walk_file
 
-__all__ = [
-    "ROOT_START",
-    "Chunk",
-    "ChunkResult",
-    "Cut",
-    "assemble",
-    "balanced_part",
-    "framed",
-    "newlines_before",
-    "plan_chunks",
-    "plan_cuts",
-    "start_tag_end",
-    "validate_chunk",
-    "walk_exact",
-]
+__all__ = ["Chunk", "ChunkResult", "assemble", "plan_chunks", "validate_chunk", "walk_exact"]
 
 SYNTAX_RULE = "0.1.1"
 DUPLICATE_RULE = "1.1.2"

@@ -24,6 +24,7 @@ from lxml import etree
 
 from .._kinds import KindName, RecordKind, by_name, by_record, by_root
 from .._xml import iterparse, parse_file, root_start
+from ..bigfile import pieces as cutting
 from . import pieces
 from .catalogue import Catalogue, load_catalogue
 from .context import Chunk, Hit, Placement, RecordContext, ValidateOptions
@@ -238,7 +239,7 @@ def _stream(path: Path, record: RecordKind, version: str, options: ValidateOptio
             result: WalkResult, placement: Placement | None, by_pieces: ByPieces = "try") -> None:
     root_tag, record_tag, kind, id_tag = record.root_tag, record.record_tag, record.name, record.identifier_tag
     use_pieces = by_pieces != "no" and USE_PIECES
-    cut = pieces.plan(path, root_tag, record_tag, CHUNK_SIZE) if use_pieces else None
+    cut = cutting.plan(path, root_tag, record_tag, CHUNK_SIZE) if use_pieces else None
     if cut is not None and _stream_pieces(cut, record, version, options, catalogue, result, placement):
         return
     if by_pieces == "only":
@@ -280,7 +281,7 @@ class _NotPlain(Exception):
     """A piece held something besides its records: the file is walked with iterparse instead."""
 
 
-def _stream_pieces(cut: pieces.Plan, record: RecordKind, version: str, options: ValidateOptions, catalogue: Catalogue,
+def _stream_pieces(cut: cutting.Plan, record: RecordKind, version: str, options: ValidateOptions, catalogue: Catalogue,
                    result: WalkResult, placement: Placement | None) -> bool:
     """``_stream``'s walk over pieces that a helper thread parses and checks against the XSD, ahead of
     the main thread's checks (``pieces``): the same chunks, findings and order. False, with nothing
@@ -311,7 +312,7 @@ def _stream_pieces(cut: pieces.Plan, record: RecordKind, version: str, options: 
     return True
 
 
-def _piece_chunk(piece_root: etree._Element, piece: pieces.Piece, whole: Placement, state: _Stream, kind: KindName,
+def _piece_chunk(piece_root: etree._Element, piece: cutting.Piece, whole: Placement, state: _Stream, kind: KindName,
                  version: str, options: ValidateOptions, id_tag: str, record_tag: str) -> Chunk:
     """A parsed piece's records as a chunk, their findings placed on the file's lines."""
     chunk = Chunk(root=piece_root, records=[], kind=kind, version=version, options=options, record_step=record_tag)

@@ -4,7 +4,7 @@ libxml2 keeps an element's line in 16 bits: past line 65,535 lxml can only borro
 node's line (often one more) or give 65535, so a one-pass read would name wrong lines in its notes
 (a stray root child, an upgrade that could not carry a result over). When a note names such a line,
 the file is read again by ranges of fewer than ``MAX_LINES`` lines, each framed as a file of its own
-(``_cuts``), whose lines are exact and map back to the whole file. The second read must give the same
+(``bigfile.ranges``), whose lines are exact and map back to the whole file. The second read must give the same
 notes but for their lines, or the first read's notes stand: it can only correct lines, never change
 what is said. Ranges are also how ``convert --jobs`` reads a big file, so the moving of notes from a
 range to the whole file is shared with it (``batch.convert_ranges``).
@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from ..._cuts import MAX_LINES, Cut, count_lines, framed, lines_part_bytes, plan_cuts
+from ...bigfile.ranges import MAX_LINES, Cut, count_lines, framed, lines_part_bytes, plan_cuts
 from ...errors import IaticonvError
 from ..base import ReadNote
 

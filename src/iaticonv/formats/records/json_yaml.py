@@ -26,12 +26,13 @@ from typing import IO, TYPE_CHECKING, Any
 import orjson
 
 from ..._kinds import ACTIVITY
+from ...bigfile.join import Frame, read_ends
 from ...errors import InputError
 from ...model import Activity, FileHeader
 from ..base import Reader, ReadNote, Writer
 from .record import header_from_record, header_to_record, node_from_record, node_to_record
 
-__all__ = ["JsonReader", "JsonWriter", "YamlReader", "YamlWriter", "encode_record"]
+__all__ = ["JsonReader", "JsonWriter", "YamlReader", "YamlWriter", "encode_record", "yaml_frame"]
 
 HEADER_KEY = ACTIVITY.root_tag  # the header is the root element's attributes, under its name
 _FIRST = f'{{"{HEADER_KEY}": '
@@ -268,3 +269,26 @@ class YamlWriter:
 if TYPE_CHECKING:  # a static proof, checked by mypy, that these classes implement the protocols
     _readers: list[Reader] = [JsonReader(Path()), YamlReader(Path())]
     _writers: list[Writer] = [JsonWriter(), YamlWriter()]
+
+
+def yaml_frame(path: Path) -> Frame | None:
+    """The frame of a YAML part this writer wrote (``bigfile.join``): the header document ends where the
+    first record document starts (``---`` at a line start: inside the header every line but the first
+    is indented), checked by dumping it again; None when the part is not the writer's own."""
+    head, _tail, size = read_ends(path, 0)
+    at = head.find(b"\n---", 1)
+    while at >= 0 and head[at + 4:at + 5] not in (b"\n", b" "):
+        at = head.find(b"\n---", at + 1)
+    end = at + 1 if at >= 0 else (size if size <= len(head) else -1)
+    if end < 0:
+        return None
+    yaml, loader, _ = yaml_library()
+    try:
+        document = yaml.load(head[:end], Loader=loader)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(document, dict) or set(document) != {HEADER_KEY}:
+        return None
+    if YamlWriter.document_bytes(document) != head[:end]:
+        return None
+    return Frame(path, head[:end], end, size)

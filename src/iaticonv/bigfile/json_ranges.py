@@ -16,8 +16,8 @@ from __future__ import annotations
 import mmap
 from pathlib import Path
 
-from .._cuts import Cut, newlines_before
 from .._kinds import ACTIVITY
+from .ranges import Cut, newlines_before
 
 __all__ = ["JSON_FOOTER", "plan_json_cuts"]
 

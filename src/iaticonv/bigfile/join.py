@@ -9,27 +9,33 @@ Only the glue between records differs by format:
 * JSON: the two header lines; activities joined by ``,\\n``; ``\\n]}\\n`` (``]}\\n`` when empty);
 * YAML: the header document; one document per activity; nothing.
 
+The frames of IATI XML and JSON are plain bytes, found here. Telling where a YAML header ends takes a
+YAML parser and the writer's own style, so the records format finds that frame itself
+(``formats.records.json_yaml.yaml_frame``) and the caller hands ``join`` the finder of the target's
+frames: this package sits below the formats and never imports them.
+
 Each part's frame is checked (the same header bytes as the first part's, the writer's own closing);
 when one is not as expected, ``join`` returns False and the caller converts the input in one pass.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .._cuts import ROOT_END, ROOT_START, start_tag_end
 from .._io import atomic_writer
-from ..formats.records.json_yaml import HEADER_KEY, YamlWriter, yaml_library
+from .json_ranges import FIRST as JSON_FIRST
+from .json_ranges import JSON_FOOTER as RANGE_FOOTER
+from .json_ranges import SECOND as JSON_SECOND
+from .ranges import ROOT_END, ROOT_START, start_tag_end
 
-__all__ = ["Frame", "join", "part_frame"]
+__all__ = ["FRAMES", "Frame", "FrameOf", "join", "read_ends"]
 
 XML_FOOTER = b"\n" + ROOT_END + b"\n"
-JSON_FOOTER = b"\n]}\n"
-JSON_EMPTY_FOOTER = b"]}\n"
-JSON_FIRST = b'{"' + HEADER_KEY.encode() + b'": '
-JSON_SECOND = b'"activities": [\n'
+JSON_EMPTY_FOOTER = RANGE_FOOTER  # "]}" on its own line: a part without records
+JSON_FOOTER = b"\n" + JSON_EMPTY_FOOTER
 HEAD_LIMIT = 1024 * 1024  # a header (namespaces, attributes) is never this long
 BLOCK = 1024 * 1024  # copies and counts in small blocks: memory stays flat
 
@@ -44,7 +50,11 @@ class Frame:
     end: int
 
 
-def _read_ends(path: Path, tail_size: int) -> tuple[bytes, bytes, int]:
+FrameOf = Callable[[Path], "Frame | None"]  # a part's frame in one format, or None when it is not the writer's
+
+
+def read_ends(path: Path, tail_size: int) -> tuple[bytes, bytes, int]:
+    """The file's first ``HEAD_LIMIT`` bytes, its last ``tail_size`` bytes and its size."""
     size = path.stat().st_size
     with path.open("rb") as handle:
         head = handle.read(HEAD_LIMIT)
@@ -53,8 +63,8 @@ def _read_ends(path: Path, tail_size: int) -> tuple[bytes, bytes, int]:
     return head, tail, size
 
 
-def _xml_frame(path: Path) -> Frame | None:
-    head, tail, size = _read_ends(path, len(XML_FOOTER))
+def xml_frame(path: Path) -> Frame | None:
+    head, tail, size = read_ends(path, len(XML_FOOTER))
     match = ROOT_START.search(head)
     end = start_tag_end(head, match.start()) if match is not None else -1
     if end < 0 or tail != XML_FOOTER:
@@ -62,8 +72,8 @@ def _xml_frame(path: Path) -> Frame | None:
     return Frame(path, head[:end], end, size - len(XML_FOOTER))
 
 
-def _json_frame(path: Path) -> Frame | None:
-    head, tail, size = _read_ends(path, len(JSON_FOOTER))
+def json_frame(path: Path) -> Frame | None:
+    head, tail, size = read_ends(path, len(JSON_FOOTER))
     first = head.find(b"\n")
     if not head.startswith(JSON_FIRST) or first < 0 or head[first + 1:first + 1 + len(JSON_SECOND)] != JSON_SECOND:
         return None
@@ -75,37 +85,13 @@ def _json_frame(path: Path) -> Frame | None:
     return Frame(path, head[:end], end, size - len(JSON_FOOTER))
 
 
-def _yaml_frame(path: Path) -> Frame | None:
-    """The header document ends where the first record document starts (``---`` at a line start:
-    inside the header every line but the first is indented). Checked by dumping it again."""
-    head, _tail, size = _read_ends(path, 0)
-    at = head.find(b"\n---", 1)
-    while at >= 0 and head[at + 4:at + 5] not in (b"\n", b" "):
-        at = head.find(b"\n---", at + 1)
-    end = at + 1 if at >= 0 else (size if size <= len(head) else -1)
-    if end < 0:
-        return None
-    yaml, loader, _ = yaml_library()
+# The frames found from bytes alone; the caller adds those that need their format (YAML).
+FRAMES: dict[str, FrameOf] = {"iati-xml": xml_frame, "json": json_frame}
+
+
+def _part_frame(path: Path, frame_of: FrameOf) -> Frame | None:
     try:
-        document = yaml.load(head[:end], Loader=loader)
-    except yaml.YAMLError:
-        return None
-    if not isinstance(document, dict) or set(document) != {HEADER_KEY}:
-        return None
-    if YamlWriter.document_bytes(document) != head[:end]:
-        return None
-    return Frame(path, head[:end], end, size)
-
-
-# How a part of each joinable format (``FormatInfo.joinable``) is framed: its header and its records.
-FRAMES = {"iati-xml": _xml_frame, "json": _json_frame, "yaml": _yaml_frame}
-
-
-def part_frame(path: Path, target: str) -> Frame | None:
-    """The frame of a part written in ``target``, or None when it is not the writer's own."""
-    finder = FRAMES.get(target)
-    try:
-        return finder(path) if finder is not None else None
+        return frame_of(path)
     except OSError:
         return None
 
@@ -122,12 +108,13 @@ def _copy(out: Any, frame: Frame) -> None:
             left -= len(block)
 
 
-def join(output: Path, parts: list[Path], target: str) -> bool:
-    """Write ``parts`` (in order) joined into ``output``, atomically; False (nothing written) when a
-    part's frame is not the writer's or its header differs from the first part's."""
+def join(output: Path, parts: list[Path], target: str, frame_of: FrameOf) -> bool:
+    """Write ``parts`` (in order, each written in ``target``, framed as ``frame_of`` finds) joined into
+    ``output``, atomically; False (nothing written) when a part's frame is not the writer's or its
+    header differs from the first part's."""
     frames: list[Frame] = []
     for path in parts:
-        frame = part_frame(path, target)
+        frame = _part_frame(path, frame_of)
         if frame is None or (frames and frame.head != frames[0].head):
             return False
         frames.append(frame)

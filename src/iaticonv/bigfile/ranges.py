@@ -1,7 +1,7 @@
 """Cutting one very large file into ranges of activities that workers take one each.
 
 A range is the bytes [start, end) of the file, between two ``<iati-activity`` start tags (or, for
-the JSON record layout, two activity lines: ``json_cuts``). A worker reads it framed as a whole
+the JSON record layout, two activity lines: ``json_ranges``). A worker reads it framed as a whole
 file: the file's own header bytes (prologue and root start tag), the range, and a closing. Lines of
 the framed range map back to lines of the whole file (``Cut.file_line``). Used by ``validate``
 (``validate.ranges``) and ``convert`` (``batch.convert_ranges``); this module imports neither the
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
-from ._kinds import ACTIVITY
-from ._xml import root_start
+from .._kinds import ACTIVITY
+from .._xml import root_start
 
 __all__ = ["MAX_LINES", "RECORD_START", "ROOT_END", "ROOT_START", "Cut", "OnCut", "activities_before", "balanced_part",
            "count_lines", "framed", "lines_part_bytes", "newlines_before", "plan_cuts", "range_bytes", "start_tag_end"]

@@ -11,14 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .codelists import Code, Codelist, Codelists, Match, load_codelists
+    from .info import installed_info
     from .mapping import CodelistMapping, codelist_for, load_mappings
-    from .store import INSTALL_HINT, install, installed_info, require_store, store_dir, verify
+    from .store import INSTALL_HINT, install, require_store, store_dir, verify
 
 _HOMES = {
     "Code": "codelists", "Codelist": "codelists", "Codelists": "codelists", "Match": "codelists",
     "load_codelists": "codelists",
     "CodelistMapping": "mapping", "codelist_for": "mapping", "load_mappings": "mapping",
-    "INSTALL_HINT": "store", "install": "store", "installed_info": "store", "require_store": "store",
+    "INSTALL_HINT": "store", "install": "store", "installed_info": "info", "require_store": "store",
     "store_dir": "store", "verify": "store",
 }
 

@@ -8,7 +8,6 @@ or interrupted install leaves the previous store (or none), never a half-filled 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -18,7 +17,6 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .._paths import data_home
 from ..errors import EnvironmentProblem, StandardIntegrityError, StandardMissingError, UsageError
@@ -29,7 +27,6 @@ __all__ = [
     "InstallResult",
     "http_get",
     "install",
-    "installed_info",
     "require_store",
     "store_dir",
     "verify",
@@ -198,23 +195,3 @@ def verify(*, manifest: Manifest | None = None) -> list[str]:
         if digest != entry.sha256:
             problems.append(f"{entry.path}: SHA-256 {digest} differs from the manifest ({entry.sha256})")
     return problems
-
-
-def installed_info() -> dict[str, Any]:
-    """What is installed: source, pins, and counts of files, codelists and codes."""
-    from .codelists import load_codelists
-
-    root = require_store()
-    state: dict[str, Any] = json.loads((root / STATE_FILE).read_text(encoding="utf-8"))
-    codelists = load_codelists()
-    with contextlib.suppress(OSError):
-        state["bytes"] = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
-    state.update(
-        {
-            "path": str(root),
-            "standard_version": max(state.get("versions", ["2.03"])),
-            "codelists": len(codelists.names()),
-            "codes": sum(len(codelists[name]) for name in codelists.names()),
-        }
-    )
-    return state

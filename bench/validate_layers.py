@@ -28,11 +28,11 @@ from lxml import etree
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from iaticonv.validate import ValidateOptions, validate_paths
+from iaticonv.validate._locate import locate_all
 from iaticonv.validate.catalogue import load_catalogue
 from iaticonv.validate.context import Chunk, ChunkCheck, Hit, RecordContext, Spots
 from iaticonv.validate.findings import Finding
 from iaticonv.validate.layers import CHUNK_LAYERS, advisory, schema
-from iaticonv.validate.locate import locate_all
 from iaticonv.validate.walker import CHUNK_SIZE
 from validate import build
 

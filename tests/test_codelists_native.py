@@ -139,10 +139,10 @@ def test_compiled_language_check_finds_what_the_xpath_finds(tmp_path: Path) -> N
 
 
 def test_compiled_language_spots_are_placed_as_locate_places_them(tmp_path: Path) -> None:
-    """Each compiled spot (line, path below the record, value) is what ``locate`` gives the element;
+    """Each compiled spot (line, path below the record, value) is what ``_locate`` gives the element;
     a record it cannot place plainly (namespaced elements) is left to the Python walk (None)."""
+    from iaticonv.validate._locate import relative_path, source_line
     from iaticonv.validate.layers import extra
-    from iaticonv.validate.locate import relative_path, source_line
 
     native = compiled_module()
     odd = tmp_path / "odd-languages.xml"

@@ -22,7 +22,13 @@ from lxml import etree
 
 from conftest import EXAMPLE_ACTIVITY, real_files
 from iaticonv.errors import InputError
-from iaticonv.formats.iati_xml.typed_write import _ATTR_TABLE, _TEXT_TABLE, escape_attr, escape_text, first_invalid_char
+from iaticonv.formats.iati_xml._typed_write import (
+    _ATTR_TABLE,
+    _TEXT_TABLE,
+    escape_attr,
+    escape_text,
+    first_invalid_char,
+)
 from iaticonv.formats.iati_xml.xml_io import IatiXmlWriter
 from iaticonv.formats.records.record import node_from_record
 from iaticonv.model import DATE, DATETIME, DECIMAL, STR, Activity, Narrated

@@ -1,6 +1,6 @@
 """The direct json → IATI XML path writes exactly the typed path's bytes and errors (issue 3).
 
-``convert`` takes the direct path (:mod:`iaticonv.formats.iati_xml.direct_json_xml`) for json → iati-xml; the
+``convert`` takes the direct path (:mod:`iaticonv.formats.iati_xml._direct_json_xml`) for json → iati-xml; the
 typed path is the same ``convert`` with that entry taken out of ``DIRECT_PATHS`` (JsonReader's typed
 records through IatiXmlWriter). Both run on the JSON of every real file, on generated records
 (written with and without ``\\u`` escapes), on real records broken by hand and at random, and on
@@ -22,10 +22,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iati_files import activity_files
+from iaticonv.formats._direct import DIRECT_PATHS
 from iaticonv.formats.convert import convert
-from iaticonv.formats.direct import DIRECT_PATHS
-from iaticonv.formats.iati_xml import direct_json_xml
-from iaticonv.formats.iati_xml.record_xml_native import native_writer
+from iaticonv.formats.iati_xml import _direct_json_xml as direct_json_xml
+from iaticonv.formats.iati_xml._record_xml_plans import native_writer
 from iaticonv.formats.iati_xml.xml_io import IatiXmlReader
 from iaticonv.formats.records.json_yaml import JsonWriter
 from iaticonv.formats.records.record import node_to_record
@@ -55,7 +55,7 @@ def _convert(inputs: list[Path], output: Path, *, direct: bool) -> Outcome:
         return output.read_bytes(), result.records
 
     if direct:
-        assert DIRECT_PATHS.get(PAIR) == "iati_xml.direct_json_xml:json_to_xml"
+        assert DIRECT_PATHS.get(PAIR) == "iati_xml._direct_json_xml:json_to_xml"
         return _outcome(run)
     with mock.patch.dict(DIRECT_PATHS):
         del DIRECT_PATHS[PAIR]

@@ -1,6 +1,6 @@
 """The direct XML → JSON/YAML path writes exactly the typed path's bytes, notes and errors (issue 3).
 
-``convert`` takes the direct path (:mod:`iaticonv.formats.iati_xml.direct_xml_json`) for iati-xml → json/yaml;
+``convert`` takes the direct path (:mod:`iaticonv.formats.iati_xml._direct_xml_json`) for iati-xml → json/yaml;
 the typed path is the reader's typed records through the same writer. Both are run on every real
 file, on generated records, on real activities mutated into the odd shapes the compiled walk
 hands to the typed mapper (children out of order, unknown children between known ones, repeated
@@ -22,11 +22,11 @@ from lxml import etree
 from conftest import EXAMPLE_ACTIVITY, real_files
 from hostile import corpus
 from iaticonv.errors import InputError
+from iaticonv.formats._direct import direct_path
 from iaticonv.formats.convert import convert
-from iaticonv.formats.direct import direct_path
-from iaticonv.formats.iati_xml.typed_read import element_to_node
+from iaticonv.formats.iati_xml._typed_read import element_to_node
+from iaticonv.formats.iati_xml._xml_record_plans import activity_record
 from iaticonv.formats.iati_xml.xml_io import IatiXmlReader, IatiXmlWriter
-from iaticonv.formats.iati_xml.xml_record_native import activity_record
 from iaticonv.formats.records.json_yaml import JsonWriter, YamlWriter, encode_record
 from iaticonv.formats.records.record import node_to_record
 from iaticonv.model import Activity

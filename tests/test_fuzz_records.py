@@ -31,9 +31,9 @@ from conftest import REAL_IATI, SEED_PROFILE
 from hostile import records
 from hostile.mutate import VALUES
 from iaticonv.errors import IaticonvError
+from iaticonv.formats.gac._table import COLUMNS
 from iaticonv.formats.gac.csv_io import GacCsvReader
 from iaticonv.formats.gac.profile_page import LABELS, SECTIONS, GacProfileReader
-from iaticonv.formats.gac.table import COLUMNS
 from iaticonv.formats.gac.xlsx_io import GacXlsxReader
 from iaticonv.formats.iati_xml.xml_io import IatiXmlReader, IatiXmlWriter
 from iaticonv.formats.records.json_yaml import JsonReader, YamlReader

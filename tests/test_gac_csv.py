@@ -18,9 +18,9 @@ from conftest import REAL_IATI, SAMPLES, SEED_PROFILE
 from iaticonv._xml import parse_file
 from iaticonv.errors import InputError
 from iaticonv.formats.base import detect_format
+from iaticonv.formats.gac._table import COLUMNS
 from iaticonv.formats.gac.csv_io import GacCsvReader, GacCsvWriter
 from iaticonv.formats.gac.profile_page import GacProfileReader
-from iaticonv.formats.gac.table import COLUMNS
 from iaticonv.formats.gac.xlsx_io import GacXlsxReader, GacXlsxWriter
 from iaticonv.formats.iati_xml.xml_io import IatiXmlReader, IatiXmlWriter
 from iaticonv.model import Activity, Description, Narrated

@@ -10,9 +10,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iaticonv.formats.gac.common import Budget, GacProject, Marker, Share
+from iaticonv.formats.gac._common import Budget, GacProject, Marker, Share
+from iaticonv.formats.gac._model import from_activity, to_activity
 from iaticonv.formats.gac.csv_io import GacCsvReader, GacCsvWriter
-from iaticonv.formats.gac.model import from_activity, to_activity
 from iaticonv.formats.gac.profile_page import read_profile, write_profile
 from iaticonv.formats.gac.xlsx_io import GacXlsxReader, GacXlsxWriter
 

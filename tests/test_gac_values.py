@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from iaticonv._paths import project_schemas
 from iaticonv.errors import InputError
-from iaticonv.formats.gac.common import (
+from iaticonv.formats.gac._common import (
     Budget,
     Marker,
     Where,
@@ -25,7 +25,7 @@ from iaticonv.formats.gac.common import (
     parse_percentage,
     split_items,
 )
-from iaticonv.formats.gac.labels import (
+from iaticonv.formats.gac._labels import (
     format_budget,
     format_marker,
     gac_markers,
@@ -35,7 +35,7 @@ from iaticonv.formats.gac.labels import (
     parse_share,
     resolve,
 )
-from iaticonv.formats.gac.table import neutralise, unneutralise
+from iaticonv.formats.gac._table import neutralise, unneutralise
 
 W = Where("f.csv", line=7, row=5, column="X")
 

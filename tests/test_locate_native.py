@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 
 from conftest import EXAMPLE_ACTIVITY, EXAMPLE_ORGANISATION, real_files
-from iaticonv.validate.locate import _counted_path, _native_path, relative_path
+from iaticonv.validate._locate import _counted_path, _native_path, relative_path
 
 pytestmark = pytest.mark.skipif(_native_path() is None, reason="the compiled finding path is not built here")
 

@@ -24,8 +24,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from iaticonv.formats.iati_xml.record_xml_native import value_text
-from iaticonv.formats.iati_xml.xml_record_native import value_rule
+from iaticonv.formats.iati_xml._record_xml_plans import value_text
+from iaticonv.formats.iati_xml._xml_record_plans import value_rule
 from iaticonv.model import BOOL, DECIMAL, INT, STR, Kind
 from iaticonv.model._scalars import SCALARS
 

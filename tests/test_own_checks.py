@@ -18,11 +18,11 @@ from lxml import etree
 
 from conftest import EXAMPLE_ACTIVITY, REAL_IATI
 from iaticonv.validate import Finding, ValidateOptions, load_catalogue, validate_file
+from iaticonv.validate._locate import locate_all
+from iaticonv.validate._own_rules import OWN_RULES, OwnCheck, OwnChecks, UndeclaredRuleError
 from iaticonv.validate.catalogue import Catalogue
 from iaticonv.validate.context import Chunk, Hit, RecordContext
 from iaticonv.validate.layers import extra
-from iaticonv.validate.locate import locate_all
-from iaticonv.validate.own_rules import OWN_RULES, OwnCheck, OwnChecks, UndeclaredRuleError
 from test_validate_rules import _chunks_of
 
 OPTIONS = ValidateOptions(today=dt.date(2026, 11, 27), fiscal_year_start=(4, 1))

@@ -22,7 +22,8 @@ from lxml import etree
 
 from conftest import EXAMPLE_ACTIVITY, EXAMPLE_ORGANISATION, REAL_IATI, REAL_IATI_MORE, real_files
 from iaticonv.bigfile import pieces as cutting
-from iaticonv.validate import pieces, ranges, walker
+from iaticonv.validate import _pieces as pieces
+from iaticonv.validate import ranges, walker
 from iaticonv.validate.context import ValidateOptions
 from iaticonv.validate.findings import Finding
 from iaticonv.validate.layers import schema

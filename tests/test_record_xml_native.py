@@ -1,7 +1,7 @@
 """The compiled json → XML walk writes exactly what the typed path writes, or declines (#3).
 
 :mod:`iaticonv.formats.iati_xml._record_xml_native` is an optional build (setup.py). Where it is built, each
-record goes through the walk the way :mod:`~iaticonv.formats.iati_xml.direct_json_xml` feeds it (the JSON line
+record goes through the walk the way :mod:`~iaticonv.formats.iati_xml._direct_json_xml` feeds it (the JSON line
 parsed by orjson) and through the typed path (read by ``node_from_record``, written by
 ``activity_xml``): every record of every real file, the example's records mutated into the shapes that
 carry order hints, verbatim extras and foreign attributes (elements the walk hands to the typed
@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from iati_files import activity_files
-from iaticonv.formats.iati_xml.record_xml_native import native_writer
-from iaticonv.formats.iati_xml.typed_read import element_to_node
-from iaticonv.formats.iati_xml.typed_write import NamespaceContext
+from iaticonv.formats.iati_xml._record_xml_plans import native_writer
+from iaticonv.formats.iati_xml._typed_read import element_to_node
+from iaticonv.formats.iati_xml._typed_write import NamespaceContext
 from iaticonv.formats.iati_xml.xml_io import IatiXmlReader, activity_xml
 from iaticonv.formats.records.json_yaml import encode_record
 from iaticonv.formats.records.record import node_from_record, node_to_record

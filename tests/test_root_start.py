@@ -4,7 +4,7 @@ The walker reads each file's (and each range's) root start tag first. ``root_sta
 parser a few kB at a time instead of starting an ``iterparse``: the same element (name, attributes,
 namespaces, line) or the same error, with the same words, on every real file, every official schema
 test and a set of broken files; and the reference cycle lxml's parser leaves holds a few elements, not
-a whole read block. ``collector`` defers full collections while a file is walked and puts the
+a whole read block. ``_collector`` defers full collections while a file is walked and puts the
 thresholds back.
 """
 
@@ -18,7 +18,7 @@ from lxml import etree
 
 from conftest import EXAMPLE_ACTIVITY, EXAMPLE_ORGANISATION, REAL_IATI, SCHEMA_TESTS, real_files
 from iaticonv._xml import HEAD_BLOCK, iterparse, root_start
-from iaticonv.validate.collector import DEFERRED, full_collections_deferred
+from iaticonv.validate._collector import DEFERRED, full_collections_deferred
 
 Seen = tuple[str, ...] | tuple[object, ...]
 

@@ -27,9 +27,9 @@ from iaticonv._xml import safe_parser
 from iaticonv.validate import ValidateOptions
 from iaticonv.validate.context import Chunk, RecordContext
 from iaticonv.validate.layers import rules
-from iaticonv.validate.layers.rule_native import expression_nodes, native_module, native_plan, parse_path
-from iaticonv.validate.layers.rule_types import RULE_TYPES, Env
-from iaticonv.validate.layers.rule_xpath import node_text, nodes, truthy
+from iaticonv.validate.layers._rule_plans import expression_nodes, native_module, native_plan, parse_path
+from iaticonv.validate.layers._rule_types import RULE_TYPES, Env
+from iaticonv.validate.layers._rule_xpath import node_text, nodes, truthy
 from iaticonv.validate.ruleinfo import VERSIONS
 from test_validate_rules import _chunks_of, _key, _reference_hits
 
@@ -324,7 +324,7 @@ def test_predicates_mean_what_xpath_means(predicate: str, value: str | None) -> 
 
 
 def test_pure_python_switch_turns_it_off() -> None:
-    code = "from iaticonv.validate.layers.rule_native import native_module; print(native_module() is None)"
+    code = "from iaticonv.validate.layers._rule_plans import native_module; print(native_module() is None)"
     env = {**os.environ, "IATICONV_PURE_PYTHON": "1"}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "True"
@@ -393,7 +393,7 @@ SAMPLES = ['<x/>', '<x v="1"/>', '<x v=" 2 "><a/></x>', '<x v="x"><a v="1"/><a v
 
 @pytest.mark.parametrize("expression", SYNTHETIC)
 def test_expression_evaluation_is_xpath(expression: str) -> None:
-    from iaticonv.validate.layers.rule_expr import Compiled, compile_expression
+    from iaticonv.validate.layers._rule_expr import Compiled, compile_expression
 
     native = native_module()
     compiled = Compiled(parse_path)
@@ -411,7 +411,7 @@ def test_expression_evaluation_is_xpath(expression: str) -> None:
 @pytest.mark.parametrize("expression", ["a | b", "count(a) - 1", "@v = 'x'", "a = b", "a = (b or c)",
                                         "string(a)", "count(a", "a/text()", "sum(a/@v) > 1", ""])
 def test_other_expressions_keep_their_xpath(expression: str) -> None:
-    from iaticonv.validate.layers.rule_expr import Compiled, compile_expression
+    from iaticonv.validate.layers._rule_expr import Compiled, compile_expression
 
     assert compile_expression(expression, Compiled(parse_path)) is None
 

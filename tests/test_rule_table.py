@@ -1,6 +1,6 @@
-"""Each ruleset rule type is one entry of ``rule_types.RULE_TYPES``, and the codes Python and C share agree.
+"""Each ruleset rule type is one entry of ``_rule_types.RULE_TYPES``, and the codes Python and C share agree.
 
-A rule type's prefilter names a test of ``rule_types.TESTS``; the XPath writes every test, the compiled
+A rule type's prefilter names a test of ``_rule_types.TESTS``; the XPath writes every test, the compiled
 module runs every test but "always" under a code of its ``Op`` enum. The compiled module's other codes
 (``Predicate``, ``Expression``, ``Comparison``) are taken by name on the Python side: the names used
 there must be exactly the enums' members, or a plan would carry a code the C code does not mean.
@@ -16,11 +16,11 @@ from lxml import etree
 
 from conftest import STANDARD_MIRROR
 from iaticonv.validate.layers import rules
-from iaticonv.validate.layers.rule_expr import COMPARISONS, EXPRESSIONS
-from iaticonv.validate.layers.rule_native import PLANS, PREDICATES, code, native_module, native_plan
-from iaticonv.validate.layers.rule_prefilter import XPATH_TESTS, prefilter, prefilter_of
-from iaticonv.validate.layers.rule_types import RULE_TYPES, TESTS, Prefilter
-from iaticonv.validate.layers.rule_xpath import NS
+from iaticonv.validate.layers._rule_expr import COMPARISONS, EXPRESSIONS
+from iaticonv.validate.layers._rule_plans import PLANS, PREDICATES, code, native_module, native_plan
+from iaticonv.validate.layers._rule_prefilter import XPATH_TESTS, prefilter, prefilter_of
+from iaticonv.validate.layers._rule_types import RULE_TYPES, TESTS, Prefilter
+from iaticonv.validate.layers._rule_xpath import NS
 from iaticonv.validate.ruleinfo import VERSIONS
 
 compiled_only = pytest.mark.skipif(native_module() is None, reason="the compiled prefilters are not built here")

@@ -19,8 +19,8 @@ from conftest import REAL_IATI
 from iaticonv.errors import InputError
 from iaticonv.formats.iati_xml.xml_io import IatiXmlReader
 from iaticonv.formats.tables import TablesReader, TablesWriter, layout
-from iaticonv.formats.tables.build import Builder, SourceRow
-from iaticonv.formats.tables.cells import cell_text, decode, encode, encode_typed
+from iaticonv.formats.tables._build import Builder, SourceRow
+from iaticonv.formats.tables._cells import cell_text, decode, encode, encode_typed
 from iaticonv.model import DATE, DECIMAL, Activity
 
 # text XML 1.0 can carry (what an IATI file can hold)

@@ -13,7 +13,7 @@ from pathlib import Path
 from conftest import EXAMPLE_ACTIVITY, ROOT
 from iaticonv.formats.iati_xml.xml_io import IatiXmlReader
 from iaticonv.formats.tables import TableKind, TablesWriter, layout
-from iaticonv.formats.tables.docs import layout_markdown, table_headers
+from iaticonv.formats.tables._docs import layout_markdown, table_headers
 from iaticonv.formats.tables.layout import attr_header
 from iaticonv.model import Activity, Kind, Node, plan_for
 from iaticonv.standard.codelists import load_codelists
@@ -111,7 +111,7 @@ def test_committed_doc_is_the_generated_one() -> None:
     fresh = layout_markdown()
     assert DOC.read_text(encoding="utf-8") == fresh, (
         "docs/tables.md is stale: regenerate it with "
-        "python -c 'from iaticonv.formats.tables.docs import layout_markdown; print(layout_markdown(), end=\"\")'"
+        "python -c 'from iaticonv.formats.tables._docs import layout_markdown; print(layout_markdown(), end=\"\")'"
         " > docs/tables.md")
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from iaticonv.errors import InputError
-from iaticonv.formats.tables.xlsx_read import Workbook
+from iaticonv.formats.tables._xlsx_read import Workbook
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 RNS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
@@ -77,7 +77,7 @@ def test_damaged_workbooks_are_input_errors(tmp_path: Path) -> None:
 
 
 def test_a_broken_sheet_names_the_sheet(tmp_path: Path) -> None:
-    from iaticonv.formats.tables.xlsx_io import xlsx_tables
+    from iaticonv.formats.tables._xlsx_io import xlsx_tables
 
     parts = dict(PARTS)
     parts["xl/worksheets/s2.xml"] = SHEET.replace("</sheetData>", "<row r='9'><c r='A9'><v>1")

@@ -11,7 +11,7 @@ from lxml import etree
 from conftest import REAL_IATI
 from iati_files import activity_files
 from iaticonv._xml import parse_bytes
-from iaticonv.formats.iati_xml.upgrade import activity_schema
+from iaticonv.formats.iati_xml._upgrade import activity_schema
 from iaticonv.formats.iati_xml.xml_io import IatiXmlReader, IatiXmlWriter
 from xmlcompare import xml_differences
 

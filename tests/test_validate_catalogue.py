@@ -9,7 +9,7 @@ from lxml import etree
 
 from conftest import EXAMPLE_ACTIVITY, ROOT, SCHEMA_TESTS, STANDARD_MIRROR, real_files
 from iaticonv.validate import ValidateOptions, load_catalogue, validate_paths
-from iaticonv.validate.own_rules import OWN_RULES
+from iaticonv.validate._own_rules import OWN_RULES
 from iaticonv.validate.ruleinfo import VERSIONS
 
 DOCS = ROOT / "docs" / "validate.md"

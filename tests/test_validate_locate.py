@@ -1,6 +1,6 @@
 """Locating findings: the positional path of every element of every real file selects that element.
 
-``locate.relative_path`` takes libxml's path and puts back the ``[1]`` it leaves out (counting
+``_locate.relative_path`` takes libxml's path and puts back the ``[1]`` it leaves out (counting
 same-named siblings in Python only for namespaced steps); whatever a check blames (an
 element deep in a result, a narrative under a foreign element), the XPath in its finding must lead
 back to exactly that element, or a publisher cannot find the problem.
@@ -14,7 +14,7 @@ import pytest
 
 from conftest import EXAMPLE_ACTIVITY, real_files
 from iaticonv._xml import parse_file
-from iaticonv.validate.locate import _counted_path, relative_path
+from iaticonv.validate._locate import _counted_path, relative_path
 
 FILES = [*real_files(), EXAMPLE_ACTIVITY]
 

@@ -16,8 +16,8 @@ from conftest import EXAMPLE_ACTIVITY, EXAMPLE_ORGANISATION, REAL_IATI, REAL_IAT
 from iaticonv.validate import Finding, ValidateOptions, validate_file
 from iaticonv.validate.context import Chunk, RecordContext
 from iaticonv.validate.layers import rules
-from iaticonv.validate.layers.rule_prefilter import js_truthy
-from iaticonv.validate.layers.rule_types import RULE_TYPES
+from iaticonv.validate.layers._rule_prefilter import js_truthy
+from iaticonv.validate.layers._rule_types import RULE_TYPES
 from iaticonv.validate.ruleinfo import VERSIONS
 
 EXAMPLE = EXAMPLE_ACTIVITY.read_text(encoding="utf-8")
@@ -243,7 +243,7 @@ def test_engine_equals_plain_evaluation_on_real_files(path: Path) -> None:
 def test_prefilter_spaces_are_every_character_python_strips() -> None:
     import sys
 
-    from iaticonv.validate.layers.rule_prefilter import WHITESPACE
+    from iaticonv.validate.layers._rule_prefilter import WHITESPACE
 
     everywhere = "".join(chr(c) for c in range(sys.maxunicode + 1)
                          if chr(c).isspace() and (c >= 0x20 or chr(c) in "\t\n\r"))

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import EXAMPLE_ACTIVITY, SCHEMA_TESTS, real_files
-from iaticonv.formats.iati_xml.typed_read import element_to_node
-from iaticonv.formats.iati_xml.xml_record_native import activity_json, activity_record, native_available
+from iaticonv.formats.iati_xml._typed_read import element_to_node
+from iaticonv.formats.iati_xml._xml_record_plans import activity_json, activity_record, native_available
 from iaticonv.formats.records.json_yaml import encode_record
 from iaticonv.formats.records.record import node_to_record
 from iaticonv.model import Activity
@@ -196,7 +196,7 @@ def test_the_command_writes_the_same_bytes_with_the_walks_turned_off(path: Path,
                        capture_output=True)
         return target.read_bytes()
 
-    probe = "from iaticonv.formats.iati_xml.xml_record_native import native_available as n; print(n())"
+    probe = "from iaticonv.formats.iati_xml._xml_record_plans import native_available as n; print(n())"
     used = [subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True,
                            env={**os.environ, "IATICONV_PURE_PYTHON": flag}).stdout.strip() for flag in ("", "1")]
     assert used == ["True", "False"]  # the variable does switch the walks off

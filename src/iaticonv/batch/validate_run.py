@@ -36,7 +36,7 @@ __all__ = ["PART_BYTES", "ValidateRun", "validate_batch"]
 
 PART_BYTES = 32 * 1024 * 1024  # the most of one file a worker takes at once (it holds that range's findings)
 ALONE_MIN_BYTES = 16 * 1024 * 1024  # a file alone is cut from this size (about 3 CPU s; a worker starts in 1–2)
-WALK_CORES = 2  # a big file's walk by pieces keeps two busy: its own and its helper thread's (``validate.pieces``)
+WALK_CORES = 2  # a big file's walk by pieces keeps two busy: its own and its helper thread's (``validate._pieces``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +107,7 @@ def _walk_here(path: Path, options: ValidateOptions, error: BaseException | None
 def _units(items: list[WorkItem], options: ValidateOptions, workers: int, part_bytes: int) -> list[Unit]:
     """Whole files; a file is cut into ranges when it is very large (``2 * part_bytes``) among others,
     so that the workers share it, or when it is alone and big enough (``ALONE_MIN_BYTES``) that its
-    ranges are the only way to use the workers. A walk by pieces (``validate.pieces``) already keeps
+    ranges are the only way to use the workers. A walk by pieces (``validate._pieces``) already keeps
     two cores busy, its own and the helper thread's: then a file alone is cut only for more than two
     workers (on two, its ranges were slower than its walk, 5.6 s against 4.8 s for 100 MB, by the cost
     of sending their findings back, and the parent's peak went over 150 MB). A whole file longer than

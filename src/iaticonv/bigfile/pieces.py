@@ -3,7 +3,7 @@
     file header (prologue and root start tag, byte for byte) + the piece's bytes + root end tag
 
 The validator parses and checks the pieces in a helper thread while it checks the pieces before
-(``validate.pieces``); this module only plans the cut and frames a piece, from the file's bytes.
+(``validate._pieces``); this module only plans the cut and frames a piece, from the file's bytes.
 The first piece starts right after the root start tag, the last one runs to the end of the file (its
 own root end tag and whatever follows it). A piece's lines start again after the header; each piece
 knows the newlines before it (``Piece.newlines``), so its records' findings can be placed on the

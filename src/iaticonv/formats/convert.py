@@ -16,8 +16,8 @@ from typing import Any
 from .._io import atomic_writer, check_output_path
 from ..errors import UsageError
 from ..model import Activity, FileHeader
+from ._direct import direct_path
 from .base import FORMATS, FormatInfo, Reader, ReadNote, detect_format, format_info, open_reader, open_writer
-from .direct import direct_path
 
 __all__ = ["ConvertResult", "convert"]
 
@@ -177,7 +177,7 @@ def _to_one_file(job: _Job, paths: list[Path], output: Path) -> None:
 
 
 def _direct(job: _Job, paths: list[Path], readers: list[Reader], output: Path, header: FileHeader) -> bool:
-    """Convert through the pair's direct path (``direct``) when it has one; False when it has none."""
+    """Convert through the pair's direct path (``_direct``) when it has one; False when it has none."""
     sources = {(job.source or detect_format(path)).name for path in paths}
     direct = direct_path(sources.pop(), job.target.name) if len(sources) == 1 else None
     if direct is None or job.target.whole_path:

@@ -1,10 +1,10 @@
 # cython: language_level=3, boundscheck=False, wraparound=False
 """A finding's positional XPath below its record, built in C from libxml2's nodes (optional build).
 
-Why this exists: a big file has hundreds of thousands of findings, and :func:`.locate.relative_path`
+Why this exists: a big file has hundreds of thousands of findings, and :func:`._locate.relative_path`
 spent about 5 µs on each (libxml's path of the whole document, then string surgery to put back the
 ``[1]`` it leaves out). Here the steps are counted and written directly, the same way the Python
-reference counts them (``locate._counted_path``): each element step is its name and its position
+reference counts them (``_locate._counted_path``): each element step is its name and its position
 among the preceding siblings of the same name and namespace. Tests compare both on every finding of
 the real files.
 """

@@ -2,7 +2,7 @@
 """What the validator's compiled modules share about libxml2's nodes, which they only read.
 
 ``same_name`` compares a node's name with a wanted one (the compiled walks compare millions);
-``position`` counts an element's step in a positional XPath exactly as ``locate`` does in Python
+``position`` counts an element's step in a positional XPath exactly as ``_locate`` does in Python
 (``_locate_native`` builds findings' paths with it, ``_codelists_native`` the paths of the spots it
 places). The nodes come from lxml's public C API (an ``_Element``'s ``_c_node``), read in the main
 thread while it holds the GIL, never written.

@@ -17,8 +17,8 @@ from typing import Any
 
 from .._xml import parse_file
 from ..standard.store import require_store
+from ._own_rules import OWN_RULES
 from .findings import SEVERITIES, Severity
-from .own_rules import OWN_RULES
 from .ruleinfo import VERSIONS, RuleInfo, escape, standard_link
 
 __all__ = ["VERSIONS", "Catalogue", "RuleInfo", "load_catalogue", "standard_link"]

@@ -87,7 +87,7 @@ class Spots:
 
     A big file repeats some problems on every narrative (``xml:lang="EN"``): a hundred thousand hits
     of one rule. A walk that already knows each one's line and path below the record hands them over
-    as plain tuples, so no element proxy, ``Hit`` or path search is paid per hit (``locate.spot_findings``).
+    as plain tuples, so no element proxy, ``Hit`` or path search is paid per hit (``_locate.spot_findings``).
     """
 
     rule_id: str
@@ -109,7 +109,7 @@ class RecordContext:
     options: ValidateOptions
     root_attrib: Mapping[str, str] = field(default_factory=dict)
     base: str | None = None  # the record's own XPath when it is not under the usual root
-    path_head: str | None = None  # libxml's path of the element in its chunk, kept by ``locate``
+    path_head: str | None = None  # libxml's path of the element in its chunk, kept by ``_locate``
     placement: Placement | None = None  # where the walk's range sits in its whole file (``ranges``)
 
 
@@ -117,14 +117,14 @@ class RecordContext:
 class Placement:
     """Where a range of a file, walked as a file of its own, sits in the whole file, and where a piece
     of the walked file parsed as a document of its own sits in it: the findings of its records are
-    born with the whole file's name, lines and record positions (``ranges``, ``pieces``), instead of
+    born with the whole file's name, lines and record positions (``ranges``, ``_pieces``), instead of
     being moved there afterwards one by one."""
 
     file: str
     header_line: int  # lines from this one on are the range's own: they shift by ``lines``
     lines: int
     positions: int  # records before the range
-    # the part of ``lines`` that moves a piece (``pieces``) within the walked file; the rest moves
+    # the part of ``lines`` that moves a piece (``_pieces``) within the walked file; the rest moves
     # the walked file (a range) within the whole file
     piece_lines: int = 0
 

@@ -80,7 +80,7 @@ class Finding:
     def to_dict(self, params_texts: dict[int, dict[str, str]] | None = None) -> dict[str, Any]:
         """The JSON shape of a finding (see ``schemas/validation-report.schema.json``). ``params_texts``
         keeps the text form of each params object met (by identity) for the next finding that shares
-        it: a report's repeated findings share one (``locate._Shared``); only for the report's lifetime."""
+        it: a report's repeated findings share one (``_locate._Shared``); only for the report's lifetime."""
         data: dict[str, Any] = {
             "id": self.rule_id,
             "severity": self.severity,
@@ -117,7 +117,7 @@ def located_finding(
     column: int | None, xpath: str | None, identifier: str | None, value: str | None, params: Mapping[str, Any],
 ) -> Finding:
     """The same ``Finding`` as the keyword constructor gives (no ``source``), built about 4× faster by
-    filling its slots directly; for the one place that locates every hit (``locate.to_finding``)."""
+    filling its slots directly; for the one place that locates every hit (``_locate.to_finding``)."""
     finding: Finding = _new(Finding)
     _RULE_ID(finding, rule_id)
     _SEVERITY(finding, severity)

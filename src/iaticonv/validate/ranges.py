@@ -32,8 +32,8 @@ from ..bigfile.ranges import (
     lines_part_bytes,
     plan_cuts,
 )
+from ._collector import full_collections_deferred
 from .catalogue import Catalogue, load_catalogue
-from .collector import full_collections_deferred
 from .context import Placement, ValidateOptions
 from .findings import FILE_IDENTIFIER, Finding, truncate
 from .layers.advisory import Link
@@ -205,7 +205,7 @@ def walk_exact(path: Path, options: ValidateOptions, *, sort: bool = True) -> Wa
 
     libxml2 keeps an element's line in 16 bits: past line 65,535 a one-pass walk can only borrow a
     neighbour's line (often one more) or give 65535. A big file is walked by pieces when it can be
-    (``pieces``: exact lines in one pass). Else a file of more than ``MAX_LINES`` lines is walked
+    (``_pieces``: exact lines in one pass). Else a file of more than ``MAX_LINES`` lines is walked
     here by ranges of fewer lines, one after another, which gives the same findings with exact
     lines; when the ranges cannot stand for the file (``assemble``), it is walked whole.
     ``sort`` as for ``walk_file``.
@@ -220,7 +220,7 @@ def _walk_exact(path: Path, options: ValidateOptions, *, sort: bool) -> WalkResu
     except OSError:
         return walk_file(path, options, sort=sort)  # the walk reports an unreadable file
     big = size >= 2 * MAX_LINES
-    if big:  # by pieces if it can: exact lines in one pass (``pieces``)
+    if big:  # by pieces if it can: exact lines in one pass (``_pieces``)
         with contextlib.suppress(PiecesDeclined):
             return walk_file(path, options, sort=sort, pieces="only")
     try:

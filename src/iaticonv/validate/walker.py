@@ -1,7 +1,7 @@
 """The activity walker: one streaming pass over a file, record by record, through every layer.
 
 A big plain file is read in pieces of ``CHUNK_SIZE`` records that a helper thread parses and checks
-against the XSD while the main thread checks the pieces before (``pieces``); each piece is a chunk.
+against the XSD while the main thread checks the pieces before (``_pieces``); each piece is a chunk.
 Any other file is read with ``lxml.etree.iterparse``, which yields each ``iati-activity`` (or
 ``iati-organisation``) when its end tag is read; the walker moves it out of the parse tree into a
 small container (a chunk), checked against the XSD record by record. The other layers run over the
@@ -25,12 +25,12 @@ from lxml import etree
 from .._kinds import KindName, RecordKind, by_name, by_record, by_root
 from .._xml import iterparse, parse_file, root_start
 from ..bigfile import pieces as cutting
-from . import pieces
+from . import _pieces as pieces
+from ._locate import locate_all, source_line, to_finding
 from .catalogue import Catalogue, load_catalogue
 from .context import Chunk, Hit, Placement, RecordContext, ValidateOptions
 from .findings import FILE_IDENTIFIER, Finding, truncate
 from .layers import CHUNK_LAYERS, advisory, codelists, extra, schema
-from .locate import locate_all, source_line, to_finding
 from .report import FileReport, render_messages
 from .ruleinfo import VERSIONS
 
@@ -42,7 +42,7 @@ UPGRADE_HINT = "Convert it with: iaticonv upgrade FILE (2.03)."
 FALLBACK_VERSION = VERSIONS[-1]
 # Records checked together: big enough that per-call XPath costs vanish, small enough for flat memory.
 CHUNK_SIZE = 32
-# Big files are parsed piece by piece in a helper thread (``pieces``); tests turn it off to compare.
+# Big files are parsed piece by piece in a helper thread (``_pieces``); tests turn it off to compare.
 USE_PIECES = True
 XML_SPACE = " \t\r\n"
 
@@ -97,7 +97,7 @@ ByPieces = Literal["try", "only", "no"]
 
 
 class PiecesDeclined(Exception):
-    """``walk_file(..., pieces="only")`` on a file that cannot be walked by pieces (``pieces``)."""
+    """``walk_file(..., pieces="only")`` on a file that cannot be walked by pieces (``_pieces``)."""
 
 
 def walk_file(path: Path, options: ValidateOptions, placement: Placement | None = None, *,
@@ -106,8 +106,8 @@ def walk_file(path: Path, options: ValidateOptions, placement: Placement | None 
     a bigger file, framed as a file), its records' findings carry the whole file's name, lines and
     positions; the file-level ones are moved by the caller. ``sort=False`` leaves the findings in the
     order the layers made them, for a caller that adds more and sorts once (a big file has hundreds of
-    thousands: each sort costs a key per finding). ``pieces``: walk an IATI file's records by pieces
-    when it can (``pieces``), and else with iterparse ("try"); or raise ``PiecesDeclined`` instead of
+    thousands: each sort costs a key per finding). ``_pieces``: walk an IATI file's records by pieces
+    when it can (``_pieces``), and else with iterparse ("try"); or raise ``PiecesDeclined`` instead of
     using iterparse ("only": ``ranges.walk_exact`` then walks it by ranges); or never ("no")."""
     started = time.perf_counter()
     catalogue = load_catalogue()
@@ -210,7 +210,7 @@ def _check_chunk(chunk: Chunk, catalogue: Catalogue, result: WalkResult,
                  first_seen: dict[str, tuple[int, int]], *, schema_errors: schema.Placed | None = None) -> None:
     """Every layer on one chunk, once for the whole chunk, and the duplicate identifiers and the
     links. ``schema_errors``: the chunk's XSD errors, placed in its records by the helper thread that
-    parsed it (``pieces``); without them its records are validated here, one by one."""
+    parsed it (``_pieces``); without them its records are validated here, one by one."""
     out = result.report.findings
     others: list[Finding] = []
     for layer, check in CHUNK_LAYERS:
@@ -284,7 +284,7 @@ class _NotPlain(Exception):
 def _stream_pieces(cut: cutting.Plan, record: RecordKind, version: str, options: ValidateOptions, catalogue: Catalogue,
                    result: WalkResult, placement: Placement | None) -> bool:
     """``_stream``'s walk over pieces that a helper thread parses and checks against the XSD, ahead of
-    the main thread's checks (``pieces``): the same chunks, findings and order. False, with nothing
+    the main thread's checks (``_pieces``): the same chunks, findings and order. False, with nothing
     added to ``result``, when a piece does not parse or holds anything but its records: then only
     iterparse can tell what is wrong, and where."""
     root_tag, record_tag, kind, id_tag = record.root_tag, record.record_tag, record.name, record.identifier_tag

@@ -16,9 +16,9 @@ from typing import IO
 from ...errors import InputError
 from ...model import Activity, FileHeader
 from ..base import HeaderlessReader, ReadNote
-from .common import GacProject, Where
-from .model import from_activity, to_activity
-from .table import COLUMNS, cells_from_project, column_positions, neutralise, project_from_cells, unneutralise
+from ._common import GacProject, Where
+from ._model import from_activity, to_activity
+from ._table import COLUMNS, cells_from_project, column_positions, neutralise, project_from_cells, unneutralise
 
 __all__ = ["GacCsvReader", "GacCsvWriter", "RowStream", "records_from_rows"]
 

@@ -4,7 +4,7 @@ A profile is what a person copies from the Project Browser page: labelled lines 
 labels whose value sits on the next lines ("Executing Agency:" then the name), section headings
 ("Project Description", "Policy Markers") followed by text or list lines, and page furniture
 ("Key Information", a map widget's "Geographic Information" / "900"). The reader is a small line
-scanner keyed on those labels: each value is handed to ``common``/``labels`` with its line
+scanner keyed on those labels: each value is handed to ``_common``/``_labels`` with its line
 number, so every error names the line. Lines it does not know are kept as notes, never a crash.
 Derived lines (Duration, "Major Funding (>$1M)") are checked against the data and otherwise ignored;
 the writer recomputes them.
@@ -22,7 +22,7 @@ from typing import IO
 from ...errors import InputError
 from ...model import Activity, FileHeader
 from ..base import HeaderlessReader, ReadNote
-from .common import (
+from ._common import (
     GacProject,
     Note,
     Where,
@@ -33,7 +33,7 @@ from .common import (
     parse_amount,
     parse_date,
 )
-from .labels import (
+from ._labels import (
     format_budget,
     format_marker,
     format_share,
@@ -43,7 +43,7 @@ from .labels import (
     parse_share,
     resolve,
 )
-from .model import from_activity, to_activity
+from ._model import from_activity, to_activity
 
 __all__ = ["GacProfileReader", "GacProfileWriter", "ProfileText", "read_profile", "write_profile"]
 

@@ -21,9 +21,9 @@ from ..._io import check_archive
 from ...errors import InputError, OutputError
 from ...model import Activity, FileHeader
 from ..base import HeaderlessReader
+from ._model import from_activity
+from ._table import COLUMNS, cells_from_project, neutralise
 from .csv_io import RowStream, records_from_rows
-from .model import from_activity
-from .table import COLUMNS, cells_from_project, neutralise
 
 __all__ = ["GacXlsxReader", "GacXlsxWriter"]
 

@@ -2,11 +2,11 @@
 """Record (a parsed JSON line) → IATI XML bytes, compiled: one C walk over the record's dicts.
 
 Why this exists: the typed path builds one dataclass per element (:func:`..records.record.node_from_record`)
-and walks it again to write text (:func:`.typed_write.node_to_xml`), ~100 elements per activity,
+and walks it again to write text (:func:`._typed_write.node_to_xml`), ~100 elements per activity,
 each a handful of Python operations. Here the same steps run in C, escape each value while copying
 it, and append UTF-8 straight into one buffer, so an activity becomes one ``bytes``.
 
-It holds no mapping of its own. Its plans (:mod:`.record_xml_native`) are built from the model's
+It holds no mapping of its own. Its plans (:mod:`._record_xml_plans`) are built from the model's
 metadata plans (record keys, XML names, children in XSD order, the model's ``Kind`` read by
 ``_native_fields.child_shape``), each with the typed writer of its element as fallback: an element
 with an ``order`` hint or a typed attribute in another namespace is written by it. Values it would

@@ -1,13 +1,13 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
 """IATI XML → the JSON line of a record, compiled, reading libxml2's nodes directly.
 
-Why this exists: the typed path (:func:`.typed_read.element_to_node` then
+Why this exists: the typed path (:func:`._typed_read.element_to_node` then
 :func:`..records.record.node_to_record`) creates an lxml proxy per element, asks it for tags, attributes and
 text, builds a dataclass and takes it apart again into the dicts and strings orjson then encodes.
 Here the walk runs in C over the libxml2 tree under the lxml element (reached through lxml's public
 C API) and writes the JSON bytes straight away.
 
-It holds no mapping of its own. Its plans (:mod:`.xml_record_native`) are built from the model's
+It holds no mapping of its own. Its plans (:mod:`._xml_record_plans`) are built from the model's
 metadata plans — attribute names, child tags in XSD order, field kinds (the model's ``Kind``, read by
 ``_native_fields.child_shape``) — and each carries the typed mapper of its class as fallback: any
 element outside the common shapes handled here (text where none belongs, children out of XSD order,

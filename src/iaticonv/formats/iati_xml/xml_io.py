@@ -19,10 +19,10 @@ from ..._xml import iterparse
 from ...errors import InputError
 from ...model import Activity, FileHeader
 from ..base import Reader, ReadNote, Writer
+from ._typed_read import element_to_node
+from ._typed_write import NamespaceContext, escape_attr, first_invalid_char, node_to_xml
+from ._upgrade import UPGRADABLE, upgrade_activity
 from .exact_lines import exact_notes
-from .typed_read import element_to_node
-from .typed_write import NamespaceContext, escape_attr, first_invalid_char, node_to_xml
-from .upgrade import UPGRADABLE, upgrade_activity
 
 __all__ = ["ROOT_END", "IatiXmlReader", "IatiXmlWriter", "activity_xml", "header_from_root"]
 
@@ -48,7 +48,7 @@ class IatiXmlReader:
     The version is the root's ``@version``: a file without one (an aggregator's dump mixing
     versions, whose activities carry their own non-standard ``@version``) is read as it is.
 
-    ``notes`` collects, per activity, what an upgrade could not carry over (see :mod:`.upgrade`).
+    ``notes`` collects, per activity, what an upgrade could not carry over (see :mod:`._upgrade`).
     """
 
     def __init__(self, path: Path, *, upgrade: bool = True) -> None:
@@ -110,7 +110,7 @@ class IatiXmlReader:
 
         The caller maps the element before asking for the next one; only then is it cleared and
         dropped, so memory stays flat. :meth:`records` maps it to a typed record, a direct path
-        (:mod:`.direct`) straight to its output, so both see the same elements and notes.
+        (:mod:`.._direct`) straight to its output, so both see the same elements and notes.
         """
         self.header()
         version = self.source_version

@@ -11,7 +11,7 @@ model carries verbatim: other-namespace attributes, unmodelled XML, child-order 
 elements) and ``file`` (the ``iati-activities`` root).
 
 Because everything is derived, adding an element to the model adds its table or columns here, in
-the docs (:mod:`.docs`) and in both readers and writers at once.
+the docs (:mod:`._docs`) and in both readers and writers at once.
 """
 
 from __future__ import annotations

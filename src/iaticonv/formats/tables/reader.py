@@ -19,11 +19,11 @@ from sys import intern
 from ...errors import InputError
 from ...model import Activity, FileHeader
 from ..base import ReadNote
-from .build import Builder, SourceRow
-from .csv_io import csv_tables
-from .labels import LABEL_SUFFIX
+from ._build import Builder, SourceRow
+from ._csv_io import csv_tables
+from ._labels import LABEL_SUFFIX
+from ._xlsx_io import README_SHEET, xlsx_tables
 from .layout import ACTIVITY, FILE, Layout, Table, layout
-from .xlsx_io import README_SHEET, xlsx_tables
 
 __all__ = ["TablesReader"]
 

@@ -19,12 +19,12 @@ from typing import IO, Any
 
 from ..._io import atomic_writer
 from ...model import Activity, FileHeader
-from .csv_io import CsvSink, replace_folder
-from .docs import readme_rows
-from .flatten import Flattener
-from .labels import Labeller
+from ._csv_io import CsvSink, replace_folder
+from ._docs import readme_rows
+from ._flatten import Flattener
+from ._labels import Labeller
+from ._xlsx_io import XlsxSink
 from .layout import ACTIVITY, EXTRAS, FILE, Layout, layout
-from .xlsx_io import XlsxSink
 
 __all__ = ["TablesWriter", "activity_key"]
 

@@ -214,7 +214,7 @@ cdef const char* XML_NAMESPACE = b"http://www.w3.org/XML/1998/namespace"
 
 
 cdef str _path_below(xmlNode* node, xmlNode* top):
-    """``locate.relative_path`` of a plain (no namespace) element: ``/name[k]`` for each step below
+    """``_locate.relative_path`` of a plain (no namespace) element: ``/name[k]`` for each step below
     ``top``; None when a step has a namespace (the caller then asks the Python walk)."""
     cdef list steps = []
     while node is not top:
@@ -254,7 +254,7 @@ cdef int _languages(xmlNode* element, xmlNode* top, frozenset codes, cetree._Doc
 
 def language_spots(cetree._Element record, frozenset codes):
     """``language_misses`` with each miss already placed: (line, positional path below the record,
-    value), as ``locate`` would place its element; None when anything is not plain (a value of
+    value), as ``_locate`` would place its element; None when anything is not plain (a value of
     several nodes, an entity, a namespaced element, a line libxml2 does not keep exactly)."""
     spots = []
     try:
@@ -292,7 +292,7 @@ cdef int _attribute_spots(xmlNode* element, list steps, Py_ssize_t depth, const 
 def attribute_spots(cetree._Element record, list steps, bytes attribute):
     """(line, positional path below the record, value) of each ``attribute`` of the elements at the
     plain child path ``steps`` below ``record``, in document order (what ``steps/@attribute`` finds,
-    placed as ``locate`` places its element); None when anything is not plain (an entity, a value of
+    placed as ``_locate`` places its element); None when anything is not plain (an entity, a value of
     several nodes, a line libxml2 does not keep exactly)."""
     spots = []
     try:

@@ -1,7 +1,7 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
 """Dates as the date tests read them: the bounds, in days, of the instant an ISO date text stands for.
 
-The Python rule (``rule_xpath.parse_date``) is the reference: a text read here is read as it reads it,
+The Python rule (``_rule_xpath.parse_date``) is the reference: a text read here is read as it reads it,
 and anything else is ``DATE_UNSURE`` (the context is selected). ``_may_be_after`` reads the leading
 date of iaticonv's own check 2001.1.* the same way (``_dates.leading_date`` is its reference). Inline
 functions of ``_rule_native``.

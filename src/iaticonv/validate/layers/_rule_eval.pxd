@@ -1,7 +1,7 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
 """XPath 1.0's value of a plan's small expressions (``condition``, ``if``, ``then``), with its conversions.
 
-``rule_expr`` builds the expressions (a subset: paths, numbers, ``count()``, ``number()``, ``not()``,
+``_rule_expr`` builds the expressions (a subset: paths, numbers, ``count()``, ``number()``, ``not()``,
 ``boolean()``, ``+``, comparisons, ``and``/``or``); a value not read with certainty sets ``unsure``.
 Inline functions of ``_rule_native``.
 """

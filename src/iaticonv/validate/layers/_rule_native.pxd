@@ -2,7 +2,7 @@
 """What the ruleset prefilters' compiled parts share: the codes Python reads too, and a plan's C structures.
 
 The codes are ``cpdef enum``s, declared here once: C code reads them as constants, and the built
-``_rule_native`` module shows each enum to Python, where ``rule_native`` and ``rule_expr`` take the
+``_rule_native`` module shows each enum to Python, where ``_rule_plans`` and ``_rule_expr`` take the
 codes by name (a test checks that the names on both sides agree). The helpers that read values
 (``_rule_read``), dates (``_rule_dates``), expressions (``_rule_eval``) and run a plan's test
 (``_rule_tests``) are inline functions of declaration files, so the module stays one extension.
@@ -17,7 +17,7 @@ cpdef enum Limit:
     NUMBER_MAX = 63     # longest number text read here
 
 
-# What a case's plan tests: ``OP_`` and the name of a test of ``rule_types.TESTS`` (all but "always",
+# What a case's plan tests: ``OP_`` and the name of a test of ``_rule_types.TESTS`` (all but "always",
 # which selects every context: the XPath does that as well as a walk could).
 cpdef enum Op:
     OP_EXISTS = 0        # some value on a path
@@ -36,7 +36,7 @@ cpdef enum Op:
     OP_ORG_PREFIX = 13   # a text whose agency prefix (up to its second '-') is not one of ``known``
 
 
-# Expression nodes (``rule_expr`` builds them by name: ``E_`` and the node's kind): XPath 1.0 over the
+# Expression nodes (``_rule_expr`` builds them by name: ``E_`` and the node's kind): XPath 1.0 over the
 # plan's paths.
 cpdef enum Expression:
     E_PATH = 0       # the node-set of path ``path``
@@ -60,7 +60,7 @@ cpdef enum Comparison:
     CMP_AT_LEAST = 5  # >=
 
 
-# How a predicate's test compares its attribute (``rule_native.parse_path`` names them), with XPath's meaning.
+# How a predicate's test compares its attribute (``_rule_plans.parse_path`` names them), with XPath's meaning.
 cpdef enum Predicate:
     TEST_EQUAL = 0       # @a = 'v'
     TEST_UNEQUAL = 1     # @a != 'v' (the attribute present)

@@ -8,14 +8,14 @@ steps with attribute and child-element tests, a final ``@attribute`` or the elem
 followed in C over the nodes, and its small expressions (``count(p) > 1``, ``p or q``, ``p = 100``)
 evaluated with XPath's conversions. ``chunk_candidates`` takes a chunk record by record, every case
 in turn while the record is in the processor's cache: walking it case by case, as the XPaths do,
-waited on memory for most of the time. A plan's op is a test of ``rule_types.TESTS`` (what the case's
+waited on memory for most of the time. A plan's op is a test of ``_rule_types.TESTS`` (what the case's
 rule type asks of a context, defined there once); this module knows tests, never rule types.
 
-A prefilter only has to be true for every context that can fail (``rule_prefilter``'s contract):
+A prefilter only has to be true for every context that can fail (``_rule_prefilter``'s contract):
 the Python rule then decides. So this module never decides a case. It selects a context when its
 test says the context may fail, and also whenever anything is unusual: an attribute or element whose
 text is not one plain text node, an entity reference, a date or number it does not read with
-certainty, more values than it keeps. ``rule_native`` and ``rule_expr`` build the plans, only for the
+certainty, more values than it keeps. ``_rule_plans`` and ``_rule_expr`` build the plans, only for the
 shapes handled here; every other case keeps its XPath. The codes Python and C share are the
 ``cpdef enum``s of ``_rule_native.pxd``; the readers, dates, expressions and tests are its inline
 helpers (``_rule_read``, ``_rule_dates``, ``_rule_eval``, ``_rule_tests``). The same reading picks the later transactions
@@ -47,7 +47,7 @@ def is_space_code(unsigned int code):
 
 
 cdef class CasePlan:
-    """One case's test in C structures, built from ``rule_native``'s description of it."""
+    """One case's test in C structures, built from ``_rule_plans``'s description of it."""
 
     cdef Test test           # the op and what it reads
     cdef int n_contexts

@@ -1,5 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
-"""What each op of a plan selects (``Op``): the tests of ``rule_types.TESTS`` over the values read.
+"""What each op of a plan selects (``Op``): the tests of ``_rule_types.TESTS`` over the values read.
 
 Each test is true whenever the context may fail its case, and also whenever a value was not read
 with certainty; the Python rule then decides. Inline functions of ``_rule_native``.

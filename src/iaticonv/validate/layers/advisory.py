@@ -18,10 +18,10 @@ from lxml import etree
 
 from ..._kinds import KINDS
 from ...standard.store import require_store
+from .._locate import spot_findings, to_finding
 from ..catalogue import Catalogue, load_catalogue
 from ..context import ActivityLookup, Chunk, Hit, RecordContext, Spots
 from ..findings import Finding
-from ..locate import spot_findings, to_finding
 from .codelists import compiled_module
 
 __all__ = ["Advisory", "Link", "collect_chunk", "load_advisories", "resolve"]

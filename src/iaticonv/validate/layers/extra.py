@@ -1,4 +1,4 @@
-"""Layer 6: iaticonv's own checks (ids 2001–2006, declared in ``own_rules.py``), beyond the official.
+"""Layer 6: iaticonv's own checks (ids 2001–2006, declared in ``_own_rules.py``), beyond the official.
 
 Each check is a function registered once in ``OWN_CHECKS`` with the ids it may emit; the layer runs
 that table (``check_chunk``, ``check_root``), and a caller with more checks runs an extended copy.
@@ -23,12 +23,12 @@ from lxml import etree
 from ..._dates import leading_date
 from ..._kinds import ACTIVITY, ORGANISATION
 from ...standard.codelists import load_code_sets
+from .._locate import relative_path, source_line
+from .._own_rules import OwnCheck, OwnChecks
 from .._xpath import elements
 from ..context import Chunk, Hit, RecordContext, Spots
-from ..locate import relative_path, source_line
-from ..own_rules import OwnCheck, OwnChecks
+from ._rule_plans import native_module
 from .codelists import compiled_module
-from .rule_native import native_module
 
 __all__ = ["OWN_CHECKS", "check_chunk", "check_root"]
 
@@ -103,7 +103,7 @@ def _language_misses(record: etree._Element, version: str) -> list[tuple[etree._
 
 def _language_spots(record: etree._Element, version: str) -> list[tuple[int | None, str, str]]:
     """(line, path below the record, value) of each ``_language_misses`` entry: placed by the compiled
-    walk when it can, else located here one by one (as ``locate`` places an element)."""
+    walk when it can, else located here one by one (as ``_locate`` places an element)."""
     native = compiled_module()
     if native is not None:
         spots: list[tuple[int | None, str, str]] | None = native.language_spots(record, _language_codes(version))

@@ -3,9 +3,9 @@
 The ruleset maps absolute context XPaths (``/iati-activities/iati-activity/transaction``) to rule
 types and cases. Once per version, each case gets a prefilter that selects, across a whole chunk of
 records, the contexts that might fail: compiled from its plain paths where the optional compiled
-module is built (``rule_native``, run for all such cases together, record by record), otherwise one
-chunk-level XPath (``rule_prefilter``: the context rewritten below the record step, filtered by the
-predicate). Only those contexts run the Python rule (``rule_types``), which decides and says why.
+module is built (``_rule_plans``, run for all such cases together, record by record), otherwise one
+chunk-level XPath (``_rule_prefilter``: the context rewritten below the record step, filtered by the
+predicate). Only those contexts run the Python rule (``_rule_types``), which decides and says why.
 ``loop`` cases are expanded per value of their ``foreach`` path on the contexts that have one, each
 sub-case tried against its own compiled prefilter first. One finding per failing case, as in the
 official report, located at the node the case blames.
@@ -25,10 +25,10 @@ from lxml import etree
 from ..._kinds import KINDS, KindName, by_name
 from ...standard.store import require_store
 from ..context import Chunk, Hit, RecordContext
-from .rule_native import ChunkPrefilter, chunk_prefilter, native_plan
-from .rule_prefilter import prefilter
-from .rule_types import RULE_TYPES, Env, Failure
-from .rule_xpath import NS, node_text, nodes, truthy
+from ._rule_plans import ChunkPrefilter, chunk_prefilter, native_plan
+from ._rule_prefilter import prefilter
+from ._rule_types import RULE_TYPES, Env, Failure
+from ._rule_xpath import NS, node_text, nodes, truthy
 
 __all__ = [
     "CompiledCase",
@@ -52,7 +52,7 @@ class CompiledCase:
     case: Mapping[str, Any]
     candidates: etree.XPath
     contexts: tuple[str, ...]  # the context paths below the record, without the prefilter
-    native: Any = None  # the same prefilter compiled (``rule_native.native_plan``), when it takes the case
+    native: Any = None  # the same prefilter compiled (``_rule_plans.native_plan``), when it takes the case
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +109,7 @@ def _data(version: str) -> dict[str, Any]:
 
 @cache
 def ruleset(version: str, kind: KindName, today: int) -> Ruleset:
-    """``load_ruleset`` with the compiled prefilters of the cases they take (``rule_native``)."""
+    """``load_ruleset`` with the compiled prefilters of the cases they take (``_rule_plans``)."""
     cases = load_ruleset(version, kind, today)
     return Ruleset(cases, chunk_prefilter([case.native for case in cases], by_name(kind).record_tag))
 

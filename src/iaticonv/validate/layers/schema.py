@@ -6,7 +6,7 @@ That ties each error to its record, line and path without ever building the whol
 official validator validates the whole file, then re-validates each activity to attribute errors).
 The root element's own attributes and non-IATI children are checked once at the end of the file.
 
-A big file's pieces (``validate.pieces``) are checked whole instead, in the helper thread that
+A big file's pieces (``validate._pieces``) are checked whole instead, in the helper thread that
 parsed them and before the walker can see them (``piece_check``): lxml's ``XMLSchema`` releases the
 GIL while libxml2 validates, and the tree is touched by one thread at a time. Each error is placed in
 its record from libxml2's path of the node, as lxml reports it when the record is validated alone
@@ -82,7 +82,7 @@ _STEP_INDEX = re.compile(r"\[([0-9]+)\]")
 
 
 def piece_check(root_tag: str, version: str, record_step: str) -> Callable[[etree._Element], Placed | None]:
-    """The XSD check of a whole piece, for the helper thread (``pieces``): a schema of its own, since an
+    """The XSD check of a whole piece, for the helper thread (``_pieces``): a schema of its own, since an
     ``XMLSchema`` keeps the errors of its last call, and the main thread validates with ``load_schema``."""
     schema = _new_schema(root_tag, version)
     return lambda root: place_errors(schema, root, record_step)

@@ -40,9 +40,9 @@ class DirectPath(Protocol):
 
 # (source format, target format) → "module:function" under iaticonv.formats, imported on first use.
 DIRECT_PATHS: dict[tuple[str, str], str] = {
-    ("iati-xml", "json"): "iati_xml.direct_xml_json:xml_to_json",
-    ("iati-xml", "yaml"): "iati_xml.direct_xml_json:xml_to_yaml",
-    ("json", "iati-xml"): "iati_xml.direct_json_xml:json_to_xml",
+    ("iati-xml", "json"): "iati_xml._direct_xml_json:xml_to_json",
+    ("iati-xml", "yaml"): "iati_xml._direct_xml_json:xml_to_yaml",
+    ("json", "iati-xml"): "iati_xml._direct_json_xml:json_to_xml",
 }
 
 

@@ -1,7 +1,7 @@
 """Direct paths IATI XML → JSON and IATI XML → YAML: records straight from the elements.
 
 The typed path reads each ``iati-activity`` into model nodes and maps them to a record. Here, where
-the compiled walk is built (:mod:`.xml_record_native`), each element's JSON line comes straight from
+the compiled walk is built (:mod:`._xml_record_plans`), each element's JSON line comes straight from
 it (:meth:`.JsonWriter.write_lines`), and YAML gets the record parsed back from that line
 (:meth:`.YamlWriter.write_records`); elsewhere the record is the typed path's. The reader is the
 same (:meth:`.IatiXmlReader.activity_elements`): it upgrades 2.01/2.02 activities, takes its notes
@@ -18,8 +18,8 @@ from ...model import FileHeader
 from ..base import Reader
 from ..records.json_yaml import JsonWriter, YamlWriter, encode_record
 from ..records.record import node_to_record
+from ._xml_record_plans import activity_json, activity_record
 from .xml_io import IatiXmlReader
-from .xml_record_native import activity_json, activity_record
 
 __all__ = ["xml_to_json", "xml_to_yaml"]
 
@@ -64,6 +64,6 @@ def xml_to_yaml(readers: Sequence[Reader], stream: IO[bytes], header: FileHeader
 
 
 if TYPE_CHECKING:  # a static proof, checked by mypy, that these functions are direct paths
-    from ..direct import DirectPath
+    from .._direct import DirectPath
 
     _paths: list[DirectPath] = [xml_to_json, xml_to_yaml]

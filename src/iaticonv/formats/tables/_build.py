@@ -15,9 +15,9 @@ from typing import Any
 
 from ...errors import InputError
 from ...model import Activity, FieldPlan, FileHeader, Kind, Node, plan_for
-from .cells import KEEP, decode, is_lexical
+from ._cells import KEEP, decode, is_lexical
+from ._paths import PathError, Step, decode_order, fit_order, parse_path
 from .layout import EXTRAS, Column, Layout, Table, TableKind
-from .paths import PathError, Step, decode_order, fit_order, parse_path
 
 __all__ = ["Builder", "SourceRow"]
 

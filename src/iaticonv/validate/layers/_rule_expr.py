@@ -2,12 +2,12 @@
 
 ``if_then`` cases and the conditions of sums test expressions such as ``count(sector[@vocabulary='1'])
 > 1``, ``recipient-country or recipient-region`` or ``not(P) or P = 100``. This parser takes the
-XPath 1.0 subset they are written in: plain paths (``rule_native.parse_path``), number literals,
+XPath 1.0 subset they are written in: plain paths (``_rule_plans.parse_path``), number literals,
 ``count()``, ``number()``, ``not()``, ``boolean()``, ``+``, comparisons, ``and``/``or``, parentheses.
 It returns None for anything else (strings at the top level, other functions, ``|``, ``-``, a path
 compared with anything but a number), and the case keeps its XPath. ``_rule_native`` evaluates the
 result with XPath's conversions and comparisons, and is tested against libxml on every context.
-Nodes name their kind and comparison (``EXPRESSIONS``, ``COMPARISONS``); ``rule_native`` gives them
+Nodes name their kind and comparison (``EXPRESSIONS``, ``COMPARISONS``); ``_rule_plans`` gives them
 the codes of the compiled module's ``Expression`` and ``Comparison`` enums.
 """
 

@@ -45,9 +45,9 @@ from ...model import (
     TransactionOrg,
     Value,
 )
-from .common import Budget as GacBudget
-from .common import GacProject, Marker, Share, Where, tidy
-from .labels import GAC_VOCABULARY, gac_markers, vocabulary_uri
+from ._common import Budget as GacBudget
+from ._common import GacProject, Marker, Share, Where, tidy
+from ._labels import GAC_VOCABULARY, gac_markers, vocabulary_uri
 
 __all__ = ["PROFILE_URL", "from_activity", "to_activity"]
 

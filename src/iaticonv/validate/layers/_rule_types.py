@@ -6,8 +6,8 @@ passes or a ``Failure`` naming the node to blame; it is the reference. Semantics
 engine where the spec is silent: missing or unparsable dates pass, empty strings pass regex and
 no-space checks, a strict sum is compared after rounding to 4 decimals, a date rule reads only the
 first date its path finds. The prefilter says, as a ``Prefilter`` (one of the tests in
-``TESTS``), what must hold for a context to fail; ``rule_prefilter`` writes it as an XPath and
-``rule_native`` as the compiled module's plan, so neither knows a rule type by name, and a new rule
+``TESTS``), what must hold for a context to fail; ``_rule_prefilter`` writes it as an XPath and
+``_rule_plans`` as the compiled module's plan, so neither knows a rule type by name, and a new rule
 type is one entry here. The module is over 250 lines because it holds all 18 rule types, each a
 few lines, and splitting them would part a check from its prefilter.
 """
@@ -24,7 +24,7 @@ from typing import Any
 
 from lxml import etree
 
-from .rule_xpath import node_text, nodes, parse_date, to_number, truthy
+from ._rule_xpath import node_text, nodes, parse_date, to_number, truthy
 
 __all__ = ["ALWAYS", "ONE_OR_ALL_FAILING", "RULE_TYPES", "TESTS", "Env", "Failure", "Prefilter", "RuleType",
            "loop_prefilter"]

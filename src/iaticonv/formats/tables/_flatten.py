@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ...model import Activity, FileHeader, Kind, Node, plan_for
-from .cells import encode, encode_typed
-from .labels import Labeller, label_header
+from ._cells import encode, encode_typed
+from ._labels import Labeller, label_header
+from ._paths import encode_order, join
 from .layout import ACTIVITY, EXTRAS, FILE, Column, Layout, Table, TableKind
-from .paths import encode_order, join
 
 __all__ = ["CHUNK", "Flattener", "Row"]
 

@@ -4,7 +4,7 @@ A prefilter may be true for contexts that pass (the Python rule then decides), b
 false for one that fails; that is the whole contract, and each test below keeps to it. With it,
 one XPath per case per chunk of records finds the few contexts worth a closer look, instead of
 several XPath calls per case per record. What a case's prefilter tests is its rule type's
-(``rule_types.RULE_TYPES``); this module only writes each test of ``rule_types.TESTS`` in XPath.
+(``_rule_types.RULE_TYPES``); this module only writes each test of ``_rule_types.TESTS`` in XPath.
 
 Dates are compared as ``yyyymmdd`` numbers taken from the first 10 characters (equal days and
 anything unparsable go to the Python rule, which compares full date-times as the official engine
@@ -19,8 +19,8 @@ from typing import Any
 
 from lxml import etree
 
-from .rule_types import RULE_TYPES, Prefilter, loop_prefilter
-from .rule_xpath import NS
+from ._rule_types import RULE_TYPES, Prefilter, loop_prefilter
+from ._rule_xpath import NS
 
 __all__ = ["WHITESPACE", "XPATH_TESTS", "js_truthy", "prefilter", "prefilter_of"]
 
@@ -128,7 +128,7 @@ def _if_then(test: Prefilter) -> str:
     return first if len(test.expressions) < 2 else f"{first} and not({js_truthy(test.expressions[1])})"
 
 
-# Each test of ``rule_types.TESTS`` as an XPath predicate (``today`` as yyyymmdd, for NOW).
+# Each test of ``_rule_types.TESTS`` as an XPath predicate (``today`` as yyyymmdd, for NOW).
 XPATH_TESTS: dict[str, Callable[[Prefilter, int], str]] = {
     "always": lambda test, today: TRUE,
     "exists": lambda test, today: f"boolean({_union(test.paths)})",

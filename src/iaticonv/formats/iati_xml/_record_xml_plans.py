@@ -1,12 +1,12 @@
 """Record → IATI XML: the compiled walk where it is built, driven by plans built from the model.
 
 The mapping is defined once, by the typed path: the model's metadata plans (:func:`~iaticonv.model.plan_for`)
-read by :func:`..records.record.node_from_record` and :func:`.typed_write.node_to_xml`. The fast path is
+read by :func:`..records.record.node_from_record` and :func:`._typed_write.node_to_xml`. The fast path is
 :mod:`._record_xml_native` (optional, see setup.py), a C walk over the parsed record that writes the
 activity's XML. It interprets the plans this module builds from the same metadata (one per model class
 and tag), hands any element it does not handle to the typed writer of that element, and any value it
 would have to judge (a non-string scalar, a verbatim extra) to the typed rule. Where the walk is not
-built (or ``IATICONV_PURE_PYTHON`` is set), :mod:`.direct_json_xml` takes the typed path.
+built (or ``IATICONV_PURE_PYTHON`` is set), :mod:`._direct_json_xml` takes the typed path.
 
 Why a compiled walk over plans, and no generated Python: the walk is the only one of the two that
 converts both ways at the speed wanted, and one fast path per direction is enough; plans need no
@@ -26,7 +26,7 @@ from ..._xml import safe_parser
 from ...model import Activity, Node, Scalar, plan_for
 from ...model._meta import XML_NS
 from ..records.record import _check_verbatim, node_from_record, record_value_text
-from .typed_write import NamespaceContext, node_to_xml
+from ._typed_write import NamespaceContext, node_to_xml
 
 __all__ = ["NativeWriter", "native_writer", "typed_xml", "value_text"]
 

@@ -4,7 +4,7 @@ Both formats print the same Project Browser fields in slightly different clothes
 only finds the raw text of a field and where it stood (line or row, column); this module turns that
 text into typed values (codes, ``Decimal``, ``date``) and back, and raises an ``InputError`` naming
 the place when it cannot. ``GacProject`` is the plain intermediate both formats share;
-``model`` maps it to and from the activity model.
+``_model`` maps it to and from the activity model.
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
-from .common import GacProject, Where, format_amount, identifier_from, parse_amount, parse_date, split_items
-from .labels import (
+from ._common import GacProject, Where, format_amount, identifier_from, parse_amount, parse_date, split_items
+from ._labels import (
     format_budget,
     format_marker,
     format_share,

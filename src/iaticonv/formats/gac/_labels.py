@@ -18,7 +18,7 @@ from functools import cache
 from ..._paths import project_schemas
 from ...standard import load_codelists
 from ...standard._names import normalise_name
-from .common import (
+from ._common import (
     Budget,
     Marker,
     Share,

@@ -1,6 +1,6 @@
 """The direct path json → iati-xml: each JSON activity line written as XML without typed records.
 
-For every activity the JSON reader hands out, the compiled walk (:mod:`.record_xml_native`, where it
+For every activity the JSON reader hands out, the compiled walk (:mod:`._record_xml_plans`, where it
 is built) writes the XML straight from the parsed record. When it declines (anything wrong, a
 character XML 1.0 cannot carry, a float), or where it is not built, the record goes the typed way —
 :func:`..records.record.node_from_record` then the XML writer's :func:`.iati_xml.activity_xml` — so the output
@@ -23,8 +23,8 @@ import orjson
 from ...model import FileHeader
 from ..base import Reader
 from ..records.json_yaml import JsonReader, _activity
-from .record_xml_native import NativeWriter, native_writer
-from .typed_write import NamespaceContext
+from ._record_xml_plans import NativeWriter, native_writer
+from ._typed_write import NamespaceContext
 from .xml_io import ROOT_END, IatiXmlWriter, activity_xml
 
 __all__ = ["json_to_xml"]

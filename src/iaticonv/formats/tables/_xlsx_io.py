@@ -6,7 +6,7 @@ Sheets are created when their table gets its first row and inserted at their lay
 the workbook's sheet order is the documented one whatever order rows arrive in. Every sheet has its
 header row frozen and an auto-filter over its rows.
 
-Reading streams the sheets with :mod:`.xlsx_read` (openpyxl's read-only mode is several times
+Reading streams the sheets with :mod:`._xlsx_read` (openpyxl's read-only mode is several times
 slower); a cell a person turned into a formula is read as the value the spreadsheet last computed,
 never as formula text.
 """
@@ -27,9 +27,9 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 
 from ..._io import check_archive
 from ...errors import InputError, OutputError
-from .cells import cell_text
+from ._cells import cell_text
+from ._xlsx_read import Workbook
 from .layout import Table
-from .xlsx_read import Workbook
 
 __all__ = ["CELL_LIMIT", "README_SHEET", "XlsxSink", "xlsx_tables"]
 

@@ -1,7 +1,7 @@
 """IATI XML → record: the compiled walk where it is built, driven by plans built from the model.
 
 The mapping is defined once, by the typed path: the model's metadata plans (:func:`~iaticonv.model.plan_for`)
-read by :func:`.typed_read.element_to_node` and :func:`..records.record.node_to_record`. The fast path is
+read by :func:`._typed_read.element_to_node` and :func:`..records.record.node_to_record`. The fast path is
 :mod:`._xml_record_native` (optional, see setup.py), a C walk over libxml2's nodes that writes the
 record's JSON line. It interprets the plans this module builds from the same metadata, and hands any
 element it does not handle to the typed mapper of that element's class, whose record stands in its
@@ -23,7 +23,7 @@ import orjson
 from ..._speedups import compiled
 from ...model import BOOL, DATE, DATETIME, DECIMAL, STR, Activity, Node, Scalar, plan_for
 from ..records.record import node_to_record, record_value
-from .typed_read import element_to_node, raw_xml
+from ._typed_read import element_to_node, raw_xml
 
 __all__ = ["activity_json", "activity_record", "native_available", "typed_record", "value_rule"]
 

@@ -1,14 +1,14 @@
 """Plans for the compiled prefilters (``_rule_native``, optional): which cases it takes, and how.
 
-What a case's prefilter tests is its rule type's (``rule_types``: a ``Prefilter``, one of
-``rule_types.TESTS``); here each test becomes the compiled module's plan (``PLANS``), with the codes
+What a case's prefilter tests is its rule type's (``_rule_types``: a ``Prefilter``, one of
+``_rule_types.TESTS``); here each test becomes the compiled module's plan (``PLANS``), with the codes
 of its ``cpdef enum``s, read from the built module by name (``code``). A case is taken when every
 path its test reads is plain: child steps by name, each with at most a predicate of attribute tests
 joined by ``or`` (``@a='v'``, ``@a!='v'``, ``@a=98``, ``@a!=1``, ``not(@a)``, ``not(@a='v')``, with
 XPath's meaning), then an optional ``@attribute`` (else the element's text); its contexts are such
 paths below the record; its ``condition``, if any, is such a predicate (it becomes the last context
-step's) or an expression ``rule_expr`` compiles. Everything else (positions, ``..``,
-``descendant::``, other expressions) keeps the XPath prefilter of ``rule_prefilter``. The compiled
+step's) or an expression ``_rule_expr`` compiles. Everything else (positions, ``..``,
+``descendant::``, other expressions) keeps the XPath prefilter of ``_rule_prefilter``. The compiled
 test of a case must be true for every context the Python rule fails, like the XPath one; it may be
 true more often (whenever a value is not plainly readable), never less.
 """
@@ -21,9 +21,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..._speedups import compiled
-from .rule_expr import Compiled, compile_expression
-from .rule_prefilter import prefilter_of
-from .rule_types import Prefilter
+from ._rule_expr import Compiled, compile_expression
+from ._rule_prefilter import prefilter_of
+from ._rule_types import Prefilter
 
 __all__ = ["PLANS", "PREDICATES", "ChunkPrefilter", "chunk_prefilter", "code", "expression_nodes", "native_module",
            "native_plan", "parse_path"]
@@ -237,7 +237,7 @@ def _if_then(test: Prefilter, into: Compiled, org_prefixes: frozenset[str] | Non
     return {"paths": [], "first": roots[0], "second": roots[1] if len(roots) > 1 else -1}
 
 
-# Each test of ``rule_types.TESTS`` the compiled module runs (``OP_`` and its name in its ``Op``
+# Each test of ``_rule_types.TESTS`` the compiled module runs (``OP_`` and its name in its ``Op``
 # enum), as that module's arguments; None keeps the case's XPath. "always" has no plan: a walk
 # selecting every context would not beat the XPath.
 PLANS: dict[str, Callable[[Prefilter, Compiled, frozenset[str] | None], Plan | None]] = {
@@ -259,7 +259,7 @@ PLANS: dict[str, Callable[[Prefilter, Compiled, frozenset[str] | None], Plan | N
 
 
 def expression_nodes(compiled: Compiled) -> list[tuple[int, int, int, int, int, float]]:
-    """``rule_expr``'s nodes with the compiled module's codes for their kinds and comparisons."""
+    """``_rule_expr``'s nodes with the compiled module's codes for their kinds and comparisons."""
     return [(code("Expression", f"E_{op.upper()}"), code("Comparison", f"CMP_{compare.upper()}"), left, right, path,
              number) for op, compare, left, right, path, number in compiled.nodes]
 

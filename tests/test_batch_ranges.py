@@ -16,7 +16,7 @@ from iaticonv.validate.walker import walk_file
 OPTIONS = ValidateOptions()
 PART = 128 * 1024
 # workers enough for a file alone to be cut into ranges even when its walk by pieces keeps two cores
-# busy (``validate_run._units``)
+# busy (``_validate_run._units``)
 BY_RANGES = 3
 
 
@@ -168,7 +168,7 @@ def test_lines_past_65535_are_exact_with_one_process_and_with_two(jobs: int, tmp
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """libxml2 keeps an element's line in 16 bits; a file of more lines is walked by ranges of fewer,
     also when the batch redoes a file whose unit crashed."""
-    from iaticonv.batch import validate_run
+    from iaticonv.batch import _validate_run as validate_run
     from iaticonv.bigfile.ranges import MAX_LINES, count_lines
     from iaticonv.validate import validate_paths
 
@@ -200,8 +200,8 @@ def test_lines_past_65535_are_exact_with_one_process_and_with_two(jobs: int, tmp
 def test_a_file_alone_is_cut_for_workers_only_when_its_walk_leaves_cores_idle(tmp_path: Path) -> None:
     """A walk by pieces keeps two cores busy (its thread and the helper thread): a big file alone is
     then cut into ranges for three workers or more, not for two."""
-    from iaticonv.batch.inputs import WorkItem
-    from iaticonv.batch.validate_run import ALONE_MIN_BYTES, WholeFile, _units
+    from iaticonv.batch._inputs import WorkItem
+    from iaticonv.batch._validate_run import ALONE_MIN_BYTES, WholeFile, _units
     from iaticonv.validate.ranges import Chunk
 
     source = (REAL_IATI / "beis-activity.xml").read_bytes()

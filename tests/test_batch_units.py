@@ -10,8 +10,8 @@ import pytest
 from rich.console import Console
 
 from iaticonv.batch import collect_inputs, progress_wanted
-from iaticonv.batch.pool import Done, choose_workers, run_units
-from iaticonv.batch.progress import BatchProgress
+from iaticonv.batch._pool import Done, choose_workers, run_units
+from iaticonv.batch._progress import BatchProgress
 from iaticonv.batch.state import BatchState
 from iaticonv.errors import UsageError
 

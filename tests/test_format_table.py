@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import ROOT, real_files
-from iaticonv.batch.convert_ranges import CUTTERS, FRAMES
+from iaticonv.batch._convert_ranges import CUTTERS, FRAMES
 from iaticonv.formats import FORMATS, format_info
 from iaticonv.formats.base import open_reader
 

@@ -163,7 +163,7 @@ def test_a_damaged_saved_list_says_how_to_fetch_it_again(home: Path) -> None:
 
 def test_resumable_state_sees_the_same_options_in_every_process() -> None:
     """The publishers are a set: its printed order changes with the interpreter's hash seed."""
-    probe = ("from iaticonv.batch.validate_run import _options_text; from iaticonv.validate import ValidateOptions; "
+    probe = ("from iaticonv.batch._validate_run import _options_text; from iaticonv.validate import ValidateOptions; "
              "print(_options_text(ValidateOptions(registered_org_ids=frozenset(f'XM-{n}' for n in range(50)))))")
     texts = {subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True,
                             env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}

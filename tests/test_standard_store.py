@@ -12,7 +12,7 @@ from conftest import STANDARD_MIRROR
 from iaticonv.cli.main import run
 from iaticonv.errors import StandardIntegrityError, StandardMissingError
 from iaticonv.standard import install, installed_info, require_store, verify
-from iaticonv.standard.manifest import load_manifest
+from iaticonv.standard._manifest import load_manifest
 
 
 @pytest.fixture

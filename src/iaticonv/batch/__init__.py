@@ -18,15 +18,15 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .convert_run import ConvertRun, convert_batch
-    from .inputs import WorkItem, collect_inputs
-    from .merge import Duplicate, MergeResult, merge_files
-    from .outcome import FileOutcome
-    from .pool import default_jobs
-    from .progress import progress_wanted
-    from .split import SplitBy, parse_split_by
-    from .summary import BatchSummary, render_summary
-    from .validate_run import ValidateRun, validate_batch
+    from ._convert_run import ConvertRun, convert_batch
+    from ._inputs import WorkItem, collect_inputs
+    from ._merge import Duplicate, MergeResult, merge_files
+    from ._outcome import FileOutcome
+    from ._pool import default_jobs
+    from ._progress import progress_wanted
+    from ._split import SplitBy, parse_split_by
+    from ._summary import BatchSummary, render_summary
+    from ._validate_run import ValidateRun, validate_batch
 
 __all__ = [
     "BatchSummary",
@@ -48,15 +48,15 @@ __all__ = [
 ]
 
 _HOME = {
-    "BatchSummary": "summary", "render_summary": "summary",
-    "ConvertRun": "convert_run", "convert_batch": "convert_run",
-    "Duplicate": "merge", "MergeResult": "merge", "merge_files": "merge",
-    "FileOutcome": "outcome",
-    "SplitBy": "split", "parse_split_by": "split",
-    "ValidateRun": "validate_run", "validate_batch": "validate_run",
-    "WorkItem": "inputs", "collect_inputs": "inputs",
-    "default_jobs": "pool",
-    "progress_wanted": "progress",
+    "BatchSummary": "_summary", "render_summary": "_summary",
+    "ConvertRun": "_convert_run", "convert_batch": "_convert_run",
+    "Duplicate": "_merge", "MergeResult": "_merge", "merge_files": "_merge",
+    "FileOutcome": "_outcome",
+    "SplitBy": "_split", "parse_split_by": "_split",
+    "ValidateRun": "_validate_run", "validate_batch": "_validate_run",
+    "WorkItem": "_inputs", "collect_inputs": "_inputs",
+    "default_jobs": "_pool",
+    "progress_wanted": "_progress",
 }
 
 

@@ -1,7 +1,7 @@
 """``iaticonv convert BIG -o OUT --jobs N``: one big file converted on N processes into one file.
 
 This is how a user with several cores converts one big file faster: the file is cut into ranges of
-activities (``convert_ranges``), this process and N - 1 spawned workers convert them into parts, and
+activities (``_convert_ranges``), this process and N - 1 spawned workers convert them into parts, and
 the parts are joined into exactly the bytes a single pass writes, with the single pass's notes.
 Whenever that cannot be promised (formats without a joiner, a small file, a layout the cutter does
 not know, a range that fails, a part that does not have the writer's frame) this returns None and
@@ -20,9 +20,9 @@ from ..bigfile.ranges import range_bytes
 from ..errors import IaticonvError
 from ..formats import detect_format
 from ..formats.convert import ConvertResult
-from .convert_ranges import convert_chunk, join_parts, plan_convert_chunks, read_notes
-from .outcome import FileOutcome
-from .pool import run_units
+from ._convert_ranges import convert_chunk, join_parts, plan_convert_chunks, read_notes
+from ._outcome import FileOutcome
+from ._pool import run_units
 
 __all__ = ["MIN_BYTES", "convert_file_parallel", "single_file_part_bytes"]
 

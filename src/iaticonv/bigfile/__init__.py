@@ -5,7 +5,7 @@ each framed as a whole file whose lines map back to the file's; ``json_ranges`` 
 layout between activity lines; ``pieces`` cuts a file into small pieces that the validator parses in
 a helper thread; ``join`` puts the parts that workers wrote back together into the file one pass
 writes. Validating or converting a range is not done here (``validate.ranges``,
-``batch.convert_ranges``): this package reads and writes bytes only, sits below the formats and the
+``batch._convert_ranges``): this package reads and writes bytes only, sits below the formats and the
 validator, and imports neither.
 """
 

@@ -4,7 +4,7 @@ A range is the bytes [start, end) of the file, between two ``<iati-activity`` st
 the JSON record layout, two activity lines: ``json_ranges``). A worker reads it framed as a whole
 file: the file's own header bytes (prologue and root start tag), the range, and a closing. Lines of
 the framed range map back to lines of the whole file (``Cut.file_line``). Used by ``validate``
-(``validate.ranges``) and ``convert`` (``batch.convert_ranges``); this module imports neither the
+(``validate.ranges``) and ``convert`` (``batch._convert_ranges``); this module imports neither the
 validator nor the converter, so a worker pays only for what it runs.
 """
 

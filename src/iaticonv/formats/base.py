@@ -106,7 +106,7 @@ class FormatInfo:
     # hand the same options (``upgrade``) to readers of every format.
     reader_options: tuple[str, ...] = ()
     # A big file of this format can be cut at record boundaries into ranges that convert on their own
-    # (``batch.convert_ranges``), and parts written in it can be joined into one file (``bigfile.join``).
+    # (``batch._convert_ranges``), and parts written in it can be joined into one file (``bigfile.join``).
     cuttable: bool = False
     joinable: bool = False
 

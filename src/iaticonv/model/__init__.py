@@ -4,8 +4,8 @@ See docs/model.md for the field tables and the metadata API (``plan_for``, ``Kin
 that readers, writers and the tables format are driven by.
 """
 
-from ._meta import XML_LANG, ClassPlan, FieldPlan, Kind, Node, plan_for
-from ._scalars import BOOL, DATE, DATETIME, DECIMAL, INT, STR, Scalar
+from ._meta import EXTRA_KEY, XML_LANG, XML_NS, ClassPlan, FieldPlan, Kind, Node, plan_for
+from ._scalars import BOOL, DATE, DATETIME, DECIMAL, INT, STR, Scalar, exact_parser
 from .activity import (
     Activity,
     ActivityDate,
@@ -72,9 +72,11 @@ __all__ = [
     "DATE",
     "DATETIME",
     "DECIMAL",
+    "EXTRA_KEY",
     "INT",
     "STR",
     "XML_LANG",
+    "XML_NS",
     "Activity",
     "ActivityDate",
     "Administrative",
@@ -132,5 +134,6 @@ __all__ = [
     "Transaction",
     "TransactionOrg",
     "Value",
+    "exact_parser",
     "plan_for",
 ]

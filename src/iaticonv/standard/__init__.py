@@ -10,16 +10,18 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ._info import installed_info
+    from ._names import normalise_name
     from .codelists import Code, Codelist, Codelists, Match, load_codelists
-    from .info import installed_info
     from .mapping import CodelistMapping, codelist_for, load_mappings
     from .store import INSTALL_HINT, install, require_store, store_dir, verify
 
 _HOMES = {
     "Code": "codelists", "Codelist": "codelists", "Codelists": "codelists", "Match": "codelists",
     "load_codelists": "codelists",
+    "normalise_name": "_names",
     "CodelistMapping": "mapping", "codelist_for": "mapping", "load_mappings": "mapping",
-    "INSTALL_HINT": "store", "install": "store", "installed_info": "info", "require_store": "store",
+    "INSTALL_HINT": "store", "install": "store", "installed_info": "_info", "require_store": "store",
     "store_dir": "store", "verify": "store",
 }
 
@@ -35,6 +37,7 @@ __all__ = [
     "installed_info",
     "load_codelists",
     "load_mappings",
+    "normalise_name",
     "require_store",
     "store_dir",
     "verify",

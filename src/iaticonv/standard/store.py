@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .._paths import data_home
 from ..errors import EnvironmentProblem, StandardIntegrityError, StandardMissingError, UsageError
-from .manifest import Manifest, ManifestEntry, load_manifest
+from ._manifest import Manifest, ManifestEntry, load_manifest
 
 __all__ = [
     "INSTALL_HINT",

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..._paths import project_schemas
-from ...standard import load_codelists
-from ...standard._names import normalise_name
+from ...standard import load_codelists, normalise_name
 from ._common import (
     Budget,
     Marker,

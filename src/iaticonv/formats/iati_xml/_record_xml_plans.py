@@ -23,8 +23,7 @@ from typing import Any
 from ..._kinds import ACTIVITY
 from ..._speedups import compiled
 from ..._xml import safe_parser
-from ...model import Activity, Node, Scalar, plan_for
-from ...model._meta import XML_NS
+from ...model import XML_NS, Activity, Node, Scalar, plan_for
 from ..records.record import _check_verbatim, node_from_record, record_value_text
 from ._typed_write import NamespaceContext, node_to_xml
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from lxml import etree
 
-from ...model._meta import _PLANS, EXTRA_KEY, XML_LANG, Kind, Node, plan_for
-from ...model._scalars import STR, exact_parser
+from ...model import EXTRA_KEY, STR, XML_LANG, Kind, Node, exact_parser, plan_for
+from ...model._meta import _PLANS  # the plan cache itself: one dict lookup per node on the hot path
 
 __all__ = ["element_to_node", "raw_xml"]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...model._meta import _PLANS, EXTRA_KEY, XML_NS, FieldPlan, Kind, Node, plan_for
-from ...model._scalars import STR
+from ...model import EXTRA_KEY, STR, XML_NS, FieldPlan, Kind, Node, plan_for
+from ...model._meta import _PLANS  # the plan cache itself: one dict lookup per node on the hot path
 
 __all__ = ["NamespaceContext", "escape_attr", "escape_text", "first_invalid_char", "narrative_xml", "node_to_xml"]
 

@@ -7,7 +7,7 @@ the file is read again by ranges of fewer than ``MAX_LINES`` lines, each framed 
 (``bigfile.ranges``), whose lines are exact and map back to the whole file. The second read must give the same
 notes but for their lines, or the first read's notes stand: it can only correct lines, never change
 what is said. Ranges are also how ``convert --jobs`` reads a big file, so the moving of notes from a
-range to the whole file is shared with it (``batch.convert_ranges``).
+range to the whole file is shared with it (``batch._convert_ranges``).
 """
 
 from __future__ import annotations

@@ -18,9 +18,7 @@ from lxml import etree
 from ..._kinds import ACTIVITY
 from ..._xml import safe_parser
 from ...errors import InputError
-from ...model import BOOL, DECIMAL, INT, STR, FileHeader, Kind, Node, Scalar, plan_for
-from ...model._meta import EXTRA_KEY
-from ...model._scalars import exact_parser
+from ...model import BOOL, DECIMAL, EXTRA_KEY, INT, STR, FileHeader, Kind, Node, Scalar, exact_parser, plan_for
 
 __all__ = ["header_from_record", "header_to_record", "node_from_record", "node_to_record", "record_value",
            "record_value_text"]

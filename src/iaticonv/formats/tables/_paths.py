@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ...model import Kind, Node, plan_for
-from ...model._meta import EXTRA_KEY
+from ...model import EXTRA_KEY, Kind, Node, plan_for
 
 __all__ = ["PathError", "decode_order", "encode_order", "fit_order", "join", "parse_path"]
 

@@ -20,8 +20,7 @@ import enum
 from dataclasses import dataclass
 from functools import cache
 
-from ...model import XML_LANG, Activity, FieldPlan, Kind, Node, plan_for
-from ...model._meta import XML_NS
+from ...model import XML_LANG, XML_NS, Activity, FieldPlan, Kind, Node, plan_for
 
 __all__ = [
     "ACTIVITY",

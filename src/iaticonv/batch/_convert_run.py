@@ -21,14 +21,14 @@ from ..bigfile.ranges import range_bytes
 from ..errors import IaticonvError, InputError
 from ..formats import FORMATS, detect_format, format_info, open_reader, open_writer
 from ..formats.convert import convert
-from .convert_ranges import ConvertChunk, convert_chunk, join_parts, plan_convert_chunks
-from .inputs import WorkItem, collect_inputs, looks_readable
-from .outcome import FileOutcome, Status
-from .pool import Done, choose_workers, run_units
-from .progress import BatchProgress
-from .split import SPOOL_PREFIX, SplitBy, write_split
+from ._convert_ranges import ConvertChunk, convert_chunk, join_parts, plan_convert_chunks
+from ._inputs import WorkItem, collect_inputs, looks_readable
+from ._outcome import FileOutcome, Status
+from ._pool import Done, choose_workers, run_units
+from ._progress import BatchProgress
+from ._split import SPOOL_PREFIX, SplitBy, write_split
+from ._summary import BatchSummary
 from .state import STATE_FILE, BatchState, content_hash, options_key
-from .summary import BatchSummary
 
 __all__ = ["PART_BYTES", "ConvertJob", "ConvertRun", "convert_any", "convert_batch", "convert_unit"]
 

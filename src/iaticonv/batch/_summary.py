@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .outcome import FileOutcome
+from ._outcome import FileOutcome
 
 __all__ = ["BatchSummary", "render_summary"]
 

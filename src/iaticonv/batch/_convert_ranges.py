@@ -31,8 +31,8 @@ from ..formats.base import ReadNote
 from ..formats.convert import convert
 from ..formats.iati_xml.exact_lines import in_header, moved
 from ..formats.records.json_yaml import yaml_frame
-from .outcome import FileOutcome
-from .split import SPOOL_PREFIX
+from ._outcome import FileOutcome
+from ._split import SPOOL_PREFIX
 
 __all__ = ["ConvertChunk", "convert_chunk", "join_parts", "plan_convert_chunks", "read_notes"]
 

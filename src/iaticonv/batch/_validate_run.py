@@ -24,13 +24,13 @@ from ..validate.layers import advisory
 from ..validate.ranges import Chunk, ChunkResult, assemble, plan_chunks, validate_chunk, walk_exact
 from ..validate.report import FileReport, count, render_messages
 from ..validate.walker import WalkResult
-from .codec import walk_from_lines, walk_to_lines
-from .inputs import WorkItem, collect_inputs
-from .outcome import FileOutcome
-from .pool import Done, choose_workers, run_units
-from .progress import BatchProgress
+from ._codec import walk_from_lines, walk_to_lines
+from ._inputs import WorkItem, collect_inputs
+from ._outcome import FileOutcome
+from ._pool import Done, choose_workers, run_units
+from ._progress import BatchProgress
+from ._summary import BatchSummary
 from .state import BatchState, content_hash, options_key
-from .summary import BatchSummary
 
 __all__ = ["PART_BYTES", "ValidateRun", "validate_batch"]
 

@@ -21,7 +21,7 @@ from .._io import atomic_writer, check_output_path
 from ..errors import UsageError
 from ..formats import FORMATS, detect_format, format_info, open_reader, open_writer
 from ..model import Activity, FileHeader
-from .inputs import collect_inputs, looks_readable
+from ._inputs import collect_inputs, looks_readable
 
 __all__ = ["Duplicate", "MergeResult", "merge_files"]
 

@@ -43,3 +43,11 @@ def iati_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ.pop("IATICONV_HOME", None)
     else:
         os.environ["IATICONV_HOME"] = previous
+
+
+def compiled_off(name: str) -> str:
+    """Why the compiled part ``name`` (below ``iaticonv.``) is not used here, for a skip's reason."""
+    from iaticonv._speedups import part_states
+
+    state = next(state for state in part_states() if state.name == name)
+    return f"the compiled part {name} is off here: {state.reason or 'active'}"

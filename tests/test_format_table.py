@@ -26,3 +26,17 @@ def test_a_reader_gets_only_the_options_its_format_declares() -> None:
     upgraded = open_reader(format_info("iati-xml"), Path(old), upgrade=True)
     assert kept.header().version == "2.01"
     assert upgraded.header().version == "2.03"
+
+
+def test_every_reader_and_writer_in_the_table_has_the_shared_interface() -> None:
+    """The table's "module:attribute" entries load, and what they build has the Reader/Writer protocol."""
+    from iaticonv.formats.base import Reader, Writer, open_writer
+
+    samples = {"gac-csv": ROOT / "samples" / "gac-project-browser.csv",
+               "gac-profile": ROOT / "samples" / "gac-profile-invented.txt",
+               "iati-xml": next(path for path in real_files() if path.suffix == ".xml")}
+    for name, info in FORMATS.items():
+        if info.writer is not None:
+            assert isinstance(open_writer(info), Writer), name
+        if info.reader is not None and name in samples:
+            assert isinstance(open_reader(info, samples[name]), Reader), name

@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from conftest import EXAMPLE_ACTIVITY, SCHEMA_TESTS, real_files
+from conftest import EXAMPLE_ACTIVITY, SCHEMA_TESTS, compiled_off, real_files
 from iaticonv.formats.iati_xml._typed_read import element_to_node
 from iaticonv.formats.iati_xml._xml_record_plans import activity_json, activity_record, native_available
 from iaticonv.formats.records.json_yaml import encode_record
@@ -32,7 +32,7 @@ from test_direct_xml_json import _EXAMPLE_ROOT, MUTATION_STEPS, _mutate
 from test_model_properties import SLOW_OK
 
 pytestmark = pytest.mark.skipif(not native_available(),
-                                reason="the compiled walk is not built here (setup.py could not build it)")
+                                reason=compiled_off("formats.iati_xml._xml_record_native"))
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, load_dtd=False)
 

@@ -58,6 +58,9 @@ class ValidateOptions:
     today: dt.date | None = None
     lookup: ActivityLookup | None = None
     registered_org_ids: frozenset[str] = frozenset()
+    # Stop a file's walk after the chunk that gave its first blocking finding (``is_valid``): the
+    # findings so far are kept and the report says it stopped early (``FileReport.stopped``).
+    stop_at_blocking: bool = False
 
     def now(self) -> dt.date:
         return self.today or dt.datetime.now(dt.UTC).date()

@@ -50,6 +50,9 @@ class FileReport:
     activities: int = 0
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
+    # True when the walk stopped at the first blocking finding (``ValidateOptions.stop_at_blocking``):
+    # the findings are then only those found up to that point
+    stopped: bool = False
 
     @property
     def summary(self) -> dict[str, int]:

@@ -114,6 +114,8 @@ def walk_file(path: Path, options: ValidateOptions, placement: Placement | None 
     result = WalkResult(FileReport(path=str(path)))
     try:
         _walk(path, options, catalogue, result, placement, pieces)
+    except _Stopped:
+        result.report.stopped = True
     except OSError as exc:
         result.report.findings.append(
             _file_finding(catalogue, "2000.0.1", str(path), detail=exc.strerror or str(exc))
@@ -222,8 +224,15 @@ def _check_chunk(chunk: Chunk, catalogue: Catalogue, result: WalkResult,
     result.links.extend(advisory.collect_chunk(chunk))
     # the XSD's findings go first, as they always have: a file's findings are sorted once, and that
     # sort keeps the order of findings with equal keys
+    before = len(out)
     locate_all(schema.chunk_hits(chunk, schema_errors), catalogue, out)
     out += others
+    if chunk.options.stop_at_blocking and any(finding.blocking for finding in out[before:]):
+        raise _Stopped
+
+
+class _Stopped(Exception):
+    """A chunk gave a blocking finding and the options ask to stop there (``stop_at_blocking``)."""
 
 
 @dataclass(slots=True)

@@ -5,8 +5,10 @@ DTD, to touch the network or to expand XInclude, so a hostile file can neither e
 file nor blow up memory with nested entities. On top of libxml2's own switches:
 
 * a document whose DOCTYPE declares entities or points at an external DTD is refused outright
-  (:class:`UnsafeXMLError`). IATI files need no DOCTYPE, and an unexpanded entity reference left in
-  the tree would otherwise reach the XSD validator, which cannot handle one;
+  (:class:`UnsafeXMLError`), from its first bytes, before libxml2 reads it (``check_prolog``), so the
+  refusal is the same whatever libxml2's own limits; the parsed tree is checked again. IATI files need
+  no DOCTYPE, and an unexpanded entity reference left in the tree would otherwise reach the XSD
+  validator, which cannot handle one;
 * ``huge_tree`` stays off, so libxml2 keeps its defensive limits: no text node or attribute over
   10 MB, no nesting deeper than 256. Real IATI files are far below both (the largest text in the
   published files we test with is 12 KB, the deepest nesting 8 levels); a file that breaks them is

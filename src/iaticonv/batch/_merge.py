@@ -13,14 +13,15 @@ merge and leaves no output file, rather than a merge that silently lacks part of
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .._io import atomic_writer, check_output_path
 from ..errors import UsageError
 from ..formats import FORMATS, detect_format, format_info, open_reader, open_writer
-from ..model import Activity, FileHeader
+from ..formats.convert import merged_header
+from ..model import Activity
 from ._inputs import collect_inputs, looks_readable
 
 __all__ = ["Duplicate", "MergeResult", "merge_files"]
@@ -59,17 +60,6 @@ class MergeResult:
                 "duplicates": [d.to_dict() for d in self.duplicates], "notes": self.notes}
 
 
-def _header(headers: list[FileHeader]) -> FileHeader:
-    """The first input's root attributes, with every input's namespace declarations."""
-    first = headers[0]
-    nsmap = dict(first.nsmap)
-    for header in headers[1:]:
-        for prefix, uri in header.nsmap.items():
-            nsmap.setdefault(prefix, uri)
-    return FileHeader(version=first.version, generated_datetime=None, linked_data_default=first.linked_data_default,
-                      extra_attrs=dict(first.extra_attrs), nsmap=nsmap)
-
-
 def merge_files(
     args: Iterable[Path], output: Path, *, source: str | None = None, target: str | None = None,
     drop_duplicates: bool = False, overwrite: bool = False, reader_options: dict[str, Any] | None = None,
@@ -90,7 +80,7 @@ def merge_files(
         info = format_info(source) if source else detect_format(item.path)
         readers.append(open_reader(info, item.path, **(reader_options or {})))
     result = MergeResult(output=output, inputs=[str(item.path) for item in items])
-    header = _header([reader.header() for reader in readers])
+    header = replace(merged_header([reader.header() for reader in readers]), generated_datetime=None)
     seen: dict[str, tuple[int, int]] = {}
 
     def stream() -> Iterator[Activity]:

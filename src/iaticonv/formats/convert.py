@@ -19,7 +19,7 @@ from ..model import Activity, FileHeader
 from ._direct import direct_path
 from .base import FORMATS, FormatInfo, Reader, ReadNote, detect_format, format_info, open_reader, open_writer
 
-__all__ = ["ConvertResult", "convert"]
+__all__ = ["ConvertResult", "convert", "merged_header"]
 
 Progress = Callable[[int], None]
 
@@ -159,7 +159,7 @@ def _counted(job: _Job, records: Iterator[Activity]) -> Iterator[Activity]:
 def _to_one_file(job: _Job, paths: list[Path], output: Path) -> None:
     check_output_path(output, job.inputs + paths, overwrite=job.overwrite)
     readers = [_reader(job, path) for path in paths]
-    header = _merged_header([reader.header() for reader in readers])
+    header = merged_header([reader.header() for reader in readers])
     if _direct(job, paths, readers, output, header):
         return
     writer = open_writer(job.target, **_writer_options(job))
@@ -215,7 +215,7 @@ def _at_most_one(records: Iterator[Activity], output: Path, name: str) -> Iterat
         yield record
 
 
-def _merged_header(headers: list[FileHeader]) -> FileHeader:
+def merged_header(headers: list[FileHeader]) -> FileHeader:
     """The first input's header, with the namespace declarations of all inputs."""
     first = headers[0]
     nsmap = dict(first.nsmap)

@@ -19,12 +19,13 @@ there. The table checks what its checks emit as they run: an id a check did not 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from lxml import etree
 
 from ..errors import IaticonvError
+from ._table import Table
 from .context import Chunk, Hit, RecordContext, Spots
 from .ruleinfo import RuleInfo, standard_link
 
@@ -47,41 +48,25 @@ class OwnCheck:
     root: Callable[[etree._Element, str], Iterator[Hit]] | None = None
 
 
-class OwnChecks(Mapping[str, OwnCheck]):
+class OwnChecks(Table[OwnCheck]):
     """Check name → ``OwnCheck``, run in this order. Built once and never changed: ``extend`` returns
     a new table (a caller's own checks, a test's), so no import can alter what another run checks."""
-
-    def __init__(self, checks: Mapping[str, OwnCheck]) -> None:
-        self._checks = dict(checks)
-
-    def __getitem__(self, name: str) -> OwnCheck:
-        return self._checks[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._checks)
-
-    def __len__(self) -> int:
-        return len(self._checks)
-
-    def extend(self, **checks: OwnCheck) -> OwnChecks:
-        """This table with ``checks`` added after its own (or in place of those of the same name)."""
-        return OwnChecks({**self._checks, **checks})
 
     @property
     def ids(self) -> frozenset[str]:
         """Every rule id the table's checks may emit."""
-        return frozenset().union(*(check.ids for check in self._checks.values()))
+        return frozenset().union(*(check.ids for check in self._entries.values()))
 
     def check_chunk(self, chunk: Chunk) -> ChunkHits:
         """Every check on the chunk's records, in table order."""
-        for name, check in self._checks.items():
+        for name, check in self._entries.items():
             for record, hit in check.chunk(chunk):
                 _declared(name, check, hit.rule_id)
                 yield record, hit
 
     def check_root(self, root: etree._Element, version: str) -> Iterator[Hit]:
         """The checks that look at the root element's own attributes."""
-        for name, check in self._checks.items():
+        for name, check in self._entries.items():
             if check.root is not None:
                 for hit in check.root(root, version):
                     _declared(name, check, hit.rule_id)

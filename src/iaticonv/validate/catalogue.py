@@ -18,6 +18,7 @@ from typing import Any
 from .._xml import parse_file
 from ..standard.store import require_store
 from ._own_rules import OWN_RULES
+from ._table import Table
 from .findings import SEVERITIES, Severity
 from .ruleinfo import VERSIONS, RuleInfo, escape, standard_link
 
@@ -26,21 +27,12 @@ __all__ = ["VERSIONS", "Catalogue", "RuleInfo", "load_catalogue", "standard_link
 LAYERS = ("wellformed", "schema", "codelists", "rules", "advisory", "extra")
 
 
-class Catalogue(Mapping[str, RuleInfo]):
+class Catalogue(Table[RuleInfo]):
     """Rule id → ``RuleInfo``, in catalogue order (layer, then numeric id)."""
 
     def __init__(self, rules: Mapping[str, RuleInfo]) -> None:
         order = {name: index for index, name in enumerate(LAYERS)}
-        self._rules = dict(sorted(rules.items(), key=lambda item: (order[item[1].layer], _id_key(item[0]))))
-
-    def __getitem__(self, rule_id: str) -> RuleInfo:
-        return self._rules[rule_id]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._rules)
-
-    def __len__(self) -> int:
-        return len(self._rules)
+        super().__init__(dict(sorted(rules.items(), key=lambda item: (order[item[1].layer], _id_key(item[0])))))
 
 
 def _id_key(rule_id: str) -> tuple[int, ...]:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import IO, Generic, Protocol, TypeVar
+from typing import IO, Protocol, TypeVar
 
+from .._table import Table
 from ..catalogue import Catalogue
 from ..report import Report
 
@@ -63,34 +64,21 @@ class RulesFormat:
     media_type: str
 
 
-F = TypeVar("F", ReportFormat, RulesFormat)
+F = TypeVar("F", bound=ReportFormat | RulesFormat)
 
 
-class FormatTable(Mapping[str, F], Generic[F]):
+class FormatTable(Table[F]):
     """Format name → format, in the order the CLI lists them; ``extend`` returns a new table."""
 
     def __init__(self, kind: str, formats: Mapping[str, F]) -> None:
+        super().__init__(formats)
         self.kind = kind
-        self._formats: dict[str, F] = dict(formats)
-
-    def __getitem__(self, name: str) -> F:
-        return self._formats[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._formats)
-
-    def __len__(self) -> int:
-        return len(self._formats)
-
-    def extend(self, **formats: F) -> FormatTable[F]:
-        """This table with ``formats`` added after its own (or in place of those of the same name)."""
-        return FormatTable(self.kind, {**self._formats, **formats})
 
     def chosen(self, name: str) -> F:
         """The format named ``name``; a ValueError naming the known ones for any other name."""
-        found = self._formats.get(name)
+        found = self._entries.get(name)
         if found is None:
-            raise ValueError(f"unknown {self.kind} format {name!r} (known: {', '.join(self._formats)})")
+            raise ValueError(f"unknown {self.kind} format {name!r} (known: {', '.join(self._entries)})")
         return found
 
 
